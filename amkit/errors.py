@@ -1,0 +1,100 @@
+"""The typed errors amkit raises for bad input.
+
+Every error names where the problem is (file, and line and column when known)
+and what is wrong, so a notebook user sees one readable line instead of a
+traceback from deep inside a parser.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AmkitError",
+    "ConnectionTypeError",
+    "DataFileError",
+    "LimitExceededError",
+    "PackageError",
+    "ScriptError",
+]
+
+
+class AmkitError(Exception):
+    """Base class of every error amkit raises about its input.
+
+    Parameters
+    ----------
+    message
+        What is wrong and, where it helps, what to do about it.
+    file
+        The file (or package member) the problem is in.
+    line, column
+        1-based position in ``file``, when the problem has one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        super().__init__(self._formatted())
+
+    def _formatted(self) -> str:
+        where = [str(part) for part in (self.file, self.line, self.column) if part is not None]
+        return f"{':'.join(where)}: {self.message}" if where else self.message
+
+    def _keywords(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "column": self.column}
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments do not survive the default Exception pickling,
+        # which multiprocessing needs when a worker reports a bad package.
+        return (_rebuild, (type(self), self.message, self._keywords()))
+
+
+def _rebuild(cls: type[AmkitError], message: str, keywords: dict) -> AmkitError:
+    return cls(message, **keywords)
+
+
+class PackageError(AmkitError):
+    """A package cannot be read: not a zip, unsafe entries, or an unusable layout."""
+
+
+class LimitExceededError(PackageError):
+    """A package exceeds a size, count or compression-ratio limit (a likely zip bomb)."""
+
+
+class DataFileError(AmkitError):
+    """A ``.psd1`` is not a data file PowerShell would accept.
+
+    ``construct`` names the syntax that is not allowed (for example ``command``
+    or ``script block``) when the problem is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        construct: str | None = None,
+    ) -> None:
+        self.construct = construct
+        super().__init__(message, file=file, line=line, column=column)
+
+    def _keywords(self) -> dict[str, object]:
+        return {**super()._keywords(), "construct": self.construct}
+
+
+class ScriptError(AmkitError):
+    """PowerShell source has a syntax error or cannot be decoded."""
+
+
+class ConnectionTypeError(AmkitError):
+    """A ``<Module>-Automation.json`` connection-type file is malformed."""

@@ -1,0 +1,55 @@
+"""Decode PowerShell source files the way PowerShell reads them.
+
+PowerShell honours a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32) and otherwise
+reads UTF-8; Windows PowerShell 5.1, the runtime most Automation accounts use,
+falls back to the ANSI code page (Windows-1252) for bytes that are not UTF-8,
+which is how older manifests with a Latin-1 copyright sign still load.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from amkit.errors import AmkitError
+
+__all__ = ["decode_source"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32le-bom"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32be-bom"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-bom"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16le-bom"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16be-bom"),
+)
+
+
+def decode_source(data: bytes, *, file: str | None = None, error: type[AmkitError] = AmkitError) -> tuple[str, str]:
+    """Return ``(text, encoding)`` for the bytes of a PowerShell text file.
+
+    ``encoding`` is one of ``utf-8``, ``utf-8-bom``, ``utf-16le-bom``,
+    ``utf-16be-bom``, ``utf-32le-bom``, ``utf-32be-bom`` or ``windows-1252``.
+    Raises ``error`` (naming ``file``) when the bytes cannot be text: a
+    malformed UTF-16/32 body, or NUL bytes without a byte-order mark, which is
+    what UTF-16 saved without its BOM looks like.
+    """
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), label
+            except UnicodeDecodeError as exc:
+                raise error(
+                    f"the file starts with a {label} byte-order mark but byte {exc.start + len(bom)} "
+                    f"is not valid {codec}",
+                    file=file,
+                ) from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise error(
+            f"the file holds a NUL byte at offset {nul}: it is binary, or UTF-16 "
+            "saved without a byte-order mark, which PowerShell cannot read either; save it as UTF-8",
+            file=file,
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "windows-1252"
