@@ -4,13 +4,19 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: lab test lint
+.PHONY: lab test lint tools
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks/
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed lint tools
 	$(BIN)/pytest
+
+# Mono's C# compiler rebuilds the binary sample in a test; Debian's package is
+# installed where we may (root with apt), otherwise that test says it skipped.
+tools:
+	@command -v mcs >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq mono-mcs >/dev/null; } || true
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check amkit tests benchmarks

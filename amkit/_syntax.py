@@ -60,7 +60,17 @@ _WRAPPERS = frozenset(
 # PowerShell accepts typographic quotes as quote characters.
 _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 _DOUBLE_QUOTES = '"\u201c\u201d\u201e'
-_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+}
 _MULTIPLIERS = {"kb": 2**10, "mb": 2**20, "gb": 2**30, "tb": 2**40, "pb": 2**50}
 _TYPE_SUFFIXES = ("ul", "us", "uy", "u", "l", "y", "s", "n", "d")
 

@@ -15,17 +15,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amkit._syntax import SourceText, children, first_error, number_value, string_value, unwrap
 from amkit.errors import DataFileError
-from amkit.textfile import decode_source
+from amkit.textfile import load_source
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["MAX_KEYS", "MAX_NODES", "PSHashtable", "Symbolic", "read_psd1"]
+__all__ = ["MAX_KEYS", "MAX_NODES", "PSHashtable", "Symbolic", "constant_value", "read_psd1"]
 
 #: PowerShell's limits for ``Import-PowerShellDataFile`` (lifted by ``-SkipLimitCheck``).
 MAX_KEYS = 500
@@ -33,8 +32,12 @@ MAX_NODES = 5000
 
 _CONSTANT_VARIABLES = {"true": True, "false": False, "null": None}
 # Restricted language mode, as used for module manifests: its variables and cmdlets.
-_MANIFEST_VARIABLES = frozenset({"psscriptroot", "psedition", "enabledexperimentalfeatures", "psculture", "psuiculture"})
-_MANIFEST_COMMANDS = frozenset({"join-path", "import-localizeddata", "convertfrom-stringdata", "write-host", "out-host"})
+_MANIFEST_VARIABLES = frozenset(
+    {"psscriptroot", "psedition", "enabledexperimentalfeatures", "psculture", "psuiculture"}
+)
+_MANIFEST_COMMANDS = frozenset(
+    {"join-path", "import-localizeddata", "convertfrom-stringdata", "write-host", "out-host"}
+)
 
 # Syntax a data file may not hold: node type -> the construct as PowerShell users name it.
 _CONSTRUCTS = {
@@ -186,20 +189,24 @@ def read_psd1(
 
 
 def _load(source: str | bytes | os.PathLike[str], file: str | None) -> tuple[str, str | None]:
-    if isinstance(source, str) and "\n" not in source and os.path.isfile(source):
-        source = Path(source)
-    if isinstance(source, os.PathLike):
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DataFileError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-        return decode_source(data, file=file or str(path), error=DataFileError)[0], file or str(path)
-    if isinstance(source, bytes):
-        return decode_source(source, file=file, error=DataFileError)[0], file
-    if isinstance(source, str):
-        return source.removeprefix("\ufeff"), file
-    raise TypeError(f"read_psd1 expects a path, bytes or text, not {type(source).__name__}")
+    return load_source(source, file=file, error=DataFileError, caller="read_psd1")
+
+
+def constant_value(node: Node, source: SourceText, *, manifest: bool = False) -> Any:
+    """Return the value of one constant expression, as a data file would hold it.
+
+    ``node`` is any expression of the tree of ``source``: strings, numbers,
+    ``$true``/``$false``/``$null``, arrays and hashtables are evaluated (no
+    limits on size), exactly as :func:`read_psd1` does for a whole file.
+    Readers of scripts use it for the constant parts of commands, such as the
+    module specification ``@{ModuleName='X'; ModuleVersion='1.0'}``.
+
+    Raises
+    ------
+    DataFileError
+        For anything that is not a constant; nothing is ever evaluated.
+    """
+    return _DataFileReader(source, manifest=manifest, limits=False).value(node)
 
 
 class _DataFileReader:
@@ -324,7 +331,11 @@ class _DataFileReader:
             key_node, value_node = self.entry_parts(entry)
             key = self.key(key_node)
             if key in table:
-                raise self.fail(key_node, f"duplicate key {key!r} in a hashtable (keys ignore case)", "duplicate key")
+                raise self.fail(
+                    key_node,
+                    f"duplicate key {key!r} in a hashtable (keys ignore case)",
+                    "duplicate key",
+                )
             self.keys += 1
             if self.limits and self.keys > MAX_KEYS:
                 raise self.fail(
@@ -350,7 +361,11 @@ class _DataFileReader:
         key = self.value(inner)
         if isinstance(key, (str, int, float)) and not isinstance(key, bool):
             return key
-        raise self.fail(node, f"a hashtable key must be a name, string or number, not {self.snippet(node)!r}", "key")
+        raise self.fail(
+            node,
+            f"a hashtable key must be a name, string or number, not {self.snippet(node)!r}",
+            "key",
+        )
 
     def array_expression(self, node: Node) -> list[Any]:
         items: list[Any] = []
@@ -372,7 +387,11 @@ class _DataFileReader:
         if operator == ",":
             return [self.value(operands[0])]
         value = self.value(operands[0])
-        if operator in ("-", "+", "\u2013", "\u2014") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if (
+            operator in ("-", "+", "\u2013", "\u2014")
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+        ):
             return value if operator == "+" else -value
         raise self.fail(node, f"the operator {operator!r} is not allowed in a data file", "operator")
 
@@ -387,7 +406,9 @@ class _DataFileReader:
         ):
             raw = self.source.node_text(inner)
             return Symbolic(raw, _script_root_path(raw[1:-1]))
-        bad = next(part for part in parts if part.type != "variable" or self.variable_name(part) not in _MANIFEST_VARIABLES)
+        bad = next(
+            part for part in parts if part.type != "variable" or self.variable_name(part) not in _MANIFEST_VARIABLES
+        )
         what = "sub-expression $(...)" if bad.type == "sub_expression" else f"variable {self.snippet(bad)}"
         raise self.fail(bad, f"{what} inside a double-quoted string is not allowed in a data file", what)
 
@@ -454,7 +475,7 @@ def _statements(statement_list: Node) -> list[Node]:
 
 
 def _script_root_path(body: str) -> str | None:
-    """The relative path of ``"$PSScriptRoot\\x.psm1"``, or ``None`` for other strings."""
+    r"""The relative path of ``"$PSScriptRoot\\x.psm1"``, or ``None`` for other strings."""
     for prefix in ("$psscriptroot", "${psscriptroot}"):
         if body.casefold().startswith(prefix):
             rest = body[len(prefix) :]

@@ -9,10 +9,12 @@ which is how older manifests with a Latin-1 copyright sign still load.
 from __future__ import annotations
 
 import codecs
+import os
+from pathlib import Path
 
 from amkit.errors import AmkitError
 
-__all__ = ["decode_source"]
+__all__ = ["decode_source", "load_source"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32le-bom"),
@@ -53,3 +55,34 @@ def decode_source(data: bytes, *, file: str | None = None, error: type[AmkitErro
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace"), "windows-1252"
+
+
+def load_source(
+    source: str | bytes | os.PathLike[str],
+    *,
+    file: str | None = None,
+    error: type[AmkitError] = AmkitError,
+    caller: str = "amkit",
+) -> tuple[str, str | None]:
+    """Return ``(text, file)`` for a path, the bytes of a file, or its text.
+
+    A ``str`` holding one line that names an existing file is read as a path;
+    any other ``str`` is the text itself (a leading BOM character dropped).
+    ``file`` is the name to report in errors and defaults to the path read.
+    Raises ``error`` when the file cannot be read or decoded, and
+    ``TypeError`` (naming ``caller``) for other types.
+    """
+    if isinstance(source, str) and "\n" not in source and os.path.isfile(source):
+        source = Path(source)
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise error(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+        return decode_source(data, file=file or str(path), error=error)[0], file or str(path)
+    if isinstance(source, bytes):
+        return decode_source(source, file=file, error=error)[0], file
+    if isinstance(source, str):
+        return source.removeprefix("\ufeff"), file
+    raise TypeError(f"{caller} expects a path, bytes or text, not {type(source).__name__}")

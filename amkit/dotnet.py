@@ -1,0 +1,495 @@
+"""List the cmdlets of a binary module from its .NET metadata, without loading it.
+
+A binary PowerShell module is a .NET assembly whose public classes carry
+``[Cmdlet(verb, noun)]``. Which cmdlets it defines, with their parameters and
+output types, is written in the assembly's metadata tables and
+custom-attribute blobs (ECMA-335 II.22 and II.23.3). ``dnfile`` parses the
+tables; this module decodes the blobs. Nothing is loaded or executed.
+
+Attribute types are matched by name (``CmdletAttribute`` in namespace
+``System.Management.Automation``), never by assembly identity, since modules
+reference whichever ``System.Management.Automation`` they were built against.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import dnfile
+
+from amkit.errors import PackageError
+
+__all__ = ["BinaryCmdlet", "BinaryParameter", "assembly_name", "is_dotnet_assembly", "read_cmdlets"]
+
+# dnfile logs what it cannot parse; amkit raises a PackageError for that instead, so
+# keep those records from reaching Python's last-resort stderr handler.
+logging.getLogger("dnfile").addHandler(logging.NullHandler())
+
+ALL_PARAMETER_SETS = "__AllParameterSets"
+_SMA = "System.Management.Automation"
+_ATTRIBUTES = frozenset({"CmdletAttribute", "ParameterAttribute", "OutputTypeAttribute", "AliasAttribute"})
+_CLR_DIRECTORY = dnfile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR"]
+_UNSET_POSITION = -(2**31)  # ParameterAttribute.Position's default, int.MinValue
+
+# Signature element types (II.23.1.16) -> (type name, custom-attribute value kind); the
+# kind is a struct format, or how amkit reads the value, or "" when attributes cannot hold it.
+# fmt: off
+_ELEMENTS = {
+    0x01: ("System.Void", ""), 0x02: ("System.Boolean", "?"), 0x03: ("System.Char", "char"),
+    0x04: ("System.SByte", "b"), 0x05: ("System.Byte", "B"), 0x06: ("System.Int16", "h"),
+    0x07: ("System.UInt16", "H"), 0x08: ("System.Int32", "i"), 0x09: ("System.UInt32", "I"),
+    0x0A: ("System.Int64", "q"), 0x0B: ("System.UInt64", "Q"), 0x0C: ("System.Single", "f"),
+    0x0D: ("System.Double", "d"), 0x0E: ("System.String", "string"),
+    0x16: ("System.TypedReference", ""), 0x18: ("System.IntPtr", ""),
+    0x19: ("System.UIntPtr", ""), 0x1C: ("System.Object", "object"),
+    0x50: ("System.Type", "type"),  # in custom attributes only
+    0x51: ("System.Object", "object"),  # in custom attributes only: a boxed value
+}
+# fmt: on
+_KINDS = {name: kind for name, kind in _ELEMENTS.values() if kind}
+
+# A PowerShell attribute found in metadata: (name, constructor signature, value blob).
+_Attribute = tuple[str, bytes, bytes]
+
+
+@dataclass(frozen=True)
+class BinaryParameter:
+    """A cmdlet parameter: a public property carrying ``[Parameter]``.
+
+    ``mandatory`` is true when the parameter is mandatory in at least one of
+    its ``parameter_sets`` (``'__AllParameterSets'`` for a ``[Parameter]``
+    without ``ParameterSetName``); ``position`` is the first one given, or
+    ``None``; ``type`` is the property's .NET type name (``System.String``,
+    ``ContosoBinary.ContosoWidget[]``), ``None`` when its signature cannot be
+    decoded.
+    """
+
+    name: str
+    type: str | None
+    mandatory: bool
+    parameter_sets: tuple[str, ...]
+    position: int | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BinaryCmdlet:
+    """A cmdlet class of a binary module, as its metadata declares it.
+
+    ``output_types`` are the ``[OutputType]`` strings, or its types named as
+    ``Type.FullName`` does (no assembly after the outer name: ``System.String``);
+    ``parameters`` include those inherited from base classes in the same
+    assembly, the class's own first.
+    """
+
+    name: str
+    class_name: str
+    output_types: tuple[str, ...] = ()
+    parameters: tuple[BinaryParameter, ...] = ()
+    default_parameter_set: str | None = None
+    help_uri: str | None = None
+    supports_should_process: bool = False
+
+
+class _Malformed(Exception):
+    """A signature or custom-attribute blob that does not decode."""
+
+
+# What walking corrupt metadata raises: row indexes out of range surface from dnfile
+# as IndexError or as None rows (AttributeError), and reference loops (a TypeRef
+# nested in itself, say) as RecursionError.
+_CORRUPT: tuple[type[Exception], ...] = (_Malformed, struct.error, RecursionError)
+_CORRUPT += (IndexError, KeyError, AttributeError, TypeError, ValueError)
+
+
+def is_dotnet_assembly(data: bytes) -> bool:
+    """Return whether ``data`` is a PE file with readable .NET metadata."""
+    try:
+        _Metadata(data, None)
+    except PackageError:
+        return False
+    return True
+
+
+def assembly_name(data: bytes, *, file: str | None = None) -> str | None:
+    """Return the assembly's simple name (``ContosoBinary``), ``None`` for a bare .NET module.
+
+    Raises
+    ------
+    PackageError
+        When ``data`` is not a .NET assembly or its metadata is corrupt.
+    """
+    meta = _Metadata(data, file)
+    try:
+        return next((_text(row.Name) for row in _rows(meta.tables.Assembly)), None)
+    except _CORRUPT as exc:
+        raise meta.damaged("corrupt .NET metadata", str(exc) or type(exc).__name__) from exc
+
+
+def read_cmdlets(data: bytes, *, file: str | None = None) -> tuple[BinaryCmdlet, ...]:
+    """List the cmdlets a .NET assembly defines, reading its metadata only.
+
+    Parameters
+    ----------
+    data
+        The bytes of the ``.dll``.
+    file
+        The name to report in errors (the package member, say).
+
+    Returns
+    -------
+    tuple of BinaryCmdlet
+        One per public, non-abstract class with ``[Cmdlet]``, in metadata
+        order; empty for an assembly without cmdlets.
+
+    Raises
+    ------
+    PackageError
+        When ``data`` is not a .NET assembly (not a PE file, or a native one)
+        or its metadata is corrupt.
+    """
+    meta = _Metadata(data, file)
+    try:
+        return tuple(meta.cmdlets())
+    except _CORRUPT as exc:
+        raise meta.damaged("corrupt .NET metadata", str(exc) or type(exc).__name__) from exc
+
+
+class _Metadata:
+    """The metadata tables of one assembly and the lookups the cmdlet reader needs."""
+
+    def __init__(self, data: bytes, file: str | None) -> None:
+        self.file = file
+        if bytes(data[:2]) != b"MZ":
+            raise PackageError("not a .NET assembly: it is not a PE file (no MZ header)", file=file)
+        try:
+            with _root_logger_guarded():
+                pe = dnfile.dnPE(data=bytes(data), fast_load=True)
+                pe.parse_data_directories(directories=[_CLR_DIRECTORY])
+        except Exception as exc:  # pefile and dnfile raise many types on damaged input
+            raise self.damaged("damaged PE file", str(exc)) from exc
+        ends = [s.PointerToRawData + s.SizeOfRawData for s in pe.sections]
+        if max([pe.OPTIONAL_HEADER.SizeOfHeaders, *ends]) > len(data):
+            raise self.damaged("truncated PE file", "it is shorter than its headers say")
+        directories = pe.OPTIONAL_HEADER.DATA_DIRECTORY
+        if len(directories) <= _CLR_DIRECTORY or not directories[_CLR_DIRECTORY].VirtualAddress:
+            raise PackageError(
+                "not a .NET assembly: a native PE file without a CLR header; it may be a library "
+                "the module loads, but it cannot define cmdlets",
+                file=file,
+            )
+        net = pe.net
+        if net is None or net.metadata is None or net.mdtables is None or net.strings is None:
+            raise self.damaged("corrupt .NET metadata", "the CLR header or streams cannot be read")
+        if any(warning.startswith("Unable to parse stream") for warning in pe.get_warnings()):
+            raise self.damaged("corrupt .NET metadata", "; ".join(pe.get_warnings()))
+        self.tables: Any = net.mdtables
+        self._enclosing: dict[int, int] | None = None
+
+    def damaged(self, what: str, detail: str) -> PackageError:
+        return PackageError(f"{what}: {detail}; rebuild the assembly or download the module again", file=self.file)
+
+    # --- names -------------------------------------------------------------------------
+
+    def typedef_name(self, index: int) -> str:
+        if self._enclosing is None:
+            self._enclosing = {
+                row.NestedClass.row_index: row.EnclosingClass.row_index for row in _rows(self.tables.NestedClass)
+            }
+        row = self.tables.TypeDef.get_with_row_index(index)
+        if index in self._enclosing:
+            return f"{self.typedef_name(self._enclosing[index])}+{_text(row.TypeName)}"
+        return _join(_text(row.TypeNamespace), _text(row.TypeName))
+
+    def typeref_name(self, index: int) -> str:
+        row = self.tables.TypeRef.get_with_row_index(index)
+        scope = row.ResolutionScope
+        if scope.table is not None and scope.table.name == "TypeRef":
+            return f"{self.typeref_name(scope.row_index)}+{_text(row.TypeName)}"
+        return _join(_text(row.TypeNamespace), _text(row.TypeName))
+
+    def coded_type_name(self, table: str, index: int) -> str:
+        if table == "TypeDef":
+            return self.typedef_name(index)
+        if table == "TypeRef":
+            return self.typeref_name(index)
+        if table == "TypeSpec":
+            spec = self.tables.TypeSpec.get_with_row_index(index)
+            return _Signature(_blob(spec.Signature), self).type_name()
+        raise _Malformed(f"a type token points into the {table} table")
+
+    # --- attributes --------------------------------------------------------------------
+
+    def attributes(self) -> dict[tuple[str, int], list[_Attribute]]:
+        """Map each parent (table, row) to its PowerShell attributes."""
+        found: dict[tuple[str, int], list[_Attribute]] = {}
+        for row in _rows(self.tables.CustomAttribute):
+            # Attributes of another assembly (as SMA's are) have a MemberRef constructor.
+            ctor = row.Type
+            if ctor.table is None or ctor.table.name != "MemberRef":
+                continue
+            method = ctor.table.get_with_row_index(ctor.row_index)
+            parent = method.Class
+            if parent.table is None or parent.table.name not in ("TypeRef", "TypeDef"):
+                continue
+            name = self.coded_type_name(parent.table.name, parent.row_index)
+            namespace, _, short = name.rpartition(".")
+            if namespace == _SMA and short in _ATTRIBUTES and row.Parent.table is not None:
+                key = (row.Parent.table.name, row.Parent.row_index)
+                entry = (short, _blob(method.Signature), _blob(row.Value))
+                found.setdefault(key, []).append(entry)
+        return found
+
+    def decode(self, signature: bytes, blob: bytes) -> tuple[list[Any], dict[str, Any]]:
+        """Decode a custom-attribute blob into its fixed and named arguments (II.23.3)."""
+        kinds = _Signature(signature, self).parameter_kinds()
+        reader = _Signature(blob, self)
+        if reader.read("<H") != 1:
+            raise _Malformed("a custom attribute blob lacks its 0x0001 prolog")
+        fixed = [reader.value(kind) for kind in kinds]
+        named: dict[str, Any] = {}
+        for _ in range(reader.read("<H")):
+            if reader.byte() not in (0x53, 0x54):  # FIELD, PROPERTY
+                raise _Malformed("a named attribute argument is neither a field nor a property")
+            kind = reader.serialized_kind()
+            name = reader.ser_string() or ""
+            named[name] = reader.value(kind)
+        return fixed, named
+
+    # --- cmdlets -----------------------------------------------------------------------
+
+    def cmdlets(self) -> Iterator[BinaryCmdlet]:
+        self.found = self.attributes()
+        self.properties: dict[int, list[int]] = {
+            row.Parent.row_index: [prop.row_index for prop in row.PropertyList]
+            for row in _rows(self.tables.PropertyMap)
+        }
+        for index, row in enumerate(_rows(self.tables.TypeDef), 1):
+            own = self.found.get(("TypeDef", index), [])
+            cmdlet = [(sig, blob) for name, sig, blob in own if name == "CmdletAttribute"]
+            flags = row.Flags
+            if not cmdlet or flags.tdAbstract or not (flags.tdPublic or flags.tdNestedPublic):
+                continue
+            (verb, noun, *_), named = self.decode(*cmdlet[0])
+            outputs: list[str] = []
+            for name, sig, blob in own:
+                if name == "OutputTypeAttribute":
+                    for value in _flatten(self.decode(sig, blob)[0]):
+                        if value and _unqualified(value) not in outputs:
+                            outputs.append(_unqualified(value))
+            yield BinaryCmdlet(
+                name=f"{verb}-{noun}",
+                class_name=self.typedef_name(index),
+                output_types=tuple(outputs),
+                parameters=tuple(self.parameters(index)),
+                default_parameter_set=named.get("DefaultParameterSetName"),
+                help_uri=named.get("HelpUri"),
+                supports_should_process=bool(named.get("SupportsShouldProcess", False)),
+            )
+
+    def parameters(self, index: int) -> Iterator[BinaryParameter]:
+        seen: set[str] = set()
+        visited: set[int] = set()
+        # The class's own properties, then those of its base classes in this assembly.
+        while index not in visited:
+            visited.add(index)
+            for prop_index in self.properties.get(index, []):
+                prop = self.tables.Property.get_with_row_index(prop_index)
+                name = _text(prop.Name)
+                own = self.found.get(("Property", prop_index), [])
+                if name.casefold() in seen or not any(a == "ParameterAttribute" for a, *_ in own):
+                    continue
+                seen.add(name.casefold())
+                yield self.parameter(name, _blob(prop.Type), own)
+            extends = self.tables.TypeDef.get_with_row_index(index).Extends
+            if extends.table is None or extends.table.name != "TypeDef":
+                break
+            index = extends.row_index
+
+    def parameter(self, name: str, signature: bytes, own: list[_Attribute]) -> BinaryParameter:
+        sets: list[str] = []
+        mandatory = False
+        position: int | None = None
+        aliases: list[str] = []
+        for attribute, sig, blob in own:
+            fixed, named = self.decode(sig, blob)
+            if attribute == "AliasAttribute":
+                aliases.extend(str(alias) for alias in _flatten(fixed) if alias)
+            elif attribute == "ParameterAttribute":
+                sets.append(named.get("ParameterSetName") or ALL_PARAMETER_SETS)
+                mandatory = mandatory or bool(named.get("Mandatory", False))
+                if position is None and named.get("Position", _UNSET_POSITION) != _UNSET_POSITION:
+                    position = named["Position"]
+        try:
+            type_name: str | None = _Signature(signature, self).property_type()
+        except _CORRUPT:
+            type_name = None
+        return BinaryParameter(name, type_name, mandatory, tuple(sets), position, tuple(aliases))
+
+
+class _Signature:
+    """A cursor over a signature or custom-attribute blob (II.23.2, II.23.3)."""
+
+    def __init__(self, data: bytes, meta: _Metadata) -> None:
+        self.data = data
+        self.pos = 0
+        self.meta = meta
+
+    def read(self, fmt: str) -> Any:
+        size = struct.calcsize(fmt)
+        if self.pos + size > len(self.data):
+            raise _Malformed("a signature or attribute blob ends too early")
+        (value,) = struct.unpack_from(fmt, self.data, self.pos)
+        self.pos += size
+        return value
+
+    def byte(self) -> int:
+        return int(self.read("<B"))
+
+    def compressed(self) -> int:
+        first = self.byte()
+        if first < 0x80:
+            return first
+        if first < 0xC0:
+            return (first & 0x3F) << 8 | self.byte()
+        if first < 0xE0:
+            return (first & 0x1F) << 24 | self.read(">H") << 8 | self.byte()
+        raise _Malformed(f"0x{first:02x} does not start a compressed integer")
+
+    def ser_string(self) -> str | None:
+        if self.pos < len(self.data) and self.data[self.pos] == 0xFF:
+            self.pos += 1
+            return None
+        size = self.compressed()
+        if self.pos + size > len(self.data):
+            raise _Malformed("a string in an attribute blob ends too early")
+        text = self.data[self.pos : self.pos + size].decode("utf-8", "replace")
+        self.pos += size
+        return text
+
+    def token_name(self) -> str:
+        token = self.compressed()
+        table = ("TypeDef", "TypeRef", "TypeSpec", "")[token & 3]
+        return self.meta.coded_type_name(table, token >> 2)
+
+    def type_name(self) -> str:
+        """Read one Type (II.23.2.12) and return its name."""
+        code = self.byte()
+        if code in _ELEMENTS:
+            return _ELEMENTS[code][0]
+        if code in (0x11, 0x12):  # VALUETYPE, CLASS
+            return self.token_name()
+        if code == 0x1D:  # SZARRAY
+            return f"{self.type_name()}[]"
+        if code in (0x1F, 0x20):  # CMOD_REQD, CMOD_OPT
+            self.compressed()
+            return self.type_name()
+        if code == 0x15:  # GENERICINST
+            self.byte()
+            generic = self.token_name()
+            arguments = [self.type_name() for _ in range(self.compressed())]
+            return f"{generic}[{','.join(arguments)}]"
+        raise _Malformed(f"unsupported element type 0x{code:02x} in a signature")
+
+    def property_type(self) -> str:
+        """Read a property signature (II.23.2.5) and return the property's type."""
+        if self.byte() & 0x0F != 0x08:  # PROPERTY, with or without HASTHIS
+            raise _Malformed("not a property signature")
+        self.compressed()  # parameter count: non-zero only for indexers
+        return self.type_name()
+
+    def parameter_kinds(self) -> list[str]:
+        """Return how each parameter of a constructor signature is serialized."""
+        self.byte()  # calling convention
+        count = self.compressed()
+        self.type_name()  # return type: void
+        return [_kind(self.type_name()) for _ in range(count)]
+
+    def serialized_kind(self) -> str:
+        """Read a FieldOrPropType (II.23.3) and return its kind."""
+        code = self.byte()
+        if code == 0x1D:
+            return self.serialized_kind() + "[]"
+        if code == 0x55:  # an enum, named by its type; amkit assumes int32 underneath
+            self.ser_string()
+            return "i"
+        if code in _ELEMENTS and _ELEMENTS[code][1]:
+            return _ELEMENTS[code][1]
+        raise _Malformed(f"unsupported attribute argument type 0x{code:02x}")
+
+    def value(self, kind: str) -> Any:
+        if kind.endswith("[]"):
+            count = self.read("<I")
+            if count == 0xFFFFFFFF:
+                return None
+            return [self.value(kind[:-2]) for _ in range(count)]
+        if kind in ("string", "type"):
+            return self.ser_string()
+        if kind == "object":
+            return self.value(self.serialized_kind())
+        if kind == "char":
+            return chr(self.read("<H"))
+        return self.read("<" + kind)
+
+
+@contextlib.contextmanager
+def _root_logger_guarded() -> Iterator[None]:
+    # On some corrupt tables dnfile 0.18 calls logging.warning(), which runs
+    # logging.basicConfig() on the caller's root logger when it has no handler.
+    guard = logging.NullHandler()
+    root = logging.getLogger()
+    root.addHandler(guard)
+    try:
+        yield
+    finally:
+        root.removeHandler(guard)
+
+
+def _kind(type_name: str) -> str:
+    if type_name.endswith("[]"):
+        return _kind(type_name[:-2]) + "[]"
+    # Attribute constructors take primitives, strings, Type, object, arrays and
+    # enums; any other value type here is an enum, assumed int32-based.
+    return _KINDS.get(type_name, "i")
+
+
+def _unqualified(type_name: str) -> str:
+    """Drop the assembly from an assembly-qualified name, keeping generic arguments."""
+    depth = 0
+    for position, char in enumerate(type_name):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            return type_name[:position].strip()
+    return type_name.strip()
+
+
+def _flatten(values: list[Any]) -> Iterator[Any]:
+    for value in values:
+        if isinstance(value, list):
+            yield from value
+        else:
+            yield value
+
+
+def _join(namespace: str, name: str) -> str:
+    return f"{namespace}.{name}" if namespace else name
+
+
+def _text(item: object) -> str:
+    return "" if item is None else str(item)
+
+
+def _blob(item: object) -> bytes:
+    value = getattr(item, "value", item)
+    if not isinstance(value, bytes):
+        raise _Malformed("a blob index points outside the #Blob heap")
+    return value
+
+
+def _rows(table: Any) -> list[Any]:
+    return list(table.rows) if table is not None else []

@@ -1,0 +1,155 @@
+"""Where the module is inside a package, and which folders are version folders.
+
+Azure Automation expects ``<Name>.zip`` to hold one ``<Name>/`` folder; inside
+it, either the module files (``<Name>/<Name>.psd1``) or side-by-side version
+folders (``<Name>/1.0.0/<Name>.psd1``). PowerShell treats a subfolder as a
+version folder when its name parses as a version and it holds ``<Name>.psd1``.
+A PowerShell Gallery ``.nupkg`` holds the module files at its root beside
+``<Name>.nuspec`` and NuGet's own bookkeeping.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from amkit.errors import PackageError
+from amkit.version import PSVersion
+
+__all__ = ["NUPKG_METADATA", "Layout", "VersionFolder", "find_layout"]
+
+#: Entries NuGet adds to a package; they are not part of the module.
+NUPKG_METADATA = ("_rels/", "package/", "[Content_Types].xml")
+_MODULE_FILE_EXTENSIONS = (".psd1", ".psm1", ".dll")
+
+
+@dataclass(frozen=True)
+class VersionFolder:
+    """A folder holding one version of the module: a version folder, or the module root."""
+
+    folder: str  # package-relative, "" for the package root
+    version: PSVersion | None  # from the folder name; None for the flat layout
+    manifest: str | None  # package-relative path of <Name>.psd1, if any
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The module inside a package."""
+
+    name: str
+    root: str  # package-relative module folder ("" when the module is at the root)
+    folders: tuple[VersionFolder, ...]
+    versioned: bool
+    problems: tuple[str, ...] = ()
+
+
+def _join(folder: str, name: str) -> str:
+    return posixpath.join(folder, name) if folder else name
+
+
+def _children(paths: Iterable[str], folder: str) -> tuple[set[str], set[str]]:
+    """Files and subfolders directly inside ``folder`` (names only)."""
+    prefix = f"{folder}/" if folder else ""
+    files: set[str] = set()
+    subfolders: set[str] = set()
+    for path in paths:
+        if not path.startswith(prefix):
+            continue
+        rest = path[len(prefix) :]
+        if "/" in rest:
+            subfolders.add(rest.split("/", 1)[0])
+        elif rest:
+            files.add(rest)
+    return files, subfolders
+
+
+def _find(names: set[str], wanted: str) -> str | None:
+    """The entry of ``names`` equal to ``wanted`` ignoring case (Windows file names)."""
+    folded = wanted.casefold()
+    return next((name for name in sorted(names) if name.casefold() == folded), None)
+
+
+def find_layout(name: str, paths: Iterable[str], directories: Iterable[str] = (), *, root: str = "") -> Layout:
+    """Work out the version folders of module ``name`` whose folder is ``root``.
+
+    ``paths`` are the package's file paths, ``directories`` its folders
+    (empty folders included). Raises :class:`PackageError` when the module
+    folder holds nothing PowerShell could load.
+    """
+    all_paths = list(paths)
+    files, subfolders = _children(all_paths, root)
+    prefix = f"{root}/" if root else ""
+    subfolders |= {
+        directory[len(prefix) :].split("/", 1)[0]
+        for directory in directories
+        if directory.startswith(prefix) and directory != root
+    }
+    folders: list[VersionFolder] = []
+    problems: list[str] = []
+    for sub in sorted(subfolders):
+        version = PSVersion.parse(sub)
+        if version is None or version.is_prerelease:
+            continue
+        sub_path = _join(root, sub)
+        sub_files, _ = _children(all_paths, sub_path)
+        manifest = _find(sub_files, f"{name}.psd1")
+        if manifest is None:
+            problems.append(
+                f"{sub_path}/ is named like a version but holds no {name}.psd1, so PowerShell does not "
+                "treat it as a version folder"
+            )
+            continue
+        folders.append(VersionFolder(sub_path, version, _join(sub_path, manifest)))
+    loose = sorted(file for file in files if file.casefold().endswith(_MODULE_FILE_EXTENSIONS))
+    if folders:
+        if loose:
+            problems.append(
+                f"{root or 'the package root'} mixes version folders with loose module files "
+                f"({', '.join(loose)}); PowerShell loads the version folders and ignores the loose files"
+            )
+        folders.sort(key=lambda folder: folder.version)  # type: ignore[arg-type, return-value]
+        return Layout(name, root, tuple(folders), versioned=True, problems=tuple(problems))
+    manifest = _find(files, f"{name}.psd1")
+    if manifest is None and not loose:
+        where = f"{root}/" if root else "the package root"
+        raise PackageError(
+            f"{where} holds no {name}.psd1, .psm1 or .dll and no version folder (such as "
+            f"{_join(root, '1.0.0')}/{name}.psd1): there is no module to load"
+        )
+    return Layout(
+        name,
+        root,
+        (VersionFolder(root, None, _join(root, manifest) if manifest else None),),
+        versioned=False,
+        problems=tuple(problems),
+    )
+
+
+def top_level_folder(paths: Iterable[str], directories: Iterable[str], package: str) -> tuple[str, tuple[str, ...]]:
+    """The single top-level folder of an Automation zip, and files lying beside it.
+
+    Raises :class:`PackageError` when there is no folder or more than one.
+    """
+    top_files: list[str] = []
+    top_folders: set[str] = set()
+    for path in paths:
+        if "/" in path:
+            top_folders.add(path.split("/", 1)[0])
+        else:
+            top_files.append(path)
+    top_folders |= {directory.split("/", 1)[0] for directory in directories}
+    if not top_folders:
+        raise PackageError(
+            "the zip holds no module folder: Automation needs the module files inside a folder "
+            "named like the zip (<Name>.zip -> <Name>/<Name>.psd1)",
+            file=package,
+        )
+    if len(top_folders) > 1:
+        listed = ", ".join(sorted(top_folders))
+        raise PackageError(
+            f"the zip holds {len(top_folders)} top-level folders ({listed}); Automation needs exactly one, "
+            "the module folder",
+            file=package,
+        )
+    return next(iter(top_folders)), tuple(sorted(top_files))

@@ -1,0 +1,446 @@
+"""Module manifests (``.psd1``): the keys PowerShell reads and what each form means.
+
+A manifest is a data file (see :mod:`amkit.psd1`); this module gives its
+documented keys their meaning: the root module and the module type it implies,
+dependency specifications in all their written forms, export lists with their
+``*`` / ``@()`` / unset semantics, and ``PrivateData.PSData``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from amkit.psd1 import PSHashtable, Symbolic, read_psd1
+from amkit.version import PSVersion
+from amkit.wildcard import has_wildcard, wildcard_match
+
+__all__ = ["DOCUMENTED_KEYS", "ExportList", "Manifest", "ModuleSpec", "module_type_of"]
+
+#: The keys ``New-ModuleManifest`` documents; PowerShell refuses a manifest with others.
+DOCUMENTED_KEYS = (
+    "RootModule",
+    "ModuleToProcess",
+    "ModuleVersion",
+    "CompatiblePSEditions",
+    "GUID",
+    "Author",
+    "CompanyName",
+    "Copyright",
+    "Description",
+    "PowerShellVersion",
+    "PowerShellHostName",
+    "PowerShellHostVersion",
+    "DotNetFrameworkVersion",
+    "CLRVersion",
+    "ProcessorArchitecture",
+    "RequiredModules",
+    "RequiredAssemblies",
+    "ScriptsToProcess",
+    "TypesToProcess",
+    "FormatsToProcess",
+    "NestedModules",
+    "FunctionsToExport",
+    "CmdletsToExport",
+    "VariablesToExport",
+    "AliasesToExport",
+    "DscResourcesToExport",
+    "ModuleList",
+    "FileList",
+    "PrivateData",
+    "HelpInfoURI",
+    "DefaultCommandPrefix",
+)
+_DOCUMENTED = frozenset(key.casefold() for key in DOCUMENTED_KEYS)
+_SPEC_KEYS = ("ModuleName", "GUID", "ModuleVersion", "RequiredVersion", "MaximumVersion")
+_MODULE_EXTENSIONS = (".psd1", ".psm1", ".dll", ".exe", ".cdxml", ".xaml", ".ps1")
+_MODULE_TYPES = {
+    ".psm1": "Script",
+    ".ps1": "Script",
+    ".dll": "Binary",
+    ".exe": "Binary",
+    ".cdxml": "CIM",
+    ".xaml": "Workflow",
+    ".psd1": "Manifest",
+}
+
+
+def module_type_of(root_module: str | None) -> str:
+    """The module type PowerShell reports for a root module file name.
+
+    ``.psm1``/``.ps1`` is Script, ``.dll``/``.exe`` Binary, ``.cdxml`` CIM,
+    ``.xaml`` Workflow; no root module (or another manifest) is Manifest.
+    A bare name without extension is looked up by PowerShell in the module
+    folder; amkit reports it as Script, PowerShell's first choice.
+    """
+    if not root_module:
+        return "Manifest"
+    _, extension = os.path.splitext(root_module.replace("\\", "/").rsplit("/", 1)[-1])
+    return _MODULE_TYPES.get(extension.casefold(), "Script")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(value)
+
+
+def _looks_like_path(name: str) -> bool:
+    return any(sep in name for sep in "/\\") or name.casefold().endswith(_MODULE_EXTENSIONS)
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    r"""One entry of RequiredModules, NestedModules or ModuleList, in any written form.
+
+    PowerShell accepts a module name (``'Az.Accounts'``), a path
+    (``'.\\Sub\\Sub.psd1'``, ``Join-Path $PSScriptRoot ...``) or a hashtable
+    with ``ModuleName`` and ``GUID``, ``ModuleVersion`` (a minimum),
+    ``RequiredVersion`` (exact) or ``MaximumVersion``. ``problems`` lists what
+    PowerShell would refuse in the entry; versions are kept as written.
+    """
+
+    name: str
+    written: str
+    guid: str | None = None
+    version: str | None = None
+    required_version: str | None = None
+    maximum_version: str | None = None
+    path: str | None = None
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def from_value(cls, value: Any) -> ModuleSpec:
+        """Build a spec from one manifest entry (string, path, hashtable or symbolic value)."""
+        if isinstance(value, Symbolic):
+            path = value.path
+            stem = os.path.splitext(path.rsplit("/", 1)[-1])[0] if path else value.text
+            problems = () if path else (f"the module path {value.text} cannot be resolved without running it",)
+            return cls(name=stem, written=value.text, path=path, problems=problems)
+        if isinstance(value, Mapping):
+            return cls._from_hashtable(PSHashtable(value))
+        text = str(value) if value is not None else ""
+        if _looks_like_path(text):
+            path = "/".join(part for part in text.replace("\\", "/").split("/") if part not in ("", "."))
+            stem = os.path.splitext(path.rsplit("/", 1)[-1])[0]
+            return cls(name=stem, written=text, path=path)
+        problems = () if text.strip() else ("an empty module name",)
+        return cls(name=text, written=text, problems=problems)
+
+    @classmethod
+    def _from_hashtable(cls, table: PSHashtable) -> ModuleSpec:
+        problems: list[str] = []
+        unknown = [str(key) for key in table if str(key).casefold() not in {k.casefold() for k in _SPEC_KEYS}]
+        if unknown:
+            problems.append(f"unknown key(s) {', '.join(unknown)} in a module specification")
+        name = _text(table.get("ModuleName")) or ""
+        if not name:
+            problems.append("a module specification hashtable without ModuleName")
+        version, required, maximum = (_text(table.get(key)) for key in _SPEC_KEYS[2:])
+        if version is None and required is None and maximum is None:
+            problems.append(f"{name or 'the module'}: give ModuleVersion, RequiredVersion or MaximumVersion")
+        if required is not None and (version is not None or maximum is not None):
+            problems.append(f"{name}: RequiredVersion cannot be combined with ModuleVersion or MaximumVersion")
+        for key, raw in zip(_SPEC_KEYS[2:4], (version, required), strict=True):
+            if raw is not None and PSVersion.parse(raw) is None:
+                problems.append(f"{name}: {key} {raw!r} is not a version")
+        if maximum is not None and _maximum(maximum) is None:
+            problems.append(f"{name}: MaximumVersion {maximum!r} is not a version")
+        parts = [
+            f"{key}={value}"
+            for key, value in zip(
+                (*_SPEC_KEYS[2:], "GUID"),
+                (version, required, maximum, _text(table.get("GUID"))),
+                strict=True,
+            )
+            if value is not None
+        ]
+        written = f"{name}[{';'.join(parts)}]" if parts else name
+        path = None
+        if _looks_like_path(name):
+            path = "/".join(part for part in name.replace("\\", "/").split("/") if part not in ("", "."))
+            name = os.path.splitext(path.rsplit("/", 1)[-1])[0]
+        return cls(
+            name=name,
+            written=written,
+            guid=_text(table.get("GUID")),
+            version=version,
+            required_version=required,
+            maximum_version=maximum,
+            path=path,
+            problems=tuple(problems),
+        )
+
+    @property
+    def minimum(self) -> PSVersion | None:
+        """``ModuleVersion`` as a version (the lowest acceptable)."""
+        return PSVersion.parse(self.version)
+
+    @property
+    def exact(self) -> PSVersion | None:
+        """``RequiredVersion`` as a version (the only acceptable one)."""
+        return PSVersion.parse(self.required_version)
+
+    @property
+    def maximum(self) -> PSVersion | None:
+        """``MaximumVersion`` as a version; a trailing ``*`` allows any further components."""
+        return _maximum(self.maximum_version) if self.maximum_version is not None else None
+
+    def accepts(self, version: PSVersion | str, guid: str | None = None) -> bool:
+        """Whether a module at ``version`` (with ``guid``) satisfies this specification.
+
+        PowerShell's rule: RequiredVersion is exact and overrides the others;
+        otherwise ModuleVersion is a minimum and MaximumVersion a maximum.
+        A GUID, when both sides have one, must match.
+        """
+        candidate = PSVersion.parse(version)
+        if candidate is None:
+            return False
+        if self.guid and guid and self.guid.strip("{} ").casefold() != guid.strip("{} ").casefold():
+            return False
+        if self.required_version is not None:
+            return self.exact is not None and candidate.without_prerelease() == self.exact
+        if self.minimum is not None and candidate.without_prerelease() < self.minimum:
+            return False
+        return not (self.maximum is not None and candidate.without_prerelease() > self.maximum)
+
+
+def _maximum(text: str) -> PSVersion | None:
+    # PowerShell replaces a trailing '*' in MaximumVersion by 999999999.
+    stripped = text.strip()
+    if stripped.endswith("*"):
+        stripped = stripped[:-1] + "999999999"
+    return PSVersion.parse(stripped)
+
+
+@dataclass(frozen=True)
+class ExportList:
+    """A ``*ToExport`` key: what the module may export.
+
+    ``declared`` says how the key was written: ``absent``, ``null``
+    (``$null``), ``wildcard`` (``'*'``), ``empty`` (``@()`` or ``''``) or
+    ``list``. Absent and ``$null`` leave the decision to the root module
+    (everything it exports); PowerShell must then load the module to learn
+    its commands, which is why both are discouraged.
+    """
+
+    declared: str
+    patterns: tuple[str, ...] = ()
+
+    @classmethod
+    def from_value(cls, present: bool, value: Any) -> ExportList:
+        """Build from a manifest value; ``present`` says whether the key was there."""
+        if not present:
+            return cls("absent")
+        if value is None:
+            return cls("null")
+        items = value if isinstance(value, list) else [value]
+        patterns = tuple(str(item) for item in items if item is not None and str(item) != "")
+        if not patterns:
+            return cls("empty")
+        if patterns == ("*",) and not isinstance(value, list):
+            return cls("wildcard", patterns)
+        return cls("list", patterns)
+
+    @property
+    def restricts(self) -> bool:
+        """Whether the manifest limits exports (``False`` for absent and ``$null``)."""
+        return self.declared not in ("absent", "null")
+
+    @property
+    def uses_wildcards(self) -> bool:
+        """Whether any pattern is a wildcard (discovery then needs to load the module)."""
+        return any(has_wildcard(pattern) for pattern in self.patterns)
+
+    def allows(self, name: str) -> bool:
+        """Whether a command or variable called ``name`` is exported under this key."""
+        if not self.restricts:
+            return True
+        return any(wildcard_match(pattern, name) for pattern in self.patterns)
+
+
+class Manifest:
+    """A module manifest read without running it.
+
+    Parameters
+    ----------
+    data
+        The manifest's top-level hashtable, as :func:`amkit.read_psd1` returns it.
+    file
+        Where it came from, for messages.
+
+    Every documented key is a property (``None`` when absent); the raw value
+    of any key is ``manifest["Key"]`` (case-insensitive).
+    """
+
+    def __init__(self, data: Mapping[str, Any], *, file: str | None = None) -> None:
+        self.data = data if isinstance(data, PSHashtable) else PSHashtable(data)
+        self.file = file
+
+    @classmethod
+    def read(cls, source: str | bytes | os.PathLike[str], *, file: str | None = None) -> Manifest:
+        """Read a manifest from a path, bytes or text (see :func:`amkit.read_psd1`)."""
+        data = read_psd1(source, file=file)
+        return cls(data, file=file or (os.fspath(source) if isinstance(source, os.PathLike) else None))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The raw value of ``key`` (any case), or ``default``."""
+        return self.data.get(key, default)
+
+    def _strings(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        return tuple(str(item) for item in items if item is not None and str(item) != "")
+
+    def _specs(self, key: str) -> tuple[ModuleSpec, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        return tuple(ModuleSpec.from_value(item) for item in items if item is not None and item != "")
+
+    # Identity -------------------------------------------------------------
+    @property
+    def module_version(self) -> str | None:
+        """``ModuleVersion`` as written."""
+        return _text(self.data.get("ModuleVersion"))
+
+    @property
+    def version(self) -> PSVersion | None:
+        """``ModuleVersion`` with the PSData prerelease label; ``None`` when absent or invalid."""
+        return PSVersion.parse(self.module_version, self.prerelease) if self.module_version else None
+
+    @property
+    def root_module_key(self) -> str | None:
+        """Which key names the root module: ``RootModule``, legacy ``ModuleToProcess``, or ``None``."""
+        for key in ("RootModule", "ModuleToProcess"):
+            if self.data.get(key) not in (None, ""):
+                return key
+        return None
+
+    @property
+    def root_module(self) -> str | None:
+        """The root module file (``RootModule``, else ``ModuleToProcess``)."""
+        key = self.root_module_key
+        return _text(self.data[key]) if key else None
+
+    @property
+    def module_type(self) -> str:
+        """Script, Binary, Manifest, CIM or Workflow, from the root module's extension."""
+        return module_type_of(self.root_module)
+
+    @property
+    def guid(self) -> str | None:
+        """``GUID`` as written."""
+        return _text(self.data.get("GUID"))
+
+    author = property(lambda self: _text(self.data.get("Author")), doc="``Author``.")
+    company_name = property(lambda self: _text(self.data.get("CompanyName")), doc="``CompanyName``.")
+    copyright = property(lambda self: _text(self.data.get("Copyright")), doc="``Copyright``.")
+    description = property(lambda self: _text(self.data.get("Description")), doc="``Description``.")
+    powershell_version = property(
+        lambda self: _text(self.data.get("PowerShellVersion")),
+        doc="``PowerShellVersion``: the minimum engine.",
+    )
+    help_info_uri = property(lambda self: _text(self.data.get("HelpInfoURI")), doc="``HelpInfoURI``.")
+    default_command_prefix = property(
+        lambda self: _text(self.data.get("DefaultCommandPrefix")), doc="``DefaultCommandPrefix``."
+    )
+    processor_architecture = property(
+        lambda self: _text(self.data.get("ProcessorArchitecture")), doc="``ProcessorArchitecture``."
+    )
+
+    @property
+    def compatible_ps_editions(self) -> tuple[str, ...]:
+        """``CompatiblePSEditions`` (``Desktop`` and/or ``Core``); empty when absent."""
+        return self._strings("CompatiblePSEditions")
+
+    # Dependencies and files ----------------------------------------------
+    @property
+    def required_modules(self) -> tuple[ModuleSpec, ...]:
+        """``RequiredModules``: modules that must be loaded first."""
+        return self._specs("RequiredModules")
+
+    @property
+    def nested_modules(self) -> tuple[ModuleSpec, ...]:
+        """``NestedModules``: modules (usually files of this one) loaded into it."""
+        return self._specs("NestedModules")
+
+    @property
+    def module_list(self) -> tuple[ModuleSpec, ...]:
+        """``ModuleList``: an inventory only, PowerShell loads nothing from it."""
+        return self._specs("ModuleList")
+
+    required_assemblies = property(lambda self: self._strings("RequiredAssemblies"), doc="``RequiredAssemblies``.")
+    scripts_to_process = property(lambda self: self._strings("ScriptsToProcess"), doc="``ScriptsToProcess``.")
+    types_to_process = property(lambda self: self._strings("TypesToProcess"), doc="``TypesToProcess``.")
+    formats_to_process = property(lambda self: self._strings("FormatsToProcess"), doc="``FormatsToProcess``.")
+    file_list = property(lambda self: self._strings("FileList"), doc="``FileList``.")
+
+    # Exports ---------------------------------------------------------------
+    def _exports(self, key: str) -> ExportList:
+        return ExportList.from_value(key in self.data, self.data.get(key))
+
+    functions_to_export = property(lambda self: self._exports("FunctionsToExport"), doc="``FunctionsToExport``.")
+    cmdlets_to_export = property(lambda self: self._exports("CmdletsToExport"), doc="``CmdletsToExport``.")
+    variables_to_export = property(lambda self: self._exports("VariablesToExport"), doc="``VariablesToExport``.")
+    aliases_to_export = property(lambda self: self._exports("AliasesToExport"), doc="``AliasesToExport``.")
+    dsc_resources_to_export = property(
+        lambda self: self._exports("DscResourcesToExport"), doc="``DscResourcesToExport``."
+    )
+
+    # PrivateData -------------------------------------------------------------
+    @property
+    def private_data(self) -> Any:
+        """``PrivateData`` as written (usually a hashtable)."""
+        return self.data.get("PrivateData")
+
+    @property
+    def psdata(self) -> PSHashtable:
+        """``PrivateData.PSData`` (empty when absent)."""
+        private = self.private_data
+        psdata = private.get("PSData") if isinstance(private, Mapping) else None
+        return PSHashtable(psdata) if isinstance(psdata, Mapping) else PSHashtable()
+
+    @property
+    def prerelease(self) -> str | None:
+        """``PSData.Prerelease``; ``None`` when absent or empty."""
+        value = self.psdata.get("Prerelease")
+        return str(value) if value not in (None, "") else None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """``PSData.Tags``."""
+        value = self.psdata.get("Tags")
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        return tuple(str(item) for item in items if item not in (None, ""))
+
+    @property
+    def external_module_dependencies(self) -> tuple[str, ...]:
+        """``PSData.ExternalModuleDependencies``: modules declared as provided outside the package."""
+        value = self.psdata.get("ExternalModuleDependencies")
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        return tuple(str(item) for item in items if item not in (None, ""))
+
+    license_uri = property(lambda self: _text(self.psdata.get("LicenseUri")), doc="``PSData.LicenseUri``.")
+    project_uri = property(lambda self: _text(self.psdata.get("ProjectUri")), doc="``PSData.ProjectUri``.")
+    icon_uri = property(lambda self: _text(self.psdata.get("IconUri")), doc="``PSData.IconUri``.")
+    release_notes = property(lambda self: _text(self.psdata.get("ReleaseNotes")), doc="``PSData.ReleaseNotes``.")
+
+    @property
+    def unknown_keys(self) -> tuple[str, ...]:
+        """Top-level keys that are not documented manifest keys (PowerShell refuses them)."""
+        return tuple(str(key) for key in self.data if str(key).casefold() not in _DOCUMENTED)
+
+    def __repr__(self) -> str:
+        return f"Manifest(version={self.module_version!r}, root_module={self.root_module!r}, file={self.file!r})"

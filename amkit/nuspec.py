@@ -1,0 +1,162 @@
+"""The ``.nuspec`` of a PowerShell Gallery package and its NuGet version ranges.
+
+NuGet ranges follow NuGet's rules, not PowerShell's: ``1.0`` is a minimum,
+``[1.0]`` exact, ``(,1.0]`` a maximum, ``[1.0,2.0)`` an interval. The gallery
+derives them from the manifest's RequiredModules when a module is published,
+so they are kept here as written and labelled, never mixed with PowerShell's
+ModuleVersion/RequiredVersion semantics.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+
+from amkit.errors import PackageError
+
+__all__ = ["NuGetRange", "NuspecDependency", "NuspecInfo", "parse_nuget_range", "read_nuspec"]
+
+
+@dataclass(frozen=True)
+class NuGetRange:
+    """A NuGet version range; bounds are version strings as written, ``None`` when open."""
+
+    text: str
+    minimum: str | None
+    minimum_inclusive: bool
+    maximum: str | None
+    maximum_inclusive: bool
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether the range admits exactly one version (``[1.0]``)."""
+        return self.minimum is not None and self.minimum == self.maximum and self.minimum_inclusive
+
+
+def parse_nuget_range(text: str) -> NuGetRange:
+    """Parse a NuGet version range such as ``1.0``, ``[1.0]``, ``(,2.0]`` or ``[1.0,2.0)``.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is not a range NuGet accepts.
+    """
+    value = text.strip()
+    if not value:
+        return NuGetRange(text, None, True, None, True)
+    if value[0] not in "[(":
+        if any(char in value for char in ",[]()"):
+            raise ValueError(f"{text!r} is not a NuGet version range")
+        return NuGetRange(text, value, True, None, True)
+    if len(value) < 3 or value[-1] not in ")]":
+        raise ValueError(f"{text!r} is not a NuGet version range: it opens with {value[0]!r} but does not close")
+    low_inclusive, high_inclusive = value[0] == "[", value[-1] == "]"
+    body = value[1:-1]
+    if "," not in body:
+        if not (low_inclusive and high_inclusive) or not body.strip():
+            raise ValueError(f"{text!r} is not a NuGet version range: an exact version is written [1.0]")
+        return NuGetRange(text, body.strip(), True, body.strip(), True)
+    low, _, high = (part.strip() for part in body.partition(","))
+    if "," in high or not (low or high):
+        raise ValueError(f"{text!r} is not a NuGet version range")
+    return NuGetRange(
+        text,
+        low or None,
+        low_inclusive if low else False,
+        high or None,
+        high_inclusive if high else False,
+    )
+
+
+@dataclass(frozen=True)
+class NuspecDependency:
+    """One ``<dependency id=... version=...>``; ``range`` is ``None`` when the version is unusable."""
+
+    id: str
+    version: str
+    range: NuGetRange | None
+    target_framework: str | None = None
+
+
+@dataclass(frozen=True)
+class NuspecInfo:
+    """The metadata of a ``.nuspec`` file."""
+
+    id: str
+    version: str
+    authors: str | None
+    description: str | None
+    tags: tuple[str, ...]
+    dependencies: tuple[NuspecDependency, ...]
+    file: str | None = None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _dependency_elements(
+    container: ElementTree.Element,
+) -> list[tuple[ElementTree.Element, str | None]]:
+    """``<dependency>`` elements, directly under ``<dependencies>`` or in framework ``<group>``s."""
+    found: list[tuple[ElementTree.Element, str | None]] = []
+    for child in container:
+        if _local(child.tag) == "dependency":
+            found.append((child, None))
+        elif _local(child.tag) == "group":
+            framework = child.get("targetFramework")
+            found.extend((item, framework) for item in child if _local(item.tag) == "dependency")
+    return found
+
+
+def _dependency(element: ElementTree.Element, target_framework: str | None) -> NuspecDependency:
+    version = element.get("version", "")
+    try:
+        parsed: NuGetRange | None = parse_nuget_range(version)
+    except ValueError:
+        parsed = None
+    return NuspecDependency(element.get("id", ""), version, parsed, target_framework)
+
+
+def read_nuspec(data: bytes, *, file: str | None = None) -> NuspecInfo:
+    """Read a ``.nuspec`` (NuGet's XML manifest); namespaces of any nuspec schema version are accepted.
+
+    Raises
+    ------
+    PackageError
+        When the XML is malformed or lacks ``id`` or ``version``.
+    """
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        raise PackageError(
+            "the nuspec declares a DOCTYPE or entities, which NuGet never writes; refusing it",
+            file=file,
+        )
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        line, column = exc.position
+        raise PackageError(
+            f"the nuspec is not well-formed XML: {exc}", file=file, line=line, column=column + 1
+        ) from None
+    metadata = next((child for child in root if _local(child.tag) == "metadata"), None)
+    if metadata is None:
+        raise PackageError("the nuspec has no <metadata> element", file=file)
+    fields = {_local(child.tag): (child.text or "").strip() for child in metadata}
+    for required in ("id", "version"):
+        if not fields.get(required):
+            raise PackageError(f"the nuspec has no <{required}>", file=file)
+    dependencies = tuple(
+        _dependency(element, group)
+        for container in metadata
+        if _local(container.tag) == "dependencies"
+        for element, group in _dependency_elements(container)
+    )
+    return NuspecInfo(
+        id=fields["id"],
+        version=fields["version"],
+        authors=fields.get("authors") or None,
+        description=fields.get("description") or None,
+        tags=tuple(fields.get("tags", "").split()),
+        dependencies=dependencies,
+        file=file,
+    )

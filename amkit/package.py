@@ -1,0 +1,360 @@
+"""Module packages as PowerShell and Azure Automation see them.
+
+:func:`open_package` reads an Automation zip, a module folder or a PowerShell
+Gallery ``.nupkg``. Opening reads only the zip's central directory; manifests,
+scripts and assemblies are parsed on first use and cached, so listing a large
+package stays cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from amkit.archive import Limits, PackageSource, open_source
+from amkit.connection import ConnectionType, connection_type_file, read_connection_type
+from amkit.errors import AmkitError, PackageError
+from amkit.layout import NUPKG_METADATA, VersionFolder, find_layout, top_level_folder
+from amkit.manifest import Manifest, module_type_of
+from amkit.nuspec import NuspecInfo, read_nuspec
+from amkit.version import PSVersion
+
+if TYPE_CHECKING:
+    from amkit.script import ScriptInfo
+
+__all__ = ["ModulePackage", "ModuleVersion", "open_package"]
+
+#: Extensions PowerShell tries, in order, for a module named without one.
+_MODULE_EXTENSIONS = (".psd1", ".psm1", ".cdxml", ".xaml", ".dll")
+_NO_MANIFEST_VERSION = PSVersion("0.0")
+
+
+def open_package(path: str | os.PathLike[str], *, limits: Limits | None = None) -> ModulePackage:
+    """Open a module package: an Automation ``.zip``, a module folder, or a ``.nupkg``.
+
+    Parameters
+    ----------
+    path
+        ``<Name>.zip`` holding ``<Name>/``; a module folder on disk; or a
+        PowerShell Gallery package ``<Name>.<version>.nupkg``.
+    limits
+        Caps on size, entry count and compression ratio (defaults guard
+        against zip bombs).
+
+    Raises
+    ------
+    PackageError
+        When the file is not a readable package, holds unsafe entries, or
+        has no module folder (or more than one).
+    """
+    source = open_source(path, limits=limits)
+    try:
+        return ModulePackage(source)
+    except BaseException:
+        source.close()
+        raise
+
+
+class ModulePackage:
+    """A module package: its versions, files and connection type.
+
+    Build one with :func:`open_package`. ``versions`` is ascending by
+    PowerShell's version order and ``latest`` is the highest, which is the
+    version Automation shows for the module.
+    """
+
+    def __init__(self, source: PackageSource) -> None:
+        self.source = source
+        self.kind: str = source.kind
+        self.location = Path(source.location)
+        self.nuspec: NuspecInfo | None = None
+        problems: list[str] = []
+        paths = [entry.path for entry in source.entries]
+        if self.kind == "zip":
+            root, beside = top_level_folder(paths, source.directories, package=str(self.location))
+            if beside:
+                problems.append(f"files beside the module folder {root}/: {', '.join(beside)}")
+            self.name = root
+        elif self.kind == "nupkg":
+            self.nuspec = self._read_nuspec(paths)
+            self.name = self.nuspec.id
+            root = ""
+            paths = [path for path in paths if not _is_nupkg_metadata(path)]
+        else:
+            self.name = self.location.name
+            root = ""
+        layout = find_layout(self.name, paths, source.directories, root=root)
+        self.problems: tuple[str, ...] = (*problems, *layout.problems)
+        self.versioned = layout.versioned
+        self.root = layout.root
+        self._index = {entry.path.casefold(): entry.path for entry in source.entries}
+        found = [ModuleVersion(self, folder) for folder in layout.folders]
+        self.versions: tuple[ModuleVersion, ...] = tuple(sorted(found, key=lambda item: item.version))
+
+    def _read_nuspec(self, paths: list[str]) -> NuspecInfo:
+        nuspecs = [path for path in paths if "/" not in path and path.casefold().endswith(".nuspec")]
+        if len(nuspecs) != 1:
+            found = ", ".join(nuspecs) or "none"
+            raise PackageError(
+                f"a .nupkg holds exactly one <Name>.nuspec at its root; found {found}",
+                file=str(self.location),
+            )
+        return read_nuspec(self.read(nuspecs[0]), file=f"{self.location}!{nuspecs[0]}")
+
+    # Files -----------------------------------------------------------------
+    def read(self, path: str) -> bytes:
+        """The bytes of the package member ``path`` (bounded by the package's limits)."""
+        return self.source.read(path)
+
+    def member_name(self, path: str) -> str:
+        """``package!member``, how errors name a file inside a package."""
+        return f"{self.location}!{path}" if self.kind != "folder" else str(self.location / path)
+
+    def find(self, path: str) -> str | None:
+        """The stored path matching ``path`` ignoring case (as Windows does), or ``None``."""
+        return self._index.get(posixpath.normpath(path).casefold()) if path else None
+
+    def imported_path(self, path: str) -> str:
+        """The path a member has once Automation imports the package (``<Name>/...``)."""
+        return path if self.kind == "zip" else f"{self.name}/{path}"
+
+    @functools.cached_property
+    def files(self) -> pd.DataFrame:
+        """Every file: path, version, size, compressed_size, path_length.
+
+        ``version`` is the version whose folder holds the file (``None`` for
+        files outside every version folder); ``path_length`` is the length of
+        the path the file gets in Automation (``<Name>/...``), the one its
+        path-length limit applies to.
+        """
+        owners = sorted(((version.folder, str(version.version)) for version in self.versions), reverse=True)
+        rows = []
+        for entry in self.source.entries:
+            owner = next((label for folder, label in owners if _inside(entry.path, folder)), None)
+            if self.kind == "nupkg" and _is_nupkg_metadata(entry.path):
+                owner = None
+            rows.append(
+                (
+                    entry.path,
+                    owner,
+                    entry.size,
+                    entry.compressed_size,
+                    len(self.imported_path(entry.path)),
+                )
+            )
+        frame = pd.DataFrame(rows, columns=["path", "version", "size", "compressed_size", "path_length"])
+        return frame.astype({"size": "int64", "compressed_size": "int64", "path_length": "int64"})
+
+    @property
+    def size(self) -> int:
+        """Total uncompressed size in bytes."""
+        return sum(entry.size for entry in self.source.entries)
+
+    @property
+    def compressed_size(self) -> int:
+        """Size of the package file in bytes (the uncompressed size for a folder)."""
+        return self.location.stat().st_size if self.kind != "folder" else self.size
+
+    # Versions ----------------------------------------------------------------
+    @property
+    def latest(self) -> ModuleVersion:
+        """The highest version: the one Automation shows and runbooks get by default."""
+        return self.versions[-1]
+
+    def __getitem__(self, version: str | PSVersion) -> ModuleVersion:
+        wanted = PSVersion.parse(version)
+        for candidate in self.versions:
+            if wanted is not None and (candidate.version == wanted or candidate.version.without_prerelease() == wanted):
+                return candidate
+        listed = ", ".join(str(item.version) for item in self.versions)
+        raise KeyError(f"{self.name} has no version {version}; it has {listed}")
+
+    def manifest_of(self, version: str | PSVersion) -> Manifest | None:
+        """The manifest of ``version`` (``None`` when that version has none)."""
+        return self[version].manifest
+
+    @property
+    def connection_type(self) -> ConnectionType | None:
+        """The connection type of the latest version, which Automation imports; ``None`` if none."""
+        return self.latest.connection_type
+
+    # Lifetime and display ----------------------------------------------------------
+    def close(self) -> None:
+        """Release the package file."""
+        self.source.close()
+
+    def __enter__(self) -> ModulePackage:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        versions = ", ".join(str(version.version) for version in self.versions)
+        return f"<ModulePackage {self.name} ({self.kind}) versions: {versions}>"
+
+    def _repr_html_(self) -> str:
+        from amkit.formatting_html import package_html
+
+        return package_html(self)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return not folder or path.startswith(f"{folder}/")
+
+
+def _is_nupkg_metadata(path: str) -> bool:
+    return path.startswith(NUPKG_METADATA) or ("/" not in path and path.casefold().endswith(".nuspec"))
+
+
+class ModuleVersion:
+    """One version of a module inside a package (a version folder, or the module folder)."""
+
+    def __init__(self, package: ModulePackage, folder: VersionFolder) -> None:
+        self.package = package
+        self.folder: str = folder.folder
+        self.folder_version: PSVersion | None = folder.version
+        self.manifest_path: str | None = folder.manifest
+
+    @property
+    def name(self) -> str:
+        """The module name."""
+        return self.package.name
+
+    @functools.cached_property
+    def _manifest_or_error(self) -> tuple[Manifest | None, AmkitError | None]:
+        if self.manifest_path is None:
+            return None, None
+        member = self.package.member_name(self.manifest_path)
+        try:
+            return Manifest.read(self.package.read(self.manifest_path), file=member), None
+        except AmkitError as error:
+            return None, error
+
+    @property
+    def manifest(self) -> Manifest | None:
+        """The manifest, or ``None`` when the version has none.
+
+        Raises the version's :class:`DataFileError` when the manifest cannot
+        be read; :attr:`error` gives it without raising.
+        """
+        manifest, error = self._manifest_or_error
+        if error is not None:
+            raise error
+        return manifest
+
+    @property
+    def error(self) -> AmkitError | None:
+        """Why this version's manifest cannot be read, or ``None``."""
+        return self._manifest_or_error[1]
+
+    @property
+    def declared_version(self) -> str | None:
+        """``ModuleVersion`` as the manifest writes it."""
+        manifest = self._manifest_or_error[0]
+        return manifest.module_version if manifest is not None else None
+
+    @functools.cached_property
+    def version(self) -> PSVersion:
+        """The version: the folder's name for a version folder, else the manifest's ModuleVersion.
+
+        A module without a manifest (or with an unreadable one) is version
+        0.0, as PowerShell reports it. The PSData prerelease label is added.
+        """
+        manifest = self._manifest_or_error[0]
+        prerelease = manifest.prerelease if manifest is not None else None
+        if self.folder_version is not None:
+            return PSVersion(self.folder_version.base, prerelease)
+        declared = manifest.version if manifest is not None else None
+        return declared if declared is not None else _NO_MANIFEST_VERSION
+
+    @property
+    def version_mismatch(self) -> bool:
+        """Whether a version folder's name differs from its manifest's ModuleVersion."""
+        if self.folder_version is None or self.declared_version is None:
+            return False
+        return PSVersion.parse(self.declared_version) != self.folder_version
+
+    def resolve(self, relative: str) -> str | None:
+        r"""The package path of a file the manifest names (``.\\bin\\x.dll``, ``Sub``), or ``None``.
+
+        Matches names case-insensitively; a name without extension is tried
+        with PowerShell's module extensions in PowerShell's order.
+        """
+        cleaned = relative.replace("\\", "/").strip()
+        joined = posixpath.join(self.folder, cleaned) if self.folder else cleaned
+        if joined.startswith("../") or joined == ".." or cleaned.startswith("/"):
+            return None
+        found = self.package.find(joined)
+        if found is not None or posixpath.splitext(cleaned)[1]:
+            return found
+        return next((hit for ext in _MODULE_EXTENSIONS if (hit := self.package.find(joined + ext))), None)
+
+    @property
+    def root_module_path(self) -> str | None:
+        """The package path of the root module (RootModule, or ``<Name>.psm1``/``.dll`` without a manifest)."""
+        manifest = self._manifest_or_error[0]
+        if manifest is not None:
+            return self.resolve(manifest.root_module) if manifest.root_module else None
+        if self.manifest_path is not None:
+            return None
+        return next((hit for ext in (".psm1", ".dll") if (hit := self.resolve(self.name + ext))), None)
+
+    @property
+    def module_type(self) -> str:
+        """Script, Binary, Manifest, CIM or Workflow, from the root module's extension."""
+        manifest = self._manifest_or_error[0]
+        if manifest is not None:
+            return manifest.module_type
+        return module_type_of(self.root_module_path)
+
+    @property
+    def files(self) -> pd.DataFrame:
+        """The package's files inside this version's folder."""
+        frame = self.package.files
+        return frame[frame["version"] == str(self.version)].reset_index(drop=True)
+
+    @functools.cached_property
+    def connection_type(self) -> ConnectionType | None:
+        """The ``<Name>-Automation.json`` connection type in this version's folder (or the module folder).
+
+        Raises :class:`ConnectionTypeError` when the file is malformed.
+        """
+        name = connection_type_file(self.name)
+        for folder in dict.fromkeys((self.folder, self.package.root)):
+            path = self.package.find(posixpath.join(folder, name) if folder else name)
+            if path is not None:
+                member = self.package.member_name(path)
+                return read_connection_type(self.package.read(path), file=member, module=self.name)
+        return None
+
+    @functools.cached_property
+    def scripts(self) -> dict[str, ScriptInfo]:
+        """The parsed script modules that define this version's functions, by package path."""
+        from amkit.commands import script_modules
+
+        return script_modules(self)
+
+    @functools.cached_property
+    def commands(self) -> pd.DataFrame:
+        """One row per exported command, sorted by name.
+
+        Columns: name, kind, synopsis, description, help_uri, output_types,
+        parameter_sets, parameters, file, line.
+        """
+        from amkit.commands import command_table
+
+        return command_table(self)
+
+    def __repr__(self) -> str:
+        return f"<ModuleVersion {self.name} {self.version} in {self.folder or '.'}>"
+
+    def _repr_html_(self) -> str:
+        from amkit.formatting_html import version_html
+
+        return version_html(self)

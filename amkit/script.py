@@ -1,0 +1,479 @@
+"""Read PowerShell scripts and script modules (``.ps1``, ``.psm1``) without running them.
+
+:func:`parse_script` walks the tree-sitter-powershell syntax tree once and
+lists what a reviewer of an Automation module wants to know: the functions
+with their help, parameters and attributes, the commands each one calls,
+writes to ``$script:``/``$global:`` variables, the modules the file imports or
+requires, and what it exports. Syntax errors are collected, not raised, so a
+file with one bad line is still listed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from amkit import _calls, _recovery
+from amkit._calls import ExportInfo, ModuleReference, RequiresInfo
+from amkit._syntax import children, number_value, unwrap, walk
+from amkit.comment_help import CommentHelp, CommentIndex
+from amkit.errors import ScriptError
+from amkit.param_block import CmdletBinding, ParameterInfo, read_param_block
+from amkit.psd1 import PSHashtable
+from amkit.textfile import load_source
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+__all__ = [
+    "CmdletBinding",
+    "CommentHelp",
+    "ExportInfo",
+    "FunctionInfo",
+    "ModuleReference",
+    "ParameterInfo",
+    "RequiresInfo",
+    "ScopeWrite",
+    "ScriptInfo",
+    "parse_script",
+]
+
+_WRITTEN_SCOPES = frozenset({"global", "script"})
+_BLOCKS = frozenset({"begin", "process", "end", "clean", "dynamicparam"})
+_INCREMENTS = frozenset(
+    {
+        "pre_increment_expression",
+        "pre_decrement_expression",
+        "post_increment_expression",
+        "post_decrement_expression",
+    }
+)
+_EXPORTS = (
+    ("function", "functions"),
+    ("cmdlet", "cmdlets"),
+    ("variable", "variables"),
+    ("alias", "aliases"),
+)
+
+
+@dataclass(frozen=True)
+class ScopeWrite:
+    """A write to a ``$script:`` or ``$global:`` variable.
+
+    ``target`` is what was assigned as written (``$script:cache[$key]`` for an
+    element) or the command (``Set-Variable``); ``function`` is the innermost
+    function, ``None`` at script level.
+    """
+
+    scope: str
+    variable: str
+    line: int
+    column: int = 0
+    function: str | None = None
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A function, filter, workflow or configuration defined in a script.
+
+    Attributes
+    ----------
+    name
+        Without a scope prefix; ``scope`` holds it (``function global:X``).
+    kind
+        ``"function"``, ``"filter"``, ``"workflow"`` or ``"configuration"``.
+    line, column, end_line
+        1-based position of the keyword and line of the closing brace.
+    parent
+        The enclosing function's name for nested functions.
+    help
+        Comment-based help found where ``Get-Help`` looks for it.
+    cmdlet_binding
+        ``None`` without a ``[CmdletBinding()]`` attribute.
+    output_types
+        The types of ``[OutputType()]`` as written, without brackets.
+    aliases
+        The names of the function's own ``[Alias()]`` attribute.
+    parameters
+        From ``param()`` or from ``function Name($a, $b)``.
+    commands
+        The commands the function calls (not those only its nested
+        functions call), unique ignoring case, in order of first call.
+    scope_writes
+        Writes to ``$script:``/``$global:`` variables in its body.
+    is_advanced
+        Whether it has ``[CmdletBinding()]`` or any ``[Parameter()]`` attribute.
+    """
+
+    name: str
+    kind: str
+    line: int
+    column: int
+    end_line: int
+    scope: str | None = None
+    parent: str | None = None
+    help: CommentHelp | None = None
+    cmdlet_binding: CmdletBinding | None = None
+    output_types: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    parameters: tuple[ParameterInfo, ...] = ()
+    commands: tuple[str, ...] = ()
+    scope_writes: tuple[ScopeWrite, ...] = ()
+    is_advanced: bool = False
+
+    def parameter(self, name: str) -> ParameterInfo | None:
+        """Return the parameter called ``name`` (any case, ``$`` optional), or ``None``."""
+        wanted = name.lstrip("$").casefold()
+        return next((p for p in self.parameters if p.name.casefold() == wanted), None)
+
+
+@dataclass(frozen=True)
+class ScriptInfo:
+    """What :func:`parse_script` found in one script or script module.
+
+    Attributes
+    ----------
+    file
+        The file name given or read.
+    functions
+        Every function, filter, workflow and configuration, nested ones too,
+        in source order.
+    module_references
+        Every ``Import-Module`` (anywhere), ``using module`` and
+        ``#Requires -Modules``, in source order.
+    requires
+        The rest of the ``#Requires`` statements, merged.
+    scope_writes
+        Every write to a ``$script:``/``$global:`` variable, at script level
+        and in functions, in source order.
+    commands
+        Every command called anywhere in the file, unique ignoring case.
+    exports
+        What script-level ``Export-ModuleMember`` calls export, ``None``
+        without any (a script module then exports all its functions).
+    aliases
+        Script-level ``Set-Alias``/``New-Alias``: alias to command (keys
+        ignore case).
+    help, parameters, cmdlet_binding, output_types
+        The script's own help, ``param()`` block and attributes (a runbook's
+        parameters).
+    errors
+        Syntax errors with line and column; the rest of the file is still read.
+    """
+
+    file: str | None
+    functions: tuple[FunctionInfo, ...] = ()
+    module_references: tuple[ModuleReference, ...] = ()
+    requires: RequiresInfo = field(default_factory=RequiresInfo)
+    scope_writes: tuple[ScopeWrite, ...] = ()
+    commands: tuple[str, ...] = ()
+    exports: ExportInfo | None = None
+    aliases: Mapping[str, str] = field(default_factory=PSHashtable, hash=False)
+    help: CommentHelp | None = None
+    parameters: tuple[ParameterInfo, ...] = ()
+    cmdlet_binding: CmdletBinding | None = None
+    output_types: tuple[str, ...] = ()
+    errors: tuple[ScriptError, ...] = ()
+
+    def function(self, name: str) -> FunctionInfo | None:
+        """Return the last function called ``name`` (any case): the one PowerShell would call."""
+        wanted = name.casefold()
+        return next((f for f in reversed(self.functions) if f.name.casefold() == wanted), None)
+
+
+def parse_script(
+    source: str | bytes | os.PathLike[str], *, file: str | None = None, strict: bool = False
+) -> ScriptInfo:
+    """Read a PowerShell script or script module without running it.
+
+    Parameters
+    ----------
+    source
+        A path (``pathlib.Path``, or a one-line ``str`` naming an existing
+        file), the file's bytes (any BOM honoured), or its text.
+    file
+        The name to report in errors when ``source`` is text or bytes.
+    strict
+        Raise the first syntax error instead of listing it in
+        ``ScriptInfo.errors``.
+
+    Returns
+    -------
+    ScriptInfo
+
+    Raises
+    ------
+    ScriptError
+        When the file cannot be read or decoded, and with ``strict=True`` for
+        a syntax error (with file, line and column).
+    """
+    text, file = load_source(source, file=file, error=ScriptError, caller="parse_script")
+    info = _ScriptReader(text, file).read()
+    if strict and info.errors:
+        raise info.errors[0]
+    return info
+
+
+@dataclass
+class _Function:
+    """A function being read: where it is, and what its body does."""
+
+    node: Node
+    kind: str
+    name: str
+    scope: str | None
+    parent: _Function | None
+    keyword: Node
+    braces: tuple[Node | None, Node | None]
+    script_block: Node | None
+    declared: Node | None = None
+    commands: dict[str, str] = field(default_factory=dict)
+    writes: list[ScopeWrite] = field(default_factory=list)
+
+
+class _ScriptReader:
+    """Walk one parsed file, in source order, once."""
+
+    def __init__(self, text: str, file: str | None) -> None:
+        self.source, self.commas, self.errors = _recovery.parse_source(text, file)
+        self.file = file
+        self.functions: list[_Function] = []
+        self.comments: list[Node] = []
+        self.errors += [_recovery.syntax_error(self.source, n) for n in _recovery.syntax_errors(self.source)]
+        self.references: list[ModuleReference] = []
+        self.writes: list[ScopeWrite] = []
+        self.commands: dict[str, str] = {}
+        self.every_command: dict[str, str] = {}
+        self.exports: dict[str, list[str]] | None = None
+        self.aliases = PSHashtable()
+
+    def read(self) -> ScriptInfo:
+        stack: list[_Function] = []
+        for node in walk(self.source.root):
+            while stack and node.start_byte >= stack[-1].node.end_byte:
+                stack.pop()
+            current = stack[-1] if stack else None
+            kind = node.type
+            if kind == "comment":
+                self.comments.append(node)
+            elif kind == "function_statement":
+                stack.append(self.function(node, current))
+            elif kind == "command":
+                configuration = self.command(node, current)
+                if configuration is not None:
+                    stack.append(configuration)
+            elif kind == "assignment_expression":
+                left = next((c for c in node.named_children if c.type == "left_assignment_expression"), None)
+                for target in _targets(left):
+                    self.write_variable(target, current)
+            elif kind in _INCREMENTS:
+                self.write_variable(unwrap(children(node)[0]), current)
+        index = CommentIndex(self.source, self.comments)
+        requires = self.requires()
+        help_ = index.script_help(self.first_function())
+        param_block = next((c for c in self.source.root.named_children if c.type == "param_block"), None)
+        declared = read_param_block(self.source, param_block, help=help_, comments=index)
+        exports = self.exports
+        return ScriptInfo(
+            file=self.file,
+            functions=tuple(self.function_info(function, index) for function in self.functions),
+            module_references=tuple(sorted(self.references, key=lambda r: (r.line, r.column))),
+            requires=requires,
+            scope_writes=tuple(sorted(self.writes, key=lambda w: (w.line, w.column))),
+            commands=tuple(self.every_command.values()),
+            exports=None if exports is None else ExportInfo(**{k: tuple(v) for k, v in exports.items()}),
+            aliases=self.aliases,
+            help=help_,
+            parameters=declared.parameters,
+            cmdlet_binding=declared.cmdlet_binding,
+            output_types=declared.output_types,
+            errors=tuple(sorted(self.errors, key=lambda e: (e.line or 0, e.column or 0))),
+        )
+
+    # -- functions -----------------------------------------------------------------------
+
+    def function(self, node: Node, parent: _Function | None) -> _Function:
+        keyword = node.children[0]
+        name_node = next((c for c in node.named_children if c.type == "function_name"), None)
+        written = self.source.node_text(name_node) if name_node is not None else ""
+        prefix, colon, bare = written.partition(":")
+        scope = prefix.casefold() if colon and prefix.casefold() in _calls.SCOPES else None
+        braces = [c for c in node.children if c.type in ("{", "}")]
+        function = _Function(
+            node,
+            keyword.type,
+            bare if scope else written,
+            scope,
+            parent,
+            keyword,
+            (braces[0] if braces else None, braces[-1] if len(braces) > 1 else None),
+            next((c for c in node.named_children if c.type == "script_block"), None),
+            next((c for c in node.named_children if c.type == "function_parameter_declaration"), None),
+        )
+        self.functions.append(function)
+        return function
+
+    def configuration(self, node: Node, parent: _Function | None) -> _Function | None:
+        """Read a DSC ``configuration Name { ... }``, which the grammar takes for a command."""
+        parts = _arguments(node)
+        body = unwrap(parts[1]) if len(parts) == 2 and parts[0].type == "generic_token" else None
+        if body is None or body.type != "script_block_expression":
+            return None
+        keyword = next(c for c in node.named_children if c.type == "command_name")
+        block = next((c for c in body.named_children if c.type == "script_block"), None)
+        name = self.source.node_text(parts[0])
+        function = _Function(node, "configuration", name, None, parent, keyword, (None, None), block)
+        self.functions.append(function)
+        return function
+
+    def first_function(self) -> Node | None:
+        """Return the file's first statement when it is a function (``using`` does not count)."""
+        statements = next((c for c in self.source.root.named_children if c.type == "statement_list"), None)
+        for statement in children(statements) if statements is not None else []:
+            command = unwrap(statement)
+            name = _calls.command_name(self.source, command) if command.type == "command" else None
+            if command.type != "empty_statement" and (name or "").casefold() != "using":
+                return statement if statement.type == "function_statement" else None
+        return None
+
+    def function_info(self, function: _Function, index: CommentIndex) -> FunctionInfo:
+        help_ = index.function_help(function.keyword, *function.braces)
+        block = function.script_block
+        param_block = next((c for c in block.named_children if c.type == "param_block"), None) if block else None
+        declared = read_param_block(self.source, param_block, declared=function.declared, help=help_, comments=index)
+        line, column = self.source.position(function.keyword)
+        return FunctionInfo(
+            name=function.name,
+            kind=function.kind,
+            line=line,
+            column=column,
+            end_line=function.node.end_point.row + 1,
+            scope=function.scope,
+            parent=function.parent.name if function.parent else None,
+            help=help_,
+            cmdlet_binding=declared.cmdlet_binding,
+            output_types=declared.output_types,
+            aliases=declared.aliases,
+            parameters=declared.parameters,
+            commands=tuple(function.commands.values()),
+            scope_writes=tuple(function.writes),
+            is_advanced=declared.cmdlet_binding is not None or any(p.parameter_sets for p in declared.parameters),
+        )
+
+    # -- commands and variables ----------------------------------------------------------
+
+    def command(self, node: Node, current: _Function | None) -> _Function | None:
+        """Record a command call; return the function a ``configuration`` keyword defines."""
+        name = _calls.command_name(self.source, node)
+        if name is None or number_value(name.partition("..")[0]) is not None:
+            return None  # computed, or a number or range the grammar took for a command (1..10)
+        folded = name.casefold().rpartition("\\")[2]  # Microsoft.PowerShell.Core\Import-Module
+        arguments = _arguments(node)
+        if folded == "configuration" and (configuration := self.configuration(node, current)):
+            return configuration
+        if folded == "using":
+            if len(arguments) >= 2 and self.source.node_text(arguments[0]).casefold() == "module":
+                self.references += self.modules(_calls.Call(node, {"name": [arguments[1]]}), "using-module", current)
+            return None
+        if folded in _BLOCKS and [unwrap(a).type for a in arguments] == ["script_block_expression"]:
+            return None  # a script's begin/process/end block, read as a command by the grammar
+        if arguments and self.source.node_text(arguments[0]) == "=":
+            return None  # a DSC resource property (Ensure = 'Present'), not a call
+        (current.commands if current else self.commands).setdefault(name.casefold(), name)
+        self.every_command.setdefault(name.casefold(), name)
+        if folded in ("import-module", "ipmo"):
+            call = _calls.bind(self.source, node, _calls.IMPORT_MODULE, self.commas)
+            self.references += self.modules(call, "import-module", current)
+        elif folded in ("set-variable", "new-variable", "set", "sv", "nv"):
+            self.set_variable(_calls.bind(self.source, node, _calls.SET_VARIABLE, self.commas), name, current)
+        elif current is None and folded == "export-modulemember":
+            self.export(_calls.bind(self.source, node, _calls.EXPORT_MODULE_MEMBER, self.commas))
+        elif current is None and folded in ("set-alias", "new-alias", "sal", "nal"):
+            call = _calls.bind(self.source, node, _calls.SET_ALIAS, self.commas)
+            alias, target = (_calls.words(self.source, call.named.get(key)) for key in ("name", "value"))
+            if len(alias) == 1 and len(target) == 1 and alias[0] and target[0]:
+                self.aliases[alias[0]] = target[0]
+        return None
+
+    def modules(self, call: _calls.Call, kind: str, current: _Function | None) -> list[ModuleReference]:
+        return _calls.module_references(self.source, call, kind, current.name if current else None)
+
+    def set_variable(self, call: _calls.Call, command: str, current: _Function | None) -> None:
+        """Record ``Set-Variable``/``New-Variable -Scope Global|Script``."""
+        scope = next(iter(_calls.words(self.source, call.named.get("scope"))), None)
+        if scope is None or scope.casefold() not in _WRITTEN_SCOPES:
+            return
+        line, column = self.source.position(call.node)
+        function = current.name if current else None
+        for variable in _calls.words(self.source, call.named.get("name")):
+            if variable:
+                self.write(ScopeWrite(scope.casefold(), variable, line, column, function, command), current)
+
+    def export(self, call: _calls.Call) -> None:
+        if self.exports is None:
+            self.exports = {key: [] for key in ("functions", "cmdlets", "variables", "aliases", "unresolved")}
+        if call.splatted:
+            self.exports["unresolved"].append(self.source.node_text(call.node))
+        for parameter, key in _EXPORTS:
+            for item in call.named.get(parameter, []):
+                text = _calls.word(self.source, item)
+                if text is None:
+                    text, key = f"-{parameter.title()} {self.source.node_text(item)}", "unresolved"
+                self.exports[key].append(text)
+
+    def write_variable(self, target: Node, current: _Function | None) -> None:
+        base = target
+        while base.type in ("member_access", "element_access") and base.named_children:
+            base = unwrap(base.named_children[0])
+        if base.type != "variable":
+            return
+        scope, name = _calls.variable_name(self.source.node_text(base))
+        if scope in _WRITTEN_SCOPES:
+            line, column = self.source.position(target)
+            function = current.name if current else None
+            self.write(
+                ScopeWrite(scope, name, line, column, function, self.source.node_text(target)),
+                current,
+            )
+
+    def write(self, write: ScopeWrite, current: _Function | None) -> None:
+        self.writes.append(write)
+        if current is not None:
+            current.writes.append(write)
+
+    def requires(self) -> RequiresInfo:
+        """Merge every ``#Requires`` comment (a line comment starting ``#requires``)."""
+        found: dict[str, Any] = {}
+        for comment in self.comments:
+            text = self.source.node_text(comment)
+            if text[1:9].casefold() == "requires" and not text.startswith("<#"):
+                fields, references, errors = _calls.read_requires(text, self.file, *self.source.position(comment))
+                for key, value in fields.items():
+                    found[key] = found.get(key, ()) + value if isinstance(value, tuple) else found.get(key, value)
+                self.references += references
+                self.errors += errors
+        return RequiresInfo(**found)
+
+
+def _arguments(command: Node) -> list[Node]:
+    """Return the parameters and arguments of a command, without separators."""
+    elements = next((c for c in command.named_children if c.type == "command_elements"), None)
+    return [c for c in children(elements) if c.type != "command_argument_sep"] if elements else []
+
+
+def _targets(left: Node | None) -> list[Node]:
+    """Return the variables (or their elements and properties) an assignment writes."""
+    if left is None or not left.named_children:
+        return []
+    node = unwrap(left.named_children[0])
+    parts = children(node) if node.type == "array_literal_expression" else [node]
+    targets = []
+    for part in parts:
+        part = unwrap(part)
+        while part.type in ("expression_with_unary_operator", "cast_expression") and children(part):
+            part = unwrap(children(part)[-1])  # [int]$script:x = 1 constrains the variable's type
+        targets.append(part)
+    return targets

@@ -1,0 +1,118 @@
+"""A package described as plain data: what ``amkit inspect`` prints or writes as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amkit.errors import AmkitError
+from amkit.manifest import ModuleSpec
+from amkit.package import ModulePackage, ModuleVersion
+
+__all__ = ["package_summary"]
+
+
+def _spec(kind: str, spec: ModuleSpec) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "name": spec.name,
+        "path": spec.path,
+        "version": spec.version,
+        "required_version": spec.required_version,
+        "maximum_version": spec.maximum_version,
+        "guid": spec.guid,
+        "problems": list(spec.problems),
+    }
+
+
+def _dependencies(version: ModuleVersion) -> list[dict[str, Any]]:
+    manifest = version.manifest
+    if manifest is None:
+        return []
+    rows = [_spec("required", spec) for spec in manifest.required_modules]
+    rows += [_spec("nested", spec) for spec in manifest.nested_modules]
+    rows += [_spec("external", ModuleSpec.from_value(name)) for name in manifest.external_module_dependencies]
+    return rows
+
+
+def _commands(version: ModuleVersion) -> list[dict[str, Any]]:
+    frame = version.commands
+    columns = [
+        "name",
+        "kind",
+        "synopsis",
+        "help_uri",
+        "output_types",
+        "parameter_sets",
+        "file",
+        "line",
+    ]
+    return [
+        {
+            column: (list(value) if isinstance(value, tuple) else value)
+            for column, value in zip(columns, row, strict=True)
+        }
+        for row in frame[columns].itertuples(index=False)
+    ]
+
+
+def _connection(version: ModuleVersion) -> dict[str, Any] | None:
+    connection_type = version.connection_type
+    if connection_type is None:
+        return None
+    return {
+        "name": connection_type.name,
+        "module": connection_type.module,
+        "fields": [
+            {
+                "name": field.name,
+                "type_name": field.type_name,
+                "is_encrypted": field.is_encrypted,
+                "is_optional": field.is_optional,
+            }
+            for field in connection_type.fields
+        ],
+    }
+
+
+def _version(version: ModuleVersion) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "version": str(version.version),
+        "folder": version.folder,
+        "module_type": version.module_type,
+        "manifest": version.manifest_path,
+        "version_mismatch": version.version_mismatch,
+        "error": str(version.error) if version.error is not None else None,
+    }
+    # Each part is read on its own so one bad file does not hide the others.
+    for key, read in (
+        ("dependencies", _dependencies),
+        ("commands", _commands),
+        ("connection_type", _connection),
+    ):
+        try:
+            entry[key] = read(version)
+        except AmkitError as error:
+            entry[key] = None
+            entry.setdefault("errors", []).append(str(error))
+    return entry
+
+
+def package_summary(package: ModulePackage) -> dict[str, Any]:
+    """Describe ``package`` as JSON-ready data: versions, types, commands, dependencies, connection type."""
+    nuspec = package.nuspec
+    return {
+        "name": package.name,
+        "kind": package.kind,
+        "location": str(package.location),
+        "latest": str(package.latest.version),
+        "size": package.size,
+        "problems": list(package.problems),
+        "nuspec": None
+        if nuspec is None
+        else {
+            "id": nuspec.id,
+            "version": nuspec.version,
+            "dependencies": [{"id": dep.id, "range": dep.version} for dep in nuspec.dependencies],
+        },
+        "versions": [_version(version) for version in reversed(package.versions)],
+    }

@@ -1,0 +1,279 @@
+import logging
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from amkit import samples
+from amkit.dotnet import (
+    BinaryCmdlet,
+    BinaryParameter,
+    assembly_name,
+    is_dotnet_assembly,
+    read_cmdlets,
+)
+from amkit.errors import PackageError
+
+DLL = samples.source("ContosoBinary") / "ContosoBinary.dll"
+DOTNET_SRC = Path(samples.__file__).parent / "dotnet_src"
+ALL = "__AllParameterSets"
+SWITCH = "System.Management.Automation.SwitchParameter"
+SERVICE_URI = BinaryParameter("ServiceUri", "System.String", False, (ALL,))
+
+EXPECTED = (
+    BinaryCmdlet(
+        name="Get-ContosoWidget",
+        class_name="ContosoBinary.GetContosoWidgetCommand",
+        output_types=("ContosoBinary.ContosoWidget",),
+        parameters=(
+            BinaryParameter("Id", "System.Int32", True, ("ById",), 0),
+            BinaryParameter("Name", "System.String", False, ("ByName",), 0, ("WidgetName",)),
+            BinaryParameter("Category", "System.String", False, (ALL,)),
+            SERVICE_URI,
+        ),
+        default_parameter_set="ByName",
+        help_uri="https://docs.contoso.com/powershell/ContosoBinary/Get-ContosoWidget",
+        supports_should_process=False,
+    ),
+    BinaryCmdlet(
+        name="Set-ContosoWidget",
+        class_name="ContosoBinary.SetContosoWidgetCommand",
+        output_types=("ContosoBinary.ContosoWidget",),
+        parameters=(
+            BinaryParameter("Id", "System.Int32", True, ("ById",)),
+            BinaryParameter("InputObject", "ContosoBinary.ContosoWidget", True, ("ByObject",), 0),
+            BinaryParameter("NewName", "System.String", True, ("ById", "ByObject"), 1),
+            BinaryParameter("PassThru", SWITCH, False, (ALL,)),
+            SERVICE_URI,
+        ),
+        default_parameter_set="ByObject",
+        help_uri=None,
+        supports_should_process=True,
+    ),
+    BinaryCmdlet(
+        name="Export-ContosoWidget",
+        class_name="ContosoBinary.ExportContosoWidgetCommand",
+        output_types=("System.IO.FileInfo",),
+        parameters=(
+            BinaryParameter("Path", "System.String", True, (ALL,), 0, ("FilePath",)),
+            BinaryParameter("InputObject", "ContosoBinary.ContosoWidget[]", True, (ALL,)),
+            BinaryParameter("Force", SWITCH, False, (ALL,)),
+            SERVICE_URI,
+        ),
+        default_parameter_set=None,
+        help_uri=None,
+        supports_should_process=True,
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def dll():
+    return DLL.read_bytes()
+
+
+def patched(data, old, new):
+    assert data.count(old) == 1, old
+    return data.replace(old, new)
+
+
+def clr_directory_offset(data):
+    """File offset of the CLR (COM descriptor, index 14) data-directory entry."""
+    pe = struct.unpack_from("<I", data, 0x3C)[0]
+    optional = pe + 24
+    magic = struct.unpack_from("<H", data, optional)[0]
+    directories = optional + (96 if magic == 0x10B else 112)
+    return directories + 14 * 8
+
+
+def test_read_cmdlets_on_the_sample_dll(dll):
+    assert read_cmdlets(dll, file="ContosoBinary/ContosoBinary.dll") == EXPECTED
+
+
+def test_sample_cmdlets_match_the_manifest(dll):
+    from amkit import read_psd1
+
+    manifest = read_psd1(samples.source("ContosoBinary") / "ContosoBinary.psd1")
+    assert [c.name for c in read_cmdlets(dll)] == manifest["CmdletsToExport"]
+
+
+def test_assembly_name_and_detection(dll):
+    assert assembly_name(dll) == "ContosoBinary"
+    assert is_dotnet_assembly(dll) is True
+    assert is_dotnet_assembly(b"MZ not really") is False
+    assert is_dotnet_assembly(b"") is False
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"@{ ModuleVersion = '1.0.0' }",
+        (samples.source("ContosoCore") / "ContosoCore.psd1").read_bytes(),
+        b"PK\x03\x04" + bytes(100),
+    ],
+    ids=["empty", "text", "manifest", "zip"],
+)
+def test_not_a_pe_file(data):
+    with pytest.raises(PackageError, match=r"^Foo\.dll: not a \.NET assembly: .*not a PE file"):
+        read_cmdlets(data, file="Foo.dll")
+    with pytest.raises(PackageError, match=r"not a \.NET assembly"):
+        assembly_name(data)
+
+
+def test_pe_without_clr_header_is_a_native_library(dll):
+    at = clr_directory_offset(dll)
+    assert struct.unpack_from("<II", dll, at)[0] != 0  # the real entry is there
+    native = dll[:at] + bytes(8) + dll[at + 8 :]
+    with pytest.raises(PackageError, match=r"^lib/native\.dll: not a \.NET assembly: a native PE"):
+        read_cmdlets(native, file="lib/native.dll")
+    assert is_dotnet_assembly(native) is False
+
+
+@pytest.mark.parametrize("keep", [2, 64, 0x80, 0x100, 0x200, 0x1000, -0x300, -1])
+def test_truncated_dll_raises_package_error(dll, keep):
+    with pytest.raises(PackageError, match=r"^x\.dll: (damaged|truncated) PE file") as caught:
+        read_cmdlets(dll[:keep], file="x.dll")
+    assert "download the module again" in str(caught.value)
+
+
+def test_corrupt_metadata_signature(dll):
+    broken = patched(dll, b"BSJB", b"XXXX")
+    with pytest.raises(PackageError, match=r"^x\.dll: corrupt \.NET metadata: "):
+        read_cmdlets(broken, file="x.dll")
+
+
+def test_corrupt_attribute_blob(dll):
+    blob = b"\x01\x00\x03Get\x0dContosoWidget"
+    broken = patched(dll, blob, b"\x02\x00" + blob[2:])
+    with pytest.raises(PackageError, match=r"corrupt \.NET metadata: .*0x0001 prolog"):
+        read_cmdlets(broken)
+
+
+def test_attributes_are_matched_by_name(dll):
+    # Another CmdletAttribute (same length, so the heaps stay intact) is not PowerShell's.
+    renamed = patched(dll, b"CmdletAttribute\x00", b"CmdletAttributX\x00")
+    assert read_cmdlets(renamed) == ()
+    assert assembly_name(renamed) == "ContosoBinary"
+
+
+def huge_first_table(data):
+    """Claim 16M rows for the Module table, more than the #~ stream holds."""
+    root = data.index(b"BSJB")
+    (version_length,) = struct.unpack_from("<I", data, root + 12)
+    headers = root + 16 + version_length + 4
+    (offset,) = struct.unpack_from("<I", data, headers)
+    assert data[headers + 8 : headers + 11] == b"#~\x00"
+    rows = root + offset + 24
+    assert struct.unpack_from("<I", data, rows) == (1,)
+    return data[:rows] + struct.pack("<I", 0xFFFFFF) + data[rows + 4 :]
+
+
+def test_dnfile_does_not_configure_the_root_logger(dll, monkeypatch):
+    # dnfile calls logging.warning() for such a table, which would run basicConfig()
+    # on a root logger without handlers (pytest's own are set aside here).
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    with pytest.raises(PackageError, match=r"corrupt \.NET metadata: Unable to parse stream b'#~'"):
+        read_cmdlets(huge_first_table(dll))
+    assert root.handlers == []
+
+
+@settings(
+    max_examples=300,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_corruption_never_escapes_as_a_raw_exception(dll, data):
+    corrupt = bytearray(dll)
+    for _ in range(data.draw(st.integers(1, 8))):
+        corrupt[data.draw(st.integers(0, len(dll) - 1))] = data.draw(st.integers(0, 255))
+    try:
+        result = read_cmdlets(bytes(corrupt))
+    except PackageError:
+        return
+    assert all(isinstance(cmdlet, BinaryCmdlet) for cmdlet in result)
+
+
+needs_mcs = pytest.mark.skipif(shutil.which("mcs") is None, reason="needs Mono's mcs")
+
+
+@needs_mcs
+def test_build_script_reproduces_the_shipped_dll(tmp_path):
+    subprocess.run(["sh", str(DOTNET_SRC / "build.sh"), str(tmp_path)], check=True)
+    assert (tmp_path / "ContosoBinary.dll").read_bytes() == DLL.read_bytes()
+
+
+INLINE = """
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+
+namespace Inline
+{
+    public enum Shade { Light, Dark }
+
+    public class Outer
+    {
+        [Cmdlet(VerbsCommon.Get, "Nested")]
+        [OutputType(typeof(string))]
+        [OutputType(typeof(int), typeof(List<string>))]
+        public class GetNestedCommand : Cmdlet
+        {
+            [Parameter(Position = 0, Mandatory = true, HelpMessage = "Colour")]
+            [Alias("S", "Tone")]
+            public Shade Shade { get; set; }
+
+            [Parameter(ValueFromPipeline = true)]
+            public List<string> Names { get; set; }
+
+            public string NotAParameter { get; set; }
+        }
+    }
+
+    [Cmdlet(VerbsCommon.Get, "Internal")]
+    internal class GetInternalCommand : Cmdlet { }
+
+    [Cmdlet(VerbsCommon.Get, "Abstract")]
+    public abstract class GetAbstractCommand : Cmdlet { }
+
+    [Cmdlet("Invoke", "Bare")]
+    public class InvokeBareCommand : PSCmdlet { }
+}
+"""
+
+
+@needs_mcs
+def test_nested_generic_and_hidden_cmdlet_classes(tmp_path):
+    sma = tmp_path / "System.Management.Automation.dll"
+    source = tmp_path / "Inline.cs"
+    source.write_text(INLINE)
+    target = tmp_path / "Inline.dll"
+    mcs = ["mcs", "-nologo", "-target:library"]
+    subprocess.run([*mcs, f"-out:{sma}", str(DOTNET_SRC / "System.Management.Automation.cs")], check=True)
+    subprocess.run([*mcs, f"-r:{sma}", f"-out:{target}", str(source)], check=True)
+
+    assert read_cmdlets(sma.read_bytes()) == ()
+    assert assembly_name(sma.read_bytes()) == "System.Management.Automation"
+    list_of_string = (
+        "System.Collections.Generic.List`1[[System.String, mscorlib, Version=4.0.0.0, "
+        "Culture=neutral, PublicKeyToken=b77a5c561934e089]]"
+    )
+    assert read_cmdlets(target.read_bytes()) == (
+        BinaryCmdlet(
+            name="Get-Nested",
+            class_name="Inline.Outer+GetNestedCommand",
+            output_types=("System.String", "System.Int32", list_of_string),
+            parameters=(
+                BinaryParameter("Shade", "Inline.Shade", True, (ALL,), 0, ("S", "Tone")),
+                BinaryParameter("Names", "System.Collections.Generic.List`1[System.String]", False, (ALL,)),
+            ),
+        ),
+        BinaryCmdlet(name="Invoke-Bare", class_name="Inline.InvokeBareCommand"),
+    )
