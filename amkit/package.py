@@ -93,8 +93,10 @@ class ModulePackage:
         self.versioned = layout.versioned
         self.root = layout.root
         self._index = {entry.path.casefold(): entry.path for entry in source.entries}
-        found = [ModuleVersion(self, folder) for folder in layout.folders]
-        self.versions: tuple[ModuleVersion, ...] = tuple(sorted(found, key=lambda item: item.version))
+        # Layout orders version folders by their names; a prerelease label only
+        # ranks a version below the same base, and folder names are distinct
+        # bases, so no manifest has to be read to order them.
+        self.versions: tuple[ModuleVersion, ...] = tuple(ModuleVersion(self, folder) for folder in layout.folders)
 
     def _read_nuspec(self, paths: list[str]) -> NuspecInfo:
         nuspecs = [path for path in paths if "/" not in path and path.casefold().endswith(".nuspec")]
