@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: lab test lint tools
+.PHONY: lab test lint tools notebooks
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks/
@@ -28,3 +28,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# Re-run the tutorials and store their outputs (what nbval then compares),
+# without per-cell timing metadata or widget state.
+notebooks: $(VENV)/.installed
+	cd notebooks && for nb in *.ipynb; do \
+		../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+			--ClearMetadataPreprocessor.enabled=True \
+			--ClearMetadataPreprocessor.clear_notebook_metadata=False "$$nb" || exit 1; \
+	done
