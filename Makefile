@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 .PHONY: lab test lint tools notebooks
 
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: $(VENV)/.installed lint tools
 	$(BIN)/pytest
