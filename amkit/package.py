@@ -134,23 +134,21 @@ class ModulePackage:
         the path the file gets in Automation (``<Name>/...``), the one its
         path-length limit applies to.
         """
-        owners = sorted(((version.folder, str(version.version)) for version in self.versions), reverse=True)
+        owners = {version.folder: str(version.version) for version in self.versions}
         rows = []
         for entry in self.source.entries:
-            owner = next((label for folder, label in owners if _inside(entry.path, folder)), None)
-            if self.kind == "nupkg" and _is_nupkg_metadata(entry.path):
-                owner = None
-            rows.append(
-                (
-                    entry.path,
-                    owner,
-                    entry.size,
-                    entry.compressed_size,
-                    len(self.imported_path(entry.path)),
-                )
-            )
+            owner = None if self.kind == "nupkg" and _is_nupkg_metadata(entry.path) else self._owner(entry.path, owners)
+            rows.append((entry.path, owner, entry.size, entry.compressed_size, len(self.imported_path(entry.path))))
         frame = pd.DataFrame(rows, columns=["path", "version", "size", "compressed_size", "path_length"])
         return frame.astype({"size": "int64", "compressed_size": "int64", "path_length": "int64"})
+
+    def _owner(self, path: str, owners: dict[str, str]) -> str | None:
+        """The version whose folder holds ``path``: a version folder sits right below the module root."""
+        prefix = f"{self.root}/" if self.root else ""
+        if not path.startswith(prefix):
+            return None
+        first = path[len(prefix) :].split("/", 1)[0]
+        return owners.get(f"{prefix}{first}", owners.get(self.root))
 
     @property
     def size(self) -> int:
@@ -204,10 +202,6 @@ class ModulePackage:
         from amkit.formatting_html import package_html
 
         return package_html(self)
-
-
-def _inside(path: str, folder: str) -> bool:
-    return not folder or path.startswith(f"{folder}/")
 
 
 def _is_nupkg_metadata(path: str) -> bool:
