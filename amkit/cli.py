@@ -7,6 +7,7 @@ Exit status: 0 on success, 2 when the input or the arguments are unusable
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -28,6 +29,11 @@ def _dependency_text(dependency: dict[str, Any]) -> str:
     if dependency["maximum_version"]:
         bounds.append(f"<= {dependency['maximum_version']}")
     return f"{dependency['name']} {', '.join(bounds)}".strip() + f" ({dependency['kind']})"
+
+
+def _field_text(field: dict[str, Any]) -> str:
+    notes = [note for note, flag in (("encrypted", field["is_encrypted"]), ("optional", field["is_optional"])) if flag]
+    return field["name"] + (f" ({', '.join(notes)})" if notes else "")
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> list[str]:
@@ -61,9 +67,7 @@ def _print_summary(summary: dict[str, Any], out: TextIO) -> None:
             print(f"  requires {_dependency_text(dependency)}", file=out)
         connection = version["connection_type"]
         if connection:
-            fields = ", ".join(
-                field["name"] + (" (encrypted)" if field["is_encrypted"] else "") for field in connection["fields"]
-            )
+            fields = ", ".join(_field_text(field) for field in connection["fields"])
             print(f"  connection type {connection['name']}: {fields}", file=out)
         commands = version["commands"] or []
         print(f"  {len(commands)} exported command(s)", file=out)
@@ -109,7 +113,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     stream = out if out is not None else sys.stdout
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        # --help goes to ``out``; usage errors go to stderr with status 2.
+        with contextlib.redirect_stdout(stream):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:

@@ -1,24 +1,43 @@
 """The commands a module version exports, as PowerShell decides them.
 
-A script module exports the functions its script modules (root and nested)
-define at script scope, narrowed by ``Export-ModuleMember`` when a script calls
-it, then by the manifest's ``FunctionsToExport``. Many modules dot-source their
-functions from ``Public/*.ps1`` files and export a computed list; when the
-manifest names the functions, their definitions are looked up in the version's
-other ``.ps1`` files. A binary module exports the cmdlet classes of its
-assemblies, narrowed by ``CmdletsToExport``.
+PowerShell imports a manifest's ``NestedModules`` first, then its
+``RootModule``, into one session state (``ModuleCmdletBase.LoadModuleManifest``)
+and exports:
+
+- from a nested script module (``.psm1``), the functions its own
+  ``Export-ModuleMember`` calls let out (all of them without a call); from a
+  nested ``.ps1``, every function (it runs in the module's scope); from an
+  assembly, its cmdlets; from a nested manifest, what that module exports, by
+  these same rules;
+- from a script root module, its own functions; and of everything loaded,
+  only what its ``Export-ModuleMember`` calls name, when it makes any;
+- then only what the manifest's ``FunctionsToExport`` and ``CmdletsToExport``
+  allow (absent and ``$null`` allow everything), renamed by its
+  ``DefaultCommandPrefix`` (``Get-Widget`` -> ``Get-ContosoWidget``).
+
+Functions defined with ``function global:Name`` land in the global scope, and
+nested functions exist only while their parent runs, so neither is exported.
+
+Many modules dot-source their functions from ``Public/*.ps1`` files and
+export a computed list. The version's other ``.ps1`` files are read as part
+of the root module when its functions cannot otherwise be accounted for: the
+manifest names functions defined nowhere else, the root module's
+``Export-ModuleMember`` list is computed, or the script modules define no
+function at all. ``ScriptsToProcess`` files (run in the caller's scope) and
+Pester ``*.Tests.ps1`` files are never taken for module code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import posixpath
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from amkit.dotnet import BinaryCmdlet, read_cmdlets
-from amkit.script import FunctionInfo, ScriptInfo, parse_script
-from amkit.wildcard import wildcard_match
+from amkit.script import FunctionInfo, ScriptInfo
+from amkit.wildcard import has_wildcard, wildcard_match
 
 if TYPE_CHECKING:
     from amkit.manifest import Manifest
@@ -29,6 +48,7 @@ __all__ = [
     "ExportedCommand",
     "command_table",
     "exported_commands",
+    "prefixed_name",
     "script_modules",
 ]
 
@@ -45,12 +65,19 @@ COMMAND_COLUMNS = [
     "line",
 ]
 _SCRIPT_EXTENSIONS = (".psm1", ".ps1")
+_ASSEMBLY_EXTENSIONS = (".dll", ".exe")
 _ALL_SETS = "__AllParameterSets"
+_TEXT_COLUMNS = ("synopsis", "description", "help_uri")
 
 
 @dataclass(frozen=True)
 class ExportedCommand:
-    """One exported command and the definition behind it (a function or a cmdlet class)."""
+    """One exported command and the definition behind it (a function or a cmdlet class).
+
+    ``name`` is the name the command is called by once imported (with the
+    manifest's ``DefaultCommandPrefix``); ``definition.name`` is the name
+    the source gives it.
+    """
 
     name: str
     kind: str
@@ -59,68 +86,141 @@ class ExportedCommand:
     definition: FunctionInfo | BinaryCmdlet
 
 
-def _module_files(version: ModuleVersion, extensions: tuple[str, ...]) -> list[str]:
-    """Nested and root module files of ``version`` with one of ``extensions``, in load order."""
-    manifest: Manifest | None = version.manifest
-    # Nested modules load before the root module, so the root's definitions win.
-    names = [version.resolve(spec.path or spec.name) for spec in manifest.nested_modules] if manifest else []
-    names.append(version.root_module_path)
-    return [name for name in dict.fromkeys(names) if name and name.casefold().endswith(extensions)]
+def prefixed_name(name: str, prefix: str | None) -> str:
+    """``name`` as ``DefaultCommandPrefix`` renames it: the prefix goes before the noun (``Get-XWidget``)."""
+    if not prefix:
+        return name
+    verb, dash, noun = name.partition("-")
+    return f"{verb}-{prefix}{noun}" if dash and verb and noun else f"{prefix}{name}"
 
 
-def script_modules(version: ModuleVersion) -> dict[str, ScriptInfo]:
-    """Parse the script modules (nested and root ``.psm1``/``.ps1``) of ``version``, by package path."""
-    return {path: _parse(version, path) for path in _module_files(version, _SCRIPT_EXTENSIONS)}
+def _matches(patterns: tuple[str, ...], name: str) -> bool:
+    return any(wildcard_match(pattern, name) for pattern in patterns)
 
 
-def _parse(version: ModuleVersion, path: str) -> ScriptInfo:
-    package = version.package
-    return parse_script(package.read(path), file=package.member_name(path))
-
-
-def _exported_by_script(script: ScriptInfo, name: str) -> bool:
-    """Whether the script's own ``Export-ModuleMember`` calls (if any) let ``name`` out."""
+def _lets_out(script: ScriptInfo, name: str, kind: str = "functions") -> bool:
+    """Whether the script's own ``Export-ModuleMember`` calls (if any) export ``name``."""
     exports = script.exports
     if exports is None or exports.unresolved:
         return True
-    return any(wildcard_match(pattern, name) for pattern in exports.functions)
+    return _matches(getattr(exports, kind), name)
 
 
-def _dot_sourced(version: ModuleVersion, known: set[str], manifest: Manifest | None) -> dict[str, ScriptInfo]:
-    """Other ``.ps1`` files of the version, read when the manifest names functions defined nowhere else."""
-    if manifest is None or manifest.functions_to_export.declared != "list":
-        return {}
-    wanted = [pattern for pattern in manifest.functions_to_export.patterns if pattern.casefold() not in known]
-    if not wanted:
-        return {}
-    paths = [path for path in version.files["path"] if path.casefold().endswith(".ps1") and path not in version.scripts]
-    return {path: _parse(version, path) for path in paths}
+_Commands = dict[str, ExportedCommand]
+
+
+class _Loader:
+    """Walk one version's modules in PowerShell's load order, collecting what each exports."""
+
+    def __init__(self, version: ModuleVersion) -> None:
+        self.version = version
+        self.scripts: dict[str, ScriptInfo] = {}
+        self.seen = {version.manifest_path}
+
+    def script(self, path: str) -> ScriptInfo:
+        self.scripts[path] = script = self.version.script(path)
+        return script
+
+    def module(self, manifest: Manifest | None, path: str | None, root: str | None, *, top: bool) -> _Commands:
+        """What a module exports: the manifest at ``path`` with its root module ``root``, or ``root`` alone."""
+        functions: _Commands = {}
+        cmdlets: _Commands = {}
+        for spec in manifest.nested_modules if manifest is not None else ():
+            nested = self.version.resolve(spec.path or spec.name, manifest=path)
+            if nested is not None:
+                self.load(nested, functions, cmdlets, nested=True)
+        root_script = None
+        if root is not None and root.casefold().endswith(_SCRIPT_EXTENSIONS):
+            root_script = self.script(root)
+            _define(functions, root, root_script)
+            if top:
+                for dotted in self.dot_sourced(manifest, functions, root_script):
+                    _define(functions, dotted, self.script(dotted))
+        elif root is not None:
+            self.load(root, functions, cmdlets, nested=False)
+        if root_script is not None:
+            functions = {key: cmd for key, cmd in functions.items() if _lets_out(root_script, cmd.name)}
+            cmdlets = {key: cmd for key, cmd in cmdlets.items() if _lets_out(root_script, cmd.name, "cmdlets")}
+        if manifest is None:
+            return {**cmdlets, **functions}
+        allowed = [
+            cmd
+            for cmd in (*cmdlets.values(), *functions.values())
+            if (manifest.cmdlets_to_export if cmd.kind == "Cmdlet" else manifest.functions_to_export).allows(cmd.name)
+        ]
+        prefix = manifest.default_command_prefix
+        renamed = (replace(cmd, name=prefixed_name(cmd.name, prefix)) for cmd in allowed)
+        return {cmd.name.casefold(): cmd for cmd in renamed}
+
+    def load(self, path: str, functions: _Commands, cmdlets: _Commands, *, nested: bool) -> None:
+        """Add what the module file ``path`` exports into the loading module's session state."""
+        extension = posixpath.splitext(path)[1].casefold()
+        if extension == ".psm1":
+            script = self.script(path)
+            _define(functions, path, script, own_exports=nested)
+        elif extension == ".ps1":
+            _define(functions, path, self.script(path))
+        elif extension in _ASSEMBLY_EXTENSIONS:
+            package = self.version.package
+            for cmdlet in read_cmdlets(package.read(path), file=package.member_name(path)):
+                cmdlets[cmdlet.name.casefold()] = ExportedCommand(cmdlet.name, "Cmdlet", path, None, cmdlet)
+        elif extension == ".psd1" and path not in self.seen:
+            self.seen.add(path)
+            manifest = self.version.read_manifest(path)
+            root = self.version.resolve(manifest.root_module, manifest=path) if manifest.root_module else None
+            for key, command in self.module(manifest, path, root, top=False).items():
+                (cmdlets if command.kind == "Cmdlet" else functions)[key] = command
+
+    def dot_sourced(self, manifest: Manifest | None, functions: _Commands, root: ScriptInfo) -> list[str]:
+        """The version's other ``.ps1`` files, when the root module must be dot-sourcing its functions."""
+        listed = manifest.functions_to_export if manifest is not None else None
+        missing = (
+            listed is not None
+            and listed.restricts
+            and any(not has_wildcard(name) and name.casefold() not in functions for name in listed.patterns)
+        )
+        computed = root.exports is not None and bool(root.exports.unresolved)
+        if not (missing or computed or not functions):
+            return []
+        skip = {path.casefold() for path in self.scripts}
+        for name in manifest.scripts_to_process if manifest is not None else ():
+            path = self.version.resolve(name)
+            if path is not None:
+                skip.add(path.casefold())
+        return [
+            path
+            for path in self.version.files["path"]
+            if path.casefold().endswith(".ps1")
+            and not path.casefold().endswith(".tests.ps1")
+            and path.casefold() not in skip
+        ]
+
+
+def _define(functions: _Commands, path: str, script: ScriptInfo, *, own_exports: bool = False) -> None:
+    """Add the functions ``script`` defines in its module's scope (later definitions win, as in PowerShell)."""
+    for function in script.functions:
+        if function.parent is not None or function.kind == "configuration" or function.scope == "global":
+            continue
+        if own_exports and not _lets_out(script, function.name):
+            continue
+        kind = function.kind.capitalize()
+        functions[function.name.casefold()] = ExportedCommand(function.name, kind, path, function.line, function)
+
+
+def _walk(version: ModuleVersion) -> tuple[_Commands, dict[str, ScriptInfo]]:
+    loader = _Loader(version)
+    commands = loader.module(version.manifest, version.manifest_path, version.root_module_path, top=True)
+    return commands, loader.scripts
+
+
+def script_modules(version: ModuleVersion) -> dict[str, ScriptInfo]:
+    """Parse the scripts that define ``version``'s functions, by package path, in load order."""
+    return _walk(version)[1]
 
 
 def exported_commands(version: ModuleVersion) -> list[ExportedCommand]:
     """The commands ``version`` exports, sorted by name as ``Get-Command`` lists them."""
-    manifest = version.manifest
-    found: dict[str, ExportedCommand] = {}
-    modules = version.scripts
-    root_scripts = list(modules.values())
-    defined = {function.name.casefold() for script in root_scripts for function in script.functions}
-    sources = [(path, script, [script]) for path, script in modules.items()]
-    sources += [(path, script, root_scripts) for path, script in _dot_sourced(version, defined, manifest).items()]
-    for path, script, exporters in sources:
-        for function in script.functions:
-            if function.parent is not None or function.kind == "configuration":
-                continue
-            if not all(_exported_by_script(exporter, function.name) for exporter in exporters):
-                continue
-            if manifest is None or manifest.functions_to_export.allows(function.name):
-                kind = function.kind.capitalize()
-                found[function.name.casefold()] = ExportedCommand(function.name, kind, path, function.line, function)
-    package = version.package
-    for path in _module_files(version, (".dll",)):
-        for cmdlet in read_cmdlets(package.read(path), file=package.member_name(path)):
-            if manifest is None or manifest.cmdlets_to_export.allows(cmdlet.name):
-                found[cmdlet.name.casefold()] = ExportedCommand(cmdlet.name, "Cmdlet", path, None, cmdlet)
-    return sorted(found.values(), key=lambda command: command.name.casefold())
+    return sorted(_walk(version)[0].values(), key=lambda command: command.name.casefold())
 
 
 def _row(command: ExportedCommand) -> dict[str, Any]:
@@ -164,5 +264,8 @@ def command_table(version: ModuleVersion) -> pd.DataFrame:
     """One row per exported command of ``version`` (see ``ModuleVersion.commands``)."""
     rows = [_row(command) for command in exported_commands(version)]
     frame = pd.DataFrame(rows, columns=COMMAND_COLUMNS)
+    # Missing help is None, not NaN, whatever the other rows hold.
+    for column in _TEXT_COLUMNS:
+        frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
     frame["line"] = frame["line"].astype("Int64")
     return frame

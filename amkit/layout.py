@@ -70,12 +70,20 @@ def _find(names: set[str], wanted: str) -> str | None:
     return next((name for name in sorted(names) if name.casefold() == folded), None)
 
 
-def find_layout(name: str, paths: Iterable[str], directories: Iterable[str] = (), *, root: str = "") -> Layout:
+def find_layout(
+    name: str,
+    paths: Iterable[str],
+    directories: Iterable[str] = (),
+    *,
+    root: str = "",
+    package: str | None = None,
+) -> Layout:
     """Work out the version folders of module ``name`` whose folder is ``root``.
 
     ``paths`` are the package's file paths, ``directories`` its folders
-    (empty folders included). Raises :class:`PackageError` when the module
-    folder holds nothing PowerShell could load.
+    (empty folders included), ``package`` the package's location for
+    messages. Raises :class:`PackageError` when the module folder holds
+    nothing PowerShell could load.
     """
     all_paths = list(paths)
     files, subfolders = _children(all_paths, root)
@@ -115,7 +123,8 @@ def find_layout(name: str, paths: Iterable[str], directories: Iterable[str] = ()
         where = f"{root}/" if root else "the package root"
         raise PackageError(
             f"{where} holds no {name}.psd1, .psm1 or .dll and no version folder (such as "
-            f"{_join(root, '1.0.0')}/{name}.psd1): there is no module to load"
+            f"{_join(root, '1.0.0')}/{name}.psd1): there is no module to load",
+            file=package,
         )
     return Layout(
         name,

@@ -9,6 +9,7 @@ dependency specifications in all their written forms, export lists with their
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -72,8 +73,10 @@ def module_type_of(root_module: str | None) -> str:
 
     ``.psm1``/``.ps1`` is Script, ``.dll``/``.exe`` Binary, ``.cdxml`` CIM,
     ``.xaml`` Workflow; no root module (or another manifest) is Manifest.
-    A bare name without extension is looked up by PowerShell in the module
-    folder; amkit reports it as Script, PowerShell's first choice.
+    PowerShell finds a bare name without extension by trying ``.psd1``,
+    ``.psm1``, ``.cdxml``, ``.xaml`` and ``.dll`` in the module folder
+    (:attr:`ModuleVersion.module_type <amkit.ModuleVersion.module_type>` looks
+    the file up); from the name alone amkit reports Script.
     """
     if not root_module:
         return "Manifest"
@@ -85,6 +88,29 @@ def _text(value: Any) -> str | None:
     if value is None:
         return None
     return str(value)
+
+
+def _normalize_guid(value: object) -> str | None:
+    """A GUID in its canonical lower-case form, or ``None`` when ``value`` is not one.
+
+    Accepts what .NET's ``Guid.Parse`` does in manifests: with or without
+    hyphens, braces or parentheses, in any case.
+    """
+    text = str(value).strip() if value is not None else ""
+    if len(text) > 2 and (text[0], text[-1]) in (("{", "}"), ("(", ")")):
+        text = text[1:-1]
+    if len(text) not in (32, 36):
+        return None
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def _spec_version(text: str) -> PSVersion | None:
+    # ModuleSpecification converts to System.Version, which has no prerelease label.
+    version = PSVersion.parse(text)
+    return None if version is None or version.is_prerelease else version
 
 
 def _looks_like_path(name: str) -> bool:
@@ -144,10 +170,13 @@ class ModuleSpec:
         if required is not None and (version is not None or maximum is not None):
             problems.append(f"{name}: RequiredVersion cannot be combined with ModuleVersion or MaximumVersion")
         for key, raw in zip(_SPEC_KEYS[2:4], (version, required), strict=True):
-            if raw is not None and PSVersion.parse(raw) is None:
+            if raw is not None and _spec_version(raw) is None:
                 problems.append(f"{name}: {key} {raw!r} is not a version")
         if maximum is not None and _maximum(maximum) is None:
             problems.append(f"{name}: MaximumVersion {maximum!r} is not a version")
+        guid = _text(table.get("GUID"))
+        if guid is not None and _normalize_guid(guid) is None:
+            problems.append(f"{name}: GUID {guid!r} is not a GUID")
         parts = [
             f"{key}={value}"
             for key, value in zip(
@@ -176,12 +205,12 @@ class ModuleSpec:
     @property
     def minimum(self) -> PSVersion | None:
         """``ModuleVersion`` as a version (the lowest acceptable)."""
-        return PSVersion.parse(self.version)
+        return _spec_version(self.version) if self.version is not None else None
 
     @property
     def exact(self) -> PSVersion | None:
         """``RequiredVersion`` as a version (the only acceptable one)."""
-        return PSVersion.parse(self.required_version)
+        return _spec_version(self.required_version) if self.required_version is not None else None
 
     @property
     def maximum(self) -> PSVersion | None:
@@ -191,28 +220,39 @@ class ModuleSpec:
     def accepts(self, version: PSVersion | str, guid: str | None = None) -> bool:
         """Whether a module at ``version`` (with ``guid``) satisfies this specification.
 
-        PowerShell's rule: RequiredVersion is exact and overrides the others;
-        otherwise ModuleVersion is a minimum and MaximumVersion a maximum.
-        A GUID, when both sides have one, must match.
+        PowerShell's rule (``ModuleIntrinsics.IsVersionMatchingConstraints``):
+        RequiredVersion is exact and overrides the others; otherwise
+        ModuleVersion is a minimum and MaximumVersion a maximum, all compared
+        as ``System.Version`` (so ``1.2`` is below ``1.2.0``) without the
+        prerelease label. A GUID in the specification must match ``guid``;
+        pass ``guid=None`` when the candidate's GUID is unknown to skip that
+        check. A specification PowerShell would refuse (see ``problems``)
+        accepts nothing.
         """
         candidate = PSVersion.parse(version)
-        if candidate is None:
+        if candidate is None or self.problems:
             return False
-        if self.guid and guid and self.guid.strip("{} ").casefold() != guid.strip("{} ").casefold():
+        if self.guid is not None and guid is not None and _normalize_guid(self.guid) != _normalize_guid(guid):
             return False
+        release = candidate.without_prerelease()
         if self.required_version is not None:
-            return self.exact is not None and candidate.without_prerelease() == self.exact
-        if self.minimum is not None and candidate.without_prerelease() < self.minimum:
+            return release == self.exact
+        if self.minimum is not None and release < self.minimum:
             return False
-        return not (self.maximum is not None and candidate.without_prerelease() > self.maximum)
+        return not (self.maximum is not None and release > self.maximum)
+
+
+_MAX_COMPONENT = "999999999"
 
 
 def _maximum(text: str) -> PSVersion | None:
-    # PowerShell replaces a trailing '*' in MaximumVersion by 999999999.
+    # ModuleCmdletBase.GetMaximumVersion: a trailing '*' becomes 999999999 and the
+    # version is padded with 999999999 to four components ('1.*' -> 1.999999999.999999999.999999999).
     stripped = text.strip()
     if stripped.endswith("*"):
-        stripped = stripped[:-1] + "999999999"
-    return PSVersion.parse(stripped)
+        stripped = stripped[:-1] + _MAX_COMPONENT
+        stripped += f".{_MAX_COMPONENT}" * max(0, 3 - stripped.count("."))
+    return _spec_version(stripped)
 
 
 @dataclass(frozen=True)
@@ -322,8 +362,12 @@ class Manifest:
 
     @property
     def root_module_key(self) -> str | None:
-        """Which key names the root module: ``RootModule``, legacy ``ModuleToProcess``, or ``None``."""
-        for key in ("RootModule", "ModuleToProcess"):
+        """Which key names the root module: ``RootModule``, legacy ``ModuleToProcess``, or ``None``.
+
+        PowerShell refuses a manifest that sets both, and uses
+        ``ModuleToProcess`` when it goes on (``moduleToProcess ?? rootModule``).
+        """
+        for key in ("ModuleToProcess", "RootModule"):
             if self.data.get(key) not in (None, ""):
                 return key
         return None

@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ModulePackage", "ModuleVersion", "open_package"]
 
-#: Extensions PowerShell tries, in order, for a module named without one.
+#: Extensions PowerShell tries, in order, for a module named without one (``PSModuleExtensions``).
 _MODULE_EXTENSIONS = (".psd1", ".psm1", ".cdxml", ".xaml", ".dll")
+#: Extensions that make a name a module file PowerShell loads as it is (``PSModuleProcessableExtensions``,
+#: with PowerShell 7's ``.exe``); any other "extension" is part of a dotted name such as ``Contoso.Tools``.
+_PROCESSABLE_EXTENSIONS = (".psd1", ".ps1", ".psm1", ".cdxml", ".xaml", ".dll", ".exe")
 _NO_MANIFEST_VERSION = PSVersion("0.0")
 
 
@@ -88,7 +91,7 @@ class ModulePackage:
         else:
             self.name = self.location.name
             root = ""
-        layout = find_layout(self.name, paths, source.directories, root=root)
+        layout = find_layout(self.name, paths, source.directories, root=root, package=str(self.location))
         self.problems: tuple[str, ...] = (*problems, *layout.problems)
         self.versioned = layout.versioned
         self.root = layout.root
@@ -216,6 +219,8 @@ class ModuleVersion:
         self.folder: str = folder.folder
         self.folder_version: PSVersion | None = folder.version
         self.manifest_path: str | None = folder.manifest
+        self._parsed: dict[str, ScriptInfo] = {}
+        self._manifests: dict[str, Manifest | AmkitError] = {}
 
     @property
     def name(self) -> str:
@@ -276,38 +281,94 @@ class ModuleVersion:
             return False
         return PSVersion.parse(self.declared_version) != self.folder_version
 
-    def resolve(self, relative: str) -> str | None:
-        r"""The package path of a file the manifest names (``.\\bin\\x.dll``, ``Sub``), or ``None``.
+    def resolve(self, relative: str, *, manifest: str | None = None) -> str | None:
+        r"""The package path of a module file a manifest names (``.\\bin\\x.dll``, ``Sub``), or ``None``.
 
-        Matches names case-insensitively; a name without extension is tried
-        with PowerShell's module extensions in PowerShell's order.
+        Looks where PowerShell's ``LoadModuleNamedInManifest`` looks, ignoring
+        case as Windows does: ``relative`` in the folder of the naming
+        manifest (``manifest``, a package path; this version's manifest by
+        default); a name without a module extension (``Sub``,
+        ``Contoso.Tools``) with ``.psd1``, ``.psm1``, ``.cdxml``, ``.xaml`` and
+        ``.dll`` in turn, passing over the naming manifest itself; then the
+        same inside a folder of that name (``Sub/Sub.psm1``). Paths that leave
+        the package give ``None``.
         """
+        naming = self.manifest_path if manifest is None else manifest
+        base = self.folder if manifest is None else posixpath.dirname(manifest)
         cleaned = relative.replace("\\", "/").strip()
-        joined = posixpath.join(self.folder, cleaned) if self.folder else cleaned
-        if joined.startswith("../") or joined == ".." or cleaned.startswith("/"):
+        if not cleaned or cleaned.startswith("/"):
             return None
-        found = self.package.find(joined)
-        if found is not None or posixpath.splitext(cleaned)[1]:
-            return found
-        return next((hit for ext in _MODULE_EXTENSIONS if (hit := self.package.find(joined + ext))), None)
+        joined = posixpath.join(base, cleaned) if base else cleaned
+        if posixpath.normpath(joined).split("/", 1)[0] == "..":
+            return None
+        skip = naming.casefold() if naming else None
+        return self._module_file(joined, skip) or self._module_file(posixpath.join(joined, cleaned), skip)
+
+    def _module_file(self, path: str, skip: str | None = None) -> str | None:
+        if posixpath.splitext(path)[1].casefold() in _PROCESSABLE_EXTENSIONS:
+            return self.package.find(path)
+        hits = (self.package.find(path + ext) for ext in _MODULE_EXTENSIONS)
+        return next((hit for hit in hits if hit is not None and hit.casefold() != skip), None)
+
+    def read_manifest(self, path: str) -> Manifest:
+        """The manifest at package path ``path`` (a nested module's ``.psd1``, say), read once.
+
+        Raises the :class:`DataFileError` that reading it gives.
+        """
+        if path not in self._manifests:
+            try:
+                self._manifests[path] = Manifest.read(self.package.read(path), file=self.package.member_name(path))
+            except AmkitError as error:
+                self._manifests[path] = error
+        found = self._manifests[path]
+        if isinstance(found, AmkitError):
+            raise found
+        return found
+
+    def script(self, path: str) -> ScriptInfo:
+        """The script or script module at package path ``path``, parsed once (see :func:`amkit.parse_script`)."""
+        if path not in self._parsed:
+            from amkit.script import parse_script
+
+            self._parsed[path] = parse_script(self.package.read(path), file=self.package.member_name(path))
+        return self._parsed[path]
 
     @property
     def root_module_path(self) -> str | None:
-        """The package path of the root module (RootModule, or ``<Name>.psm1``/``.dll`` without a manifest)."""
+        """The package path of the root module: RootModule resolved, or ``<Name>.psm1`` etc. without a manifest."""
         manifest = self._manifest_or_error[0]
         if manifest is not None:
             return self.resolve(manifest.root_module) if manifest.root_module else None
         if self.manifest_path is not None:
             return None
-        return next((hit for ext in (".psm1", ".dll") if (hit := self.resolve(self.name + ext))), None)
+        return self._module_file(posixpath.join(self.folder, self.name) if self.folder else self.name)
 
     @property
     def module_type(self) -> str:
-        """Script, Binary, Manifest, CIM or Workflow, from the root module's extension."""
+        """Script, Binary, Manifest, CIM or Workflow: what ``Get-Module`` reports once the module is imported.
+
+        The type of the file the root module resolves to; a root module that
+        is itself a manifest lends the type of its own root module. When the
+        file is not in the package, the type its name implies.
+        """
         manifest = self._manifest_or_error[0]
-        if manifest is not None:
-            return manifest.module_type
-        return module_type_of(self.root_module_path)
+        if manifest is None:
+            return module_type_of(self.root_module_path)
+        naming = self.manifest_path
+        seen = {naming}
+        while manifest.root_module:
+            path = self.resolve(manifest.root_module, manifest=naming)
+            if path is None:
+                return manifest.module_type
+            if not path.casefold().endswith(".psd1") or path in seen:
+                return module_type_of(path)
+            seen.add(path)
+            try:
+                manifest = self.read_manifest(path)
+            except AmkitError:
+                return "Manifest"
+            naming = path
+        return "Manifest"
 
     @property
     def files(self) -> pd.DataFrame:
@@ -331,7 +392,12 @@ class ModuleVersion:
 
     @functools.cached_property
     def scripts(self) -> dict[str, ScriptInfo]:
-        """The parsed script modules that define this version's functions, by package path."""
+        """The parsed scripts that define this version's functions, by package path, in load order.
+
+        The script modules PowerShell loads (nested modules, nested manifests'
+        modules, the root module) and the ``.ps1`` files the root module
+        dot-sources, as :func:`amkit.commands.exported_commands` finds them.
+        """
         from amkit.commands import script_modules
 
         return script_modules(self)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from amkit.errors import AmkitError
 from amkit.manifest import ModuleSpec
 from amkit.package import ModulePackage, ModuleVersion
@@ -47,12 +49,18 @@ def _commands(version: ModuleVersion) -> list[dict[str, Any]]:
         "line",
     ]
     return [
-        {
-            column: (list(value) if isinstance(value, tuple) else value)
-            for column, value in zip(columns, row, strict=True)
-        }
+        {column: _plain(value) for column, value in zip(columns, row, strict=True)}
         for row in frame[columns].itertuples(index=False)
     ]
+
+
+def _plain(value: Any) -> Any:
+    """A table cell as JSON data: tuples as lists, NumPy numbers as Python ones, missing as ``None``."""
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def _connection(version: ModuleVersion) -> dict[str, Any] | None:
@@ -98,7 +106,31 @@ def _version(version: ModuleVersion) -> dict[str, Any]:
 
 
 def package_summary(package: ModulePackage) -> dict[str, Any]:
-    """Describe ``package`` as JSON-ready data: versions, types, commands, dependencies, connection type."""
+    """Describe ``package`` as JSON-ready data: versions, types, commands, dependencies, connection type.
+
+    Parameters
+    ----------
+    package
+        An open package.
+
+    Returns
+    -------
+    dict
+        ``name``, ``kind`` (zip, folder or nupkg), ``location``, ``latest``
+        (version), ``size`` (bytes), ``problems`` (list of str), ``nuspec``
+        (``id``, ``version``, ``dependencies``; ``None`` unless a nupkg) and
+        ``versions``, latest first. Each version has ``version``,
+        ``folder``, ``module_type``, ``manifest`` (path), ``version_mismatch``,
+        ``error`` (why the manifest is unreadable, or ``None``),
+        ``dependencies`` (``kind``: required, nested or external; ``name``,
+        ``path``, ``version``, ``required_version``, ``maximum_version``,
+        ``guid``, ``problems``), ``commands`` (``name``, ``kind``,
+        ``synopsis``, ``help_uri``, ``output_types``, ``parameter_sets``,
+        ``file``, ``line``) and ``connection_type`` (``name``, ``module``,
+        ``fields`` with ``name``, ``type_name``, ``is_encrypted``,
+        ``is_optional``; ``None`` without one). A part that cannot be read is
+        ``None`` and its error is listed in the version's ``errors``.
+    """
     nuspec = package.nuspec
     return {
         "name": package.name,
