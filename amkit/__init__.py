@@ -21,10 +21,11 @@ from amkit.errors import (
     PackageError,
     ScriptError,
 )
+from amkit.hashtable import PSHashtable
 from amkit.manifest import ExportList, Manifest, ModuleSpec, module_type_of
 from amkit.nuspec import NuGetRange, NuspecInfo, parse_nuget_range
 from amkit.package import ModulePackage, ModuleVersion, open_package
-from amkit.psd1 import PSHashtable, Symbolic, read_psd1
+from amkit.psd1 import Symbolic, read_psd1
 from amkit.script import FunctionInfo, ModuleReference, ParameterInfo, ScriptInfo, parse_script
 from amkit.version import PSVersion
 

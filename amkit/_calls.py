@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from amkit._recovery import parse_source, syntax_error, syntax_errors
 from amkit._syntax import SourceText, children, string_value, unwrap, walk
 from amkit.errors import DataFileError, ScriptError
-from amkit.psd1 import PSHashtable, constant_value
+from amkit.hashtable import PSHashtable
+from amkit.psd1 import constant_value
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from amkit.psd1 import PSHashtable
+from amkit.hashtable import PSHashtable
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from amkit.psd1 import PSHashtable, Symbolic, read_psd1
+from amkit.hashtable import PSHashtable
+from amkit.psd1 import Symbolic, read_psd1
 from amkit.version import PSVersion
 from amkit.wildcard import has_wildcard, wildcard_match
 
@@ -357,8 +358,14 @@ class Manifest:
 
     @property
     def version(self) -> PSVersion | None:
-        """``ModuleVersion`` with the PSData prerelease label; ``None`` when absent or invalid."""
-        return PSVersion.parse(self.module_version, self.prerelease) if self.module_version else None
+        """``ModuleVersion`` with the PSData prerelease label; ``None`` when absent or invalid.
+
+        A label PowerShell could not use (``beta_1``) is left off rather than
+        losing the version itself.
+        """
+        if not self.module_version:
+            return None
+        return PSVersion.parse(self.module_version, self.prerelease) or PSVersion.parse(self.module_version)
 
     @property
     def root_module_key(self) -> str | None:

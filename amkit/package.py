@@ -270,7 +270,7 @@ class ModuleVersion:
         manifest = self._manifest_or_error[0]
         prerelease = manifest.prerelease if manifest is not None else None
         if self.folder_version is not None:
-            return PSVersion(self.folder_version.base, prerelease)
+            return PSVersion.parse(self.folder_version.base, prerelease) or self.folder_version
         declared = manifest.version if manifest is not None else None
         return declared if declared is not None else _NO_MANIFEST_VERSION
 

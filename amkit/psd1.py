@@ -13,24 +13,28 @@ by running anything.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from amkit._syntax import SourceText, children, first_error, number_value, string_value, unwrap
 from amkit.errors import DataFileError
+from amkit.hashtable import PSHashtable
 from amkit.textfile import load_source
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["MAX_KEYS", "MAX_NODES", "PSHashtable", "Symbolic", "constant_value", "read_psd1"]
+__all__ = ["MAX_KEYS", "MAX_NODES", "Symbolic", "constant_value", "read_psd1"]
 
-#: PowerShell's limits for ``Import-PowerShellDataFile`` (lifted by ``-SkipLimitCheck``).
+#: PowerShell's limits for ``Import-PowerShellDataFile`` (lifted by ``-SkipLimitCheck``): keys
+#: in any one hashtable, and the constants, variables, operators and statements its
+#: safe-value check visits (a file reaching ``MAX_NODES`` is refused).
 MAX_KEYS = 500
 MAX_NODES = 5000
 
 _CONSTANT_VARIABLES = {"true": True, "false": False, "null": None}
+_DASHES = "-\u2013\u2014\u2015"  # PowerShell reads typographic dashes as minus signs
 # Restricted language mode, as used for module manifests: its variables and cmdlets.
 _MANIFEST_VARIABLES = frozenset(
     {"psscriptroot", "psedition", "enabledexperimentalfeatures", "psculture", "psuiculture"}
@@ -54,78 +58,6 @@ _CONSTRUCTS = {
     "post_increment_expression": "increment",
     "post_decrement_expression": "decrement",
 }
-
-
-class PSHashtable(dict):
-    """A hashtable as PowerShell reads it: string keys match case-insensitively, source order kept.
-
-    It is a ``dict`` (so ``json.dumps`` and pandas take it as one) whose keys
-    keep the case they were written in, while lookups ignore case:
-    ``table["moduleversion"]`` finds ``ModuleVersion``.
-    """
-
-    def __init__(self, items: Mapping[Any, Any] | Iterable[tuple[Any, Any]] = ()) -> None:
-        super().__init__()
-        self._index: dict[Any, Any] = {}
-        self.update(items)
-
-    @staticmethod
-    def _fold(key: Any) -> Any:
-        return key.casefold() if isinstance(key, str) else key
-
-    def _stored(self, key: Any) -> Any:
-        return self._index.get(self._fold(key), key)
-
-    def __getitem__(self, key: Any) -> Any:
-        return super().__getitem__(self._stored(key))
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        folded = self._fold(key)
-        if folded in self._index:
-            super().__setitem__(self._index[folded], value)
-        else:
-            self._index[folded] = key
-            super().__setitem__(key, value)
-
-    def __delitem__(self, key: Any) -> None:
-        super().__delitem__(self._stored(key))
-        del self._index[self._fold(key)]
-
-    def __contains__(self, key: object) -> bool:
-        return self._fold(key) in self._index
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        """Return the value for ``key`` (any case), or ``default``."""
-        return self[key] if key in self else default
-
-    def pop(self, key: Any, *default: Any) -> Any:
-        """Remove ``key`` (any case) and return its value."""
-        if key in self:
-            value = self[key]
-            del self[key]
-            return value
-        if default:
-            return default[0]
-        raise KeyError(key)
-
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        """Return the value for ``key``, inserting ``default`` when absent."""
-        if key not in self:
-            self[key] = default
-        return self[key]
-
-    def update(self, other: Any = (), /, **kwargs: Any) -> None:
-        """Insert items, matching existing keys case-insensitively."""
-        pairs = other.items() if isinstance(other, Mapping) else other
-        for key, value in [*pairs, *kwargs.items()]:
-            self[key] = value
-
-    def copy(self) -> PSHashtable:
-        """Return a shallow copy that keeps case-insensitive lookup."""
-        return PSHashtable(self.items())
-
-    def __repr__(self) -> str:
-        return f"PSHashtable({dict.__repr__(self)})"
 
 
 @dataclass(frozen=True)
@@ -163,10 +95,11 @@ def read_psd1(
     manifest
         Also accept what module manifests may use in restricted language
         mode (``$PSScriptRoot``, ``$PSEdition``, ``Join-Path`` ...), returned
-        as :class:`Symbolic`. ``False`` accepts exactly what
-        ``Import-PowerShellDataFile`` accepts.
+        as :class:`Symbolic`, and the unary comma (``,1``). ``False``
+        accepts exactly what ``Import-PowerShellDataFile`` accepts.
     skip_limit_check
-        Lift PowerShell's limits of 500 keys and 5000 syntax nodes.
+        Lift PowerShell's limits of 500 keys per hashtable and 5000 syntax
+        nodes (:data:`MAX_KEYS`, :data:`MAX_NODES`).
     file
         The name to report in errors when ``source`` is text or bytes.
 
@@ -184,8 +117,14 @@ def read_psd1(
         blocks, operators, method calls, other variables).
     """
     text, file = _load(source, file)
-    reader = _DataFileReader(SourceText(text, file), manifest=manifest, limits=not skip_limit_check)
-    return reader.read()
+    source_text = SourceText(text, file, data_file=True)
+    reader = _DataFileReader(source_text, manifest=manifest, limits=not skip_limit_check, import_data_file=not manifest)
+    try:
+        return reader.read()
+    except RecursionError:
+        raise DataFileError(
+            "the file nests arrays or hashtables too deeply to read", file=file, construct="nesting"
+        ) from None
 
 
 def _load(source: str | bytes | os.PathLike[str], file: str | None) -> tuple[str, str | None]:
@@ -206,17 +145,19 @@ def constant_value(node: Node, source: SourceText, *, manifest: bool = False) ->
     DataFileError
         For anything that is not a constant; nothing is ever evaluated.
     """
-    return _DataFileReader(source, manifest=manifest, limits=False).value(node)
+    return _DataFileReader(source, manifest=manifest, limits=False, import_data_file=False).value(node)
 
 
 class _DataFileReader:
     """Evaluate the constant subset of one parsed data file."""
 
-    def __init__(self, source: SourceText, *, manifest: bool, limits: bool) -> None:
+    def __init__(self, source: SourceText, *, manifest: bool, limits: bool, import_data_file: bool) -> None:
         self.source = source
         self.manifest = manifest
         self.limits = limits
-        self.keys = 0
+        # Import-PowerShellDataFile proper: also refuses the unary comma (",1"),
+        # which its safe-value check does not count among the constant operators.
+        self.import_data_file = import_data_file
         self.nodes = 0
 
     def fail(self, node: Node, message: str, construct: str | None = None) -> DataFileError:
@@ -231,8 +172,24 @@ class _DataFileReader:
         if not self.source.text.strip():
             raise DataFileError("the file is empty: a data file is one hashtable @{ ... }", file=self.source.file)
         root = self.source.root
+        if not any(child.type != "comment" for child in root.named_children):
+            raise DataFileError(
+                "the file holds no hashtable, only comments: a data file is one @{ ... }",
+                file=self.source.file,
+                construct="no hashtable",
+            )
         error = first_error(root)
         if error is not None:
+            unclosed = self.source.unclosed()
+            if unclosed is not None:
+                line, column, opener, closer = unclosed
+                raise DataFileError(
+                    f"syntax error: the {opener} opened here has no closing {closer}",
+                    file=self.source.file,
+                    line=line,
+                    column=column,
+                    construct="syntax error",
+                )
             what = f"missing {error.type!r}" if error.is_missing else f"unexpected {self.snippet(error)!r}"
             raise self.fail(error, f"syntax error: {what}", "syntax error")
         statements = [
@@ -243,10 +200,12 @@ class _DataFileReader:
         first = unwrap(statements[0]) if statements else None
         if first is None or first.type != "hash_literal_expression":
             found = f"; it starts with {self.snippet(first)!r}" if first is not None else ""
+            where: tuple[int | None, int | None] = self.source.position(first) if first is not None else (None, None)
             raise DataFileError(
                 f"the file holds no hashtable: a data file is one @{{ ... }}{found}",
                 file=self.source.file,
-                line=self.source.position(first)[0] if first is not None else None,
+                line=where[0],
+                column=where[1],
                 construct="no hashtable",
             )
         if len(statements) > 1:
@@ -258,19 +217,19 @@ class _DataFileReader:
             )
         return self.hashtable(first)
 
-    def count(self, node: Node) -> None:
-        self.nodes += 1
-        if self.limits and self.nodes > MAX_NODES:
+    def count(self, node: Node, visits: int = 1) -> None:
+        """Count what PowerShell's safe-value check counts: constants, variables, unary operators, statements."""
+        self.nodes += visits
+        if self.limits and self.nodes >= MAX_NODES:
             raise self.fail(
                 node,
-                f"the file has more than {MAX_NODES} syntax nodes, PowerShell's limit for data files; "
+                f"the file has {MAX_NODES} syntax nodes or more, PowerShell's limit for data files; "
                 "pass skip_limit_check=True to read it anyway",
                 "limit",
             )
 
     def value(self, node: Node) -> Any:
         node = unwrap(node)
-        self.count(node)
         kind = node.type
         if kind == "hash_literal_expression":
             return self.hashtable(node)
@@ -289,9 +248,10 @@ class _DataFileReader:
         if kind.endswith(("string_characters", "string_literal")):
             return self.string(node)
         if kind in ("decimal_integer_literal", "hexadecimal_integer_literal", "real_literal"):
+            self.count(node)
             number = number_value(self.source.node_text(node))
             if number is None:
-                raise self.fail(node, f"{self.snippet(node)!r} is not a number", "number")
+                raise self.fail(node, f"{self.snippet(node)!r} is not a number PowerShell can hold", "number")
             return number
         if kind == "variable":
             return self.variable(node)
@@ -301,9 +261,14 @@ class _DataFileReader:
 
     def disallowed(self, node: Node) -> DataFileError:
         kind = node.type
-        operator = next((child for child in node.children if not child.is_named), None)
-        if kind == "command":
-            construct = f"command {self.command_name(node, keep_case=True)}"
+        operator = next(
+            (child for child in node.children if not child.is_named or child.type.endswith("_operator")), None
+        )
+        name = self.command_name(node, keep_case=True) if kind == "command" else ""
+        if kind == "command" and ".." in name and number_value(name.partition("..")[0]) is not None:
+            construct = "operator .."  # the grammar takes a range such as 1..3 for a command
+        elif kind == "command":
+            construct = f"command {name}"
         elif kind in _CONSTRUCTS:
             construct = _CONSTRUCTS[kind]
         elif operator is not None and kind.endswith("expression"):
@@ -323,6 +288,7 @@ class _DataFileReader:
 
     def hashtable(self, node: Node) -> PSHashtable:
         table = PSHashtable()
+        written: set[str] = set()
         body = next((child for child in node.named_children if child.type == "hash_literal_body"), None)
         entries = children(body) if body is not None else []
         for entry in entries:
@@ -330,17 +296,19 @@ class _DataFileReader:
                 raise self.disallowed(entry)
             key_node, value_node = self.entry_parts(entry)
             key = self.key(key_node)
-            if key in table:
+            # PowerShell's parser compares keys as text, ignoring case: 1, '1' and 1.0 are one key.
+            text = _key_text(key)
+            if text in written or key in table:
                 raise self.fail(
                     key_node,
                     f"duplicate key {key!r} in a hashtable (keys ignore case)",
                     "duplicate key",
                 )
-            self.keys += 1
-            if self.limits and self.keys > MAX_KEYS:
+            written.add(text)
+            if self.limits and len(written) > MAX_KEYS:
                 raise self.fail(
                     key_node,
-                    f"the file has more than {MAX_KEYS} hashtable keys, PowerShell's limit for data files; "
+                    f"a hashtable has more than {MAX_KEYS} keys, PowerShell's limit for data files; "
                     "pass skip_limit_check=True to read it anyway",
                     "limit",
                 )
@@ -355,11 +323,11 @@ class _DataFileReader:
 
     def key(self, node: Node) -> Any:
         inner = unwrap(node)
-        self.count(inner)
         if inner.type == "simple_name":
+            self.count(inner)
             return self.source.node_text(inner)
         key = self.value(inner)
-        if isinstance(key, (str, int, float)) and not isinstance(key, bool):
+        if isinstance(key, (str, int, float, Decimal)) and not isinstance(key, bool):
             return key
         raise self.fail(
             node,
@@ -371,6 +339,7 @@ class _DataFileReader:
         items: list[Any] = []
         for statement_list in node.named_children:
             for statement in _statements(statement_list):
+                self.count(statement)
                 value = self.value(statement)
                 # @( ) collects what each statement outputs, enumerating arrays.
                 if isinstance(value, list):
@@ -380,43 +349,49 @@ class _DataFileReader:
         return items
 
     def unary(self, node: Node) -> Any:
-        operator = self.source.node_text(node.children[0])
         operands = children(node)
         if len(operands) != 1:
             raise self.disallowed(node)
-        if operator == ",":
+        if node.children[0].is_named:
+            return self.value(operands[0])  # no operator: the grammar wraps a cast or an increment
+        operator = self.source.node_text(node.children[0])
+        if operator == "," and not self.import_data_file:
+            self.count(node)
             return [self.value(operands[0])]
-        value = self.value(operands[0])
-        if (
-            operator in ("-", "+", "\u2013", "\u2014")
-            and isinstance(value, (int, float))
-            and not isinstance(value, bool)
-        ):
-            return value if operator == "+" else -value
-        raise self.fail(node, f"the operator {operator!r} is not allowed in a data file", "operator")
+        if operator in _DASHES or operator == "+":
+            self.count(node)
+            value = self.value(operands[0])
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                return value if operator == "+" else -value
+        raise self.fail(node, f"the operator {operator} is not allowed in a data file", f"operator {operator}")
 
     def string(self, node: Node) -> Any:
         text = string_value(node, self.source)
         if text is not None:
+            self.count(node)
             return text
         inner = unwrap(node)
         parts = [child for child in inner.named_children]
-        if self.manifest and all(
-            part.type == "variable" and self.variable_name(part) in _MANIFEST_VARIABLES for part in parts
-        ):
+        # PowerShell counts each expression inside the string twice (the string's, the variable's).
+        self.count(inner, 2 * len(parts))
+        allowed = _MANIFEST_VARIABLES if self.manifest else frozenset()
+        bad = next((part for part in parts if part.type != "variable" or self.variable_name(part) not in allowed), None)
+        if bad is None:
             raw = self.source.node_text(inner)
             return Symbolic(raw, _script_root_path(raw[1:-1]))
-        bad = next(
-            part for part in parts if part.type != "variable" or self.variable_name(part) not in _MANIFEST_VARIABLES
-        )
         what = "sub-expression $(...)" if bad.type == "sub_expression" else f"variable {self.snippet(bad)}"
         raise self.fail(bad, f"{what} inside a double-quoted string is not allowed in a data file", what)
 
     def variable_name(self, node: Node) -> str:
-        name = self.source.node_text(node).lstrip("$@").strip("{}").casefold()
-        return name.removeprefix("global:").removeprefix("script:")
+        """The name PowerShell looks up: no ``$``, braces or ``local:``; ``""`` for splatting (``@x``)."""
+        text = self.source.node_text(node)
+        if not text.startswith("$"):
+            return ""
+        name = text[1:].removeprefix("{").removesuffix("}").casefold()
+        return name.removeprefix("local:")
 
     def variable(self, node: Node) -> Any:
+        self.count(node)
         name = self.variable_name(node)
         if name in _CONSTANT_VARIABLES:
             return _CONSTANT_VARIABLES[name]
@@ -435,23 +410,33 @@ class _DataFileReader:
         name = self.source.node_text(name_node) if name_node is not None else self.snippet(node)
         return name if keep_case else name.casefold()
 
+    def arguments(self, node: Node) -> list[Node]:
+        """The parameters and arguments of a command, each argument checked to be a constant."""
+        elements = next((child for child in node.named_children if child.type == "command_elements"), None)
+        found: list[Node] = []
+        for element in children(elements) if elements is not None else []:
+            if element.type == "command_argument_sep":
+                continue
+            if element.type not in ("command_parameter", "generic_token"):
+                # Restricted language: arguments are constants and allowed variables, never code.
+                self.value(element)
+            found.append(element)
+        return found
+
     def symbolic_command(self, node: Node) -> Symbolic:
+        self.count(node)
+        arguments = self.arguments(node)
         text = self.source.node_text(node)
         if self.command_name(node) != "join-path":
             return Symbolic(text)
-        return Symbolic(text, self.join_path(node))
+        return Symbolic(text, self.join_path(arguments))
 
-    def join_path(self, node: Node) -> str | None:
+    def join_path(self, elements: list[Node]) -> str | None:
         """The relative path of ``Join-Path $PSScriptRoot 'a' 'b'`` (named or positional)."""
-        elements = next((child for child in node.named_children if child.type == "command_elements"), None)
-        if elements is None:
-            return None
         named: dict[str, Node] = {}
         positional: list[Node] = []
         pending: str | None = None
-        for element in children(elements):
-            if element.type == "command_argument_sep":
-                continue
+        for element in elements:
             if element.type == "command_parameter":
                 pending = self.source.node_text(element).lstrip("-").rstrip(":").casefold()
                 continue
@@ -464,10 +449,24 @@ class _DataFileReader:
         parts += [named[key] for key in ("additionalchildpath",) if key in named]
         if base is None or unwrap(base).type != "variable" or self.variable_name(unwrap(base)) != "psscriptroot":
             return None
-        texts = [string_value(part, self.source) for part in parts]
+        texts = [
+            self.source.node_text(part) if part.type == "generic_token" else string_value(part, self.source)
+            for part in parts
+        ]
         if not texts or any(text is None for text in texts):
             return None
         return _normalise("/".join(text for text in texts if text is not None))
+
+
+def _key_text(key: Any) -> str:
+    """A key as PowerShell's parser compares keys for duplicates: its text, case ignored."""
+    if isinstance(key, float) and key.is_integer() and abs(key) < 1e15:
+        text = str(int(key))
+    elif isinstance(key, Decimal):
+        text = format(key, "f")
+    else:
+        text = str(key)
+    return text.casefold()
 
 
 def _statements(statement_list: Node) -> list[Node]:

@@ -20,8 +20,8 @@ from amkit._calls import ExportInfo, ModuleReference, RequiresInfo
 from amkit._syntax import children, number_value, unwrap, walk
 from amkit.comment_help import CommentHelp, CommentIndex
 from amkit.errors import ScriptError
+from amkit.hashtable import PSHashtable
 from amkit.param_block import CmdletBinding, ParameterInfo, read_param_block
-from amkit.psd1 import PSHashtable
 from amkit.textfile import load_source
 
 if TYPE_CHECKING:

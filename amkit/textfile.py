@@ -24,6 +24,12 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16be-bom"),
 )
 
+# Windows-1252 as Windows decodes it: the five bytes the code page leaves undefined
+# (0x81, 0x8D, 0x8F, 0x90, 0x9D) become the C1 controls of the same number, not errors.
+_WINDOWS_1252 = {
+    byte: bytes([byte]).decode("cp1252") for byte in range(0x80, 0xA0) if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
 
 def decode_source(data: bytes, *, file: str | None = None, error: type[AmkitError] = AmkitError) -> tuple[str, str]:
     """Return ``(text, encoding)`` for the bytes of a PowerShell text file.
@@ -54,7 +60,7 @@ def decode_source(data: bytes, *, file: str | None = None, error: type[AmkitErro
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "windows-1252"
+        return data.decode("latin-1").translate(_WINDOWS_1252), "windows-1252"
 
 
 def load_source(

@@ -17,11 +17,13 @@ from typing import Any
 __all__ = ["PSVersion"]
 
 _INT32_MAX = 2**31 - 1
-# NumberStyles.Integer: leading/trailing white space and one leading sign.
-_COMPONENT = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)[ \t\n\v\f\r]*")
+# Int32.TryParse with NumberStyles.Integer: leading/trailing white space, one leading
+# sign, and (as .NET's number parser allows) trailing NUL characters.
+_COMPONENT = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)[ \t\n\v\f\r]*\x00*")
 _LABEL = re.compile(r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*")
-# Where a prerelease label starts in "2.5.0-beta1": a hyphen after a digit.
-_LABEL_START = re.compile(r"(?<=[0-9])-(?=[0-9A-Za-z])")
+# Where a prerelease label starts in "2.5.0-beta1": the first hyphen after a digit.
+_LABEL_START = re.compile(r"(?<=[0-9])-")
+_LABEL_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def _parse_component(text: str) -> int | None:
@@ -36,19 +38,24 @@ def _parse_component(text: str) -> int | None:
     return value
 
 
-def _compare_labels(left: str, right: str) -> int:
-    """Compare two prerelease labels by SemVer 2.0 precedence."""
-    for a, b in zip(left.split("."), right.split("."), strict=False):
-        if a == b:
-            continue
-        a_num, b_num = a.isdigit(), b.isdigit()
-        if a_num and b_num:
-            return -1 if int(a) < int(b) else 1
-        if a_num != b_num:
-            return -1 if a_num else 1
-        return -1 if a < b else 1
-    left_count, right_count = left.count("."), right.count(".")
-    return (left_count > right_count) - (left_count < right_count)
+def _label_key(label: str | None) -> tuple[Any, ...]:
+    """Sort key of a prerelease label, as ``SemanticVersion.ComparePreLabel`` orders labels.
+
+    No label sorts after every label. Dot-separated units compare in turn: a
+    unit ``Int32.TryParse`` reads is a number, compared numerically and before
+    any other unit; other units compare ordinally; a label that runs out of
+    units first is lower.
+    """
+    if label is None:
+        return (1,)
+    units: list[tuple[int, int | str]] = []
+    for unit in label.split("."):
+        number = int(unit) if _LABEL_NUMBER.fullmatch(unit) else None
+        if number is not None and -_INT32_MAX - 1 <= number <= _INT32_MAX:
+            units.append((0, number))
+        else:
+            units.append((1, unit))
+    return (0, tuple(units))
 
 
 @functools.total_ordering
@@ -79,17 +86,20 @@ class PSVersion:
     True
     """
 
-    __slots__ = ("_components", "_key", "prerelease")
+    __slots__ = ("_components", "_key", "_order", "prerelease")
 
     def __init__(self, text: str, prerelease: str | None = None) -> None:
         if not isinstance(text, str):
             raise TypeError(f"PSVersion expects a string, not {type(text).__name__}")
+        if prerelease is not None and not isinstance(prerelease, str):
+            raise TypeError(f"PSVersion expects the prerelease label as a string, not {type(prerelease).__name__}")
         version_text, label = text, None
-        if prerelease is None:
-            start = _LABEL_START.search(text)
-            if start is not None:
-                version_text, label = text[: start.start()], text[start.end() :]
-        else:
+        start = _LABEL_START.search(text)
+        if start is not None:
+            version_text, label = text[: start.start()], text[start.end() :]
+            if not label:
+                raise ValueError(f"{text!r} is not a version: a hyphen must be followed by a prerelease label")
+        if prerelease is not None:
             label = prerelease
         parts = version_text.split(".")
         components = [_parse_component(part) for part in parts]
@@ -102,6 +112,7 @@ class PSVersion:
         self.prerelease: str | None = label
         padded = self._components + (-1,) * (4 - len(self._components))
         self._key = padded
+        self._order = (padded, _label_key(label))
 
     @classmethod
     def parse(cls, text: object, prerelease: str | None = None) -> PSVersion | None:
@@ -150,15 +161,7 @@ class PSVersion:
         return PSVersion(self.base) if self.prerelease else self
 
     def _compare(self, other: PSVersion) -> int:
-        if self._key != other._key:
-            return -1 if self._key < other._key else 1
-        if self.prerelease == other.prerelease:
-            return 0
-        if self.prerelease is None:
-            return 1
-        if other.prerelease is None:
-            return -1
-        return _compare_labels(self.prerelease, other.prerelease)
+        return (self._order > other._order) - (self._order < other._order)
 
     @staticmethod
     def _coerce(other: Any) -> PSVersion | None:
@@ -179,7 +182,8 @@ class PSVersion:
         return self._compare(coerced) < 0
 
     def __hash__(self) -> int:
-        return hash((self._key, self.prerelease))
+        # The sort key, not the label's text: "beta.01" and "beta.1" compare equal, as in PowerShell.
+        return hash(self._order)
 
     def __str__(self) -> str:
         return f"{self.base}-{self.prerelease}" if self.prerelease else self.base

@@ -183,6 +183,17 @@ def test_prerelease_orders_below_its_release(tmp_path: Path) -> None:
     assert package["2.0.0"].version.prerelease == "beta2"
 
 
+def test_unusable_prerelease_label_keeps_the_version(tmp_path: Path) -> None:
+    members = {
+        "TestModule/2.0.0/TestModule.psd1": manifest("2.0.0", PrivateData="@{ PSData = @{ Prerelease = 'beta_1' } }"),
+        "TestModule/1.0.0/TestModule.psd1": manifest("1.0.0", PrivateData="@{ PSData = @{ Prerelease = 'beta_1' } }"),
+    }
+    package = amkit.open_package(write_zip(tmp_path / "TestModule.zip", members))
+    assert [str(version.version) for version in package.versions] == ["1.0.0", "2.0.0"]
+    assert package.latest.manifest.prerelease == "beta_1"
+    assert package.latest.manifest.version == "2.0.0"
+
+
 def test_folder_named_like_a_version_without_manifest_is_not_a_version(tmp_path: Path) -> None:
     members = flat_members()
     members["TestModule/1.0.0/notes.txt"] = "old"
