@@ -11,6 +11,7 @@ __all__ = [
     "AmkitError",
     "ConnectionTypeError",
     "DataFileError",
+    "LayoutError",
     "LimitExceededError",
     "PackageError",
     "ScriptError",
@@ -63,6 +64,29 @@ def _rebuild(cls: type[AmkitError], message: str, keywords: dict) -> AmkitError:
 
 class PackageError(AmkitError):
     """A package cannot be read: not a zip, unsafe entries, or an unusable layout."""
+
+
+class LayoutError(PackageError):
+    """A package has no module folder, several of them, or nothing PowerShell could load.
+
+    ``reason`` is ``no-folder``, ``several-folders`` or ``no-module``, so
+    checks can report each as the rule it breaks.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.reason = reason
+        super().__init__(message, file=file, line=line, column=column)
+
+    def _keywords(self) -> dict[str, object]:
+        return {**super()._keywords(), "reason": self.reason}
 
 
 class LimitExceededError(PackageError):

@@ -84,7 +84,7 @@ def package_html(package: ModulePackage) -> str:
                 format_size(int(files["size"].sum())),
             ]
         )
-    problems = "".join(f"<li class='amkit-bad'>{escape(problem)}</li>" for problem in package.problems)
+    problems = "".join(f"<li class='amkit-bad'>{escape(str(problem))}</li>" for problem in package.problems)
     return (
         f"{_STYLE}<div class='amkit-box'><b>{escape(package.name)}</b> "
         f"<span class='amkit-tag'>{escape(package.kind)}</span> "

@@ -14,10 +14,10 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from amkit.errors import PackageError
+from amkit.errors import LayoutError
 from amkit.version import PSVersion
 
-__all__ = ["NUPKG_METADATA", "Layout", "VersionFolder", "find_layout"]
+__all__ = ["NUPKG_METADATA", "Layout", "LayoutProblem", "VersionFolder", "find_layout", "top_level_folder"]
 
 #: Entries NuGet adds to a package; they are not part of the module.
 NUPKG_METADATA = ("_rels/", "package/", "[Content_Types].xml")
@@ -34,6 +34,23 @@ class VersionFolder:
 
 
 @dataclass(frozen=True)
+class LayoutProblem:
+    """Something about a package's layout that PowerShell tolerates but that is likely a mistake.
+
+    ``kind`` is ``files-beside`` (files next to the module folder), ``mixed``
+    (version folders and loose module files together) or
+    ``not-a-version-folder`` (a folder named like a version without the manifest).
+    """
+
+    kind: str
+    message: str
+    paths: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
 class Layout:
     """The module inside a package."""
 
@@ -41,7 +58,7 @@ class Layout:
     root: str  # package-relative module folder ("" when the module is at the root)
     folders: tuple[VersionFolder, ...]
     versioned: bool
-    problems: tuple[str, ...] = ()
+    problems: tuple[LayoutProblem, ...] = ()
 
 
 def _join(folder: str, name: str) -> str:
@@ -82,7 +99,7 @@ def find_layout(
 
     ``paths`` are the package's file paths, ``directories`` its folders
     (empty folders included), ``package`` the package's location for
-    messages. Raises :class:`PackageError` when the module folder holds
+    messages. Raises :class:`LayoutError` when the module folder holds
     nothing PowerShell could load.
     """
     all_paths = list(paths)
@@ -94,7 +111,7 @@ def find_layout(
         if directory.startswith(prefix) and directory != root
     }
     folders: list[VersionFolder] = []
-    problems: list[str] = []
+    problems: list[LayoutProblem] = []
     for sub in sorted(subfolders):
         version = PSVersion.parse(sub)
         if version is None or version.is_prerelease:
@@ -104,8 +121,12 @@ def find_layout(
         manifest = _find(sub_files, f"{name}.psd1")
         if manifest is None:
             problems.append(
-                f"{sub_path}/ is named like a version but holds no {name}.psd1, so PowerShell does not "
-                "treat it as a version folder"
+                LayoutProblem(
+                    "not-a-version-folder",
+                    f"{sub_path}/ is named like a version but holds no {name}.psd1, so PowerShell does not "
+                    "treat it as a version folder",
+                    (sub_path,),
+                )
             )
             continue
         folders.append(VersionFolder(sub_path, version, _join(sub_path, manifest)))
@@ -113,17 +134,22 @@ def find_layout(
     if folders:
         if loose:
             problems.append(
-                f"{root or 'the package root'} mixes version folders with loose module files "
-                f"({', '.join(loose)}); PowerShell loads the version folders and ignores the loose files"
+                LayoutProblem(
+                    "mixed",
+                    f"{root or 'the package root'} mixes version folders with loose module files "
+                    f"({', '.join(loose)}); PowerShell loads the version folders and ignores the loose files",
+                    tuple(_join(root, file) for file in loose),
+                )
             )
         folders.sort(key=lambda folder: folder.version)  # type: ignore[arg-type, return-value]
         return Layout(name, root, tuple(folders), versioned=True, problems=tuple(problems))
     manifest = _find(files, f"{name}.psd1")
     if manifest is None and not loose:
         where = f"{root}/" if root else "the package root"
-        raise PackageError(
+        raise LayoutError(
             f"{where} holds no {name}.psd1, .psm1 or .dll and no version folder (such as "
             f"{_join(root, '1.0.0')}/{name}.psd1): there is no module to load",
+            reason="no-module",
             file=package,
         )
     return Layout(
@@ -138,7 +164,7 @@ def find_layout(
 def top_level_folder(paths: Iterable[str], directories: Iterable[str], package: str) -> tuple[str, tuple[str, ...]]:
     """The single top-level folder of an Automation zip, and files lying beside it.
 
-    Raises :class:`PackageError` when there is no folder or more than one.
+    Raises :class:`LayoutError` when there is no folder or more than one.
     """
     top_files: list[str] = []
     top_folders: set[str] = set()
@@ -149,16 +175,18 @@ def top_level_folder(paths: Iterable[str], directories: Iterable[str], package: 
             top_files.append(path)
     top_folders |= {directory.split("/", 1)[0] for directory in directories}
     if not top_folders:
-        raise PackageError(
+        raise LayoutError(
             "the zip holds no module folder: Automation needs the module files inside a folder "
             "named like the zip (<Name>.zip -> <Name>/<Name>.psd1)",
+            reason="no-folder",
             file=package,
         )
     if len(top_folders) > 1:
         listed = ", ".join(sorted(top_folders))
-        raise PackageError(
+        raise LayoutError(
             f"the zip holds {len(top_folders)} top-level folders ({listed}); Automation needs exactly one, "
             "the module folder",
+            reason="several-folders",
             file=package,
         )
     return next(iter(top_folders)), tuple(sorted(top_files))

@@ -19,7 +19,7 @@ import pandas as pd
 from amkit.archive import Limits, PackageSource, open_source
 from amkit.connection import ConnectionType, connection_type_file, read_connection_type
 from amkit.errors import AmkitError, PackageError
-from amkit.layout import NUPKG_METADATA, VersionFolder, find_layout, top_level_folder
+from amkit.layout import NUPKG_METADATA, LayoutProblem, VersionFolder, find_layout, top_level_folder
 from amkit.manifest import Manifest, module_type_of
 from amkit.nuspec import NuspecInfo, read_nuspec
 from amkit.version import PSVersion
@@ -76,12 +76,13 @@ class ModulePackage:
         self.kind: str = source.kind
         self.location = Path(source.location)
         self.nuspec: NuspecInfo | None = None
-        problems: list[str] = []
+        problems: list[LayoutProblem] = []
         paths = [entry.path for entry in source.entries]
         if self.kind == "zip":
             root, beside = top_level_folder(paths, source.directories, package=str(self.location))
             if beside:
-                problems.append(f"files beside the module folder {root}/: {', '.join(beside)}")
+                message = f"files beside the module folder {root}/: {', '.join(beside)}"
+                problems.append(LayoutProblem("files-beside", message, beside))
             self.name = root
         elif self.kind == "nupkg":
             self.nuspec = self._read_nuspec(paths)
@@ -92,7 +93,7 @@ class ModulePackage:
             self.name = self.location.name
             root = ""
         layout = find_layout(self.name, paths, source.directories, root=root, package=str(self.location))
-        self.problems: tuple[str, ...] = (*problems, *layout.problems)
+        self.problems: tuple[LayoutProblem, ...] = (*problems, *layout.problems)
         self.versioned = layout.versioned
         self.root = layout.root
         self._index = {entry.path.casefold(): entry.path for entry in source.entries}

@@ -138,7 +138,7 @@ def package_summary(package: ModulePackage) -> dict[str, Any]:
         "location": str(package.location),
         "latest": str(package.latest.version),
         "size": package.size,
-        "problems": list(package.problems),
+        "problems": [str(problem) for problem in package.problems],
         "nuspec": None
         if nuspec is None
         else {

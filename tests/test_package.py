@@ -199,7 +199,7 @@ def test_folder_named_like_a_version_without_manifest_is_not_a_version(tmp_path:
     members["TestModule/1.0.0/notes.txt"] = "old"
     package = amkit.open_package(write_zip(tmp_path / "TestModule.zip", members))
     assert [str(version.version) for version in package.versions] == ["1.5.0"]
-    assert any("TestModule/1.0.0/ is named like a version" in problem for problem in package.problems)
+    assert any("TestModule/1.0.0/ is named like a version" in str(problem) for problem in package.problems)
 
 
 def test_version_folders_mixed_with_loose_module_files_are_flagged(tmp_path: Path) -> None:
@@ -207,14 +207,16 @@ def test_version_folders_mixed_with_loose_module_files_are_flagged(tmp_path: Pat
     members["TestModule/TestModule.psm1"] = SCRIPT
     package = amkit.open_package(write_zip(tmp_path / "TestModule.zip", members))
     assert [str(version.version) for version in package.versions] == ["1.0.0", "2.0.0"]
-    assert any("mixes version folders with loose module files" in problem for problem in package.problems)
+    assert any("mixes version folders with loose module files" in str(problem) for problem in package.problems)
 
 
 def test_files_beside_the_module_folder_are_flagged(tmp_path: Path) -> None:
     members = flat_members()
     members["readme.txt"] = "hi"
     package = amkit.open_package(write_zip(tmp_path / "TestModule.zip", members))
-    assert package.problems == ("files beside the module folder TestModule/: readme.txt",)
+    assert [str(problem) for problem in package.problems] == ["files beside the module folder TestModule/: readme.txt"]
+    assert package.problems[0].kind == "files-beside"
+    assert package.problems[0].paths == ("readme.txt",)
 
 
 @pytest.mark.parametrize(
