@@ -11,6 +11,7 @@ The main entry points:
 
 from amkit import samples, textfile
 from amkit.archive import Limits
+from amkit.checks import Finding, Report, check, rules
 from amkit.comment_help import CommentHelp
 from amkit.connection import ConnectionField, ConnectionType, read_connection_type
 from amkit.errors import (
@@ -38,6 +39,7 @@ __all__ = [
     "ConnectionTypeError",
     "DataFileError",
     "ExportList",
+    "Finding",
     "FunctionInfo",
     "LayoutError",
     "LimitExceededError",
@@ -53,15 +55,18 @@ __all__ = [
     "PSVersion",
     "PackageError",
     "ParameterInfo",
+    "Report",
     "ScriptError",
     "ScriptInfo",
     "Symbolic",
+    "check",
     "module_type_of",
     "open_package",
     "parse_nuget_range",
     "parse_script",
     "read_connection_type",
     "read_psd1",
+    "rules",
     "samples",
     "textfile",
 ]

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from amkit.errors import AmkitError
 
 if TYPE_CHECKING:
+    from amkit.checks.report import Report
     from amkit.package import ModulePackage, ModuleVersion
 
-__all__ = ["format_size", "package_html", "version_html"]
+__all__ = ["format_size", "package_html", "report_html", "version_html"]
 
 _STYLE = (
     "<style>.amkit-box{font-family:var(--jp-content-font-family,sans-serif);font-size:13px}"
@@ -117,3 +118,27 @@ def version_html(version: ModuleVersion) -> str:
             parts.append(_table(["command", "kind", "synopsis"], rows))
     parts.append(_connection_html(version))
     return "".join(parts) + "</div>"
+
+
+_SEVERITY_COLOURS = {"error": "#b3261e", "warning": "#8a5a00", "info": "#1a5fb4"}
+
+
+def report_html(report: Report) -> str:
+    """The HTML view of a check report: the verdict and a table of findings."""
+    verdict_class = "" if report.importable else " class='amkit-bad'"
+    rows = [
+        [
+            escape(finding.rule),
+            f"<span style='color:{_SEVERITY_COLOURS[finding.severity]}'>{escape(finding.severity)}</span>",
+            escape(finding.message),
+            escape(finding.version or ""),
+            escape(finding.file or "") + (f":{finding.line}" if finding.line else ""),
+            escape(finding.help),
+        ]
+        for finding in report.items
+    ]
+    return (
+        f"{_STYLE}<div class='amkit-box'><b{verdict_class}>{escape(report.summary())}</b>"
+        + (_table(["rule", "severity", "message", "version", "where", "how to fix"], rows) if rows else "")
+        + "</div>"
+    )

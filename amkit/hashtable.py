@@ -24,7 +24,16 @@ class PSHashtable(dict):
     def __init__(self, items: Mapping[Any, Any] | Iterable[tuple[Any, Any]] = ()) -> None:
         super().__init__()
         self._index: dict[Any, Any] = {}
+        self._positions: dict[Any, tuple[int, int]] = {}
         self.update(items)
+
+    def position(self, key: Any) -> tuple[int, int] | None:
+        """The 1-based (line, column) where ``key`` is written in the file it was read from, if known."""
+        return self._positions.get(self._fold(key))
+
+    def set_position(self, key: Any, line: int, column: int) -> None:
+        """Record where ``key`` is written (the data-file reader does this for every key)."""
+        self._positions[self._fold(key)] = (line, column)
 
     @staticmethod
     def _fold(key: Any) -> Any:

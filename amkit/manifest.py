@@ -332,6 +332,10 @@ class Manifest:
     def __contains__(self, key: object) -> bool:
         return key in self.data
 
+    def position(self, key: str) -> tuple[int, int] | None:
+        """The (line, column) where ``key`` is written in the manifest, or ``None``."""
+        return self.data.position(key)
+
     def get(self, key: str, default: Any = None) -> Any:
         """The raw value of ``key`` (any case), or ``default``."""
         return self.data.get(key, default)
@@ -461,6 +465,8 @@ class Manifest:
         """``PrivateData.PSData`` (empty when absent)."""
         private = self.private_data
         psdata = private.get("PSData") if isinstance(private, Mapping) else None
+        if isinstance(psdata, PSHashtable):
+            return psdata
         return PSHashtable(psdata) if isinstance(psdata, Mapping) else PSHashtable()
 
     @property

@@ -313,6 +313,7 @@ class _DataFileReader:
                     "limit",
                 )
             table[key] = self.value(value_node)
+            table.set_position(key, *self.source.position(key_node))
         return table
 
     def entry_parts(self, entry: Node) -> tuple[Node, Node]:

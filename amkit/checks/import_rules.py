@@ -1,0 +1,366 @@
+"""Import blockers: what Azure Automation refuses, or fails on, when a package is imported.
+
+Each function is one rule; its decorator holds the catalogue entry. Messages
+say what is wrong and where; ``help`` says how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from amkit.checks.context import CheckContext
+from amkit.checks.registry import Hit, rule
+from amkit.errors import AmkitError, LayoutError
+from amkit.manifest import Manifest
+from amkit.package import ModuleVersion
+from amkit.version import PSVersion
+
+__all__: list[str] = []
+
+MODULES_DOC = "https://learn.microsoft.com/en-us/azure/automation/shared-resources/modules"
+TROUBLESHOOT_DOC = "https://learn.microsoft.com/en-us/azure/automation/troubleshoot/shared-resources"
+LIMITS_DOC = (
+    "https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits"
+)
+INTEGRATION_DOC = "https://learn.microsoft.com/en-us/azure/automation/automation-integration-modules"
+MANIFEST_DOC = (
+    "https://learn.microsoft.com/en-us/powershell/scripting/developer/module/how-to-write-a-powershell-module-manifest"
+)
+
+#: Automation refuses a module file path of this many characters or more.
+MAX_PATH_LENGTH = 140
+#: Automation refuses a package larger than this (100 MB).
+MAX_PACKAGE_SIZE = 104_857_600
+_MANIFEST_FILE_KEYS = ("ScriptsToProcess", "TypesToProcess", "FormatsToProcess", "FileList")
+
+
+def _at_key(message: str, version: ModuleVersion, manifest: Manifest, key: str) -> Hit:
+    """A hit at the place the manifest writes ``key``."""
+    line, column = manifest.position(key) or (None, None)
+    return Hit(message, str(version.version), version.manifest_path, line, column)
+
+
+@rule(
+    "AM100",
+    "error",
+    "The package or a file in it cannot be read",
+    rationale="Automation cannot import what it cannot open; a rule that cannot read its input says so here.",
+    help="Rebuild the package as a plain zip (no encryption, no links, no paths leaving the folder) with `amkit pack`.",
+    source="Azure Automation: Manage modules",
+    help_uri=MODULES_DOC,
+)
+def unreadable(context: CheckContext) -> Iterator[Hit]:
+    """The package could not be opened for a reason other than its layout."""
+    error = context.error
+    if error is not None and not isinstance(error, LayoutError):
+        yield Hit(error.message, None, error.file, error.line, error.column)
+
+
+@rule(
+    "AM101",
+    "error",
+    "The zip's file name differs from the module folder",
+    rationale="Automation names the module after the zip and looks for a folder of that name inside it.",
+    help="Rename the zip to <ModuleFolder>.zip (same spelling and case), or rename the folder.",
+    source="Azure Automation: Manage modules",
+    help_uri=MODULES_DOC,
+)
+def zip_name(context: CheckContext) -> Iterator[Hit]:
+    """The zip is ``<Name>.zip`` for its ``<Name>/`` folder."""
+    package = context.package
+    if package is None or package.kind != "zip":
+        return
+    stem = package.location.name.rsplit(".", 1)[0]
+    if stem != package.name:
+        case_only = " (only the case differs)" if stem.casefold() == package.name.casefold() else ""
+        yield Hit(f"the zip is named {package.location.name} but its module folder is {package.name}/{case_only}")
+
+
+@rule(
+    "AM102",
+    "error",
+    "A module folder holds no <Name>.psd1, .psm1 or .dll",
+    rationale="PowerShell loads a module from <Name>.psd1, <Name>.psm1 or <Name>.dll in its (version) folder; "
+    "without one the import fails with 'the module structure was invalid'.",
+    help="Put <Name>.psd1 (or the .psm1/.dll) named like the module folder directly in it, or in each version folder.",
+    source="Azure Automation: Troubleshoot shared resources",
+    help_uri=TROUBLESHOOT_DOC,
+)
+def module_files(context: CheckContext) -> Iterator[Hit]:
+    """Every module and version folder has a file PowerShell loads the module from."""
+    error = context.error
+    if isinstance(error, LayoutError) and error.reason == "no-module":
+        yield Hit(error.message, None, error.file)
+    package = context.package
+    if package is None:
+        return
+    for problem in package.problems:
+        if problem.kind == "not-a-version-folder":
+            yield Hit(problem.message, None, problem.paths[0] if problem.paths else None)
+    for version in package.versions:
+        if version.manifest_path is None and version.root_module_path is None:
+            yield Hit(
+                f"{version.folder or 'the module folder'} holds no {package.name}.psd1, .psm1 or .dll",
+                str(version.version),
+                version.folder or None,
+            )
+
+
+@rule(
+    "AM103",
+    "error",
+    "A file path is 140 characters or longer",
+    rationale="Automation refuses modules with file paths of 140 characters or more.",
+    help="Shorten folder and file names inside the module so every path stays under 140 characters.",
+    source="Azure Automation: Manage modules",
+    help_uri=MODULES_DOC,
+)
+def path_length(context: CheckContext) -> Iterator[Hit]:
+    """No path, as imported (``<Name>/...``), is 140 characters or longer."""
+    package = context.package
+    if package is None:
+        return
+    files = package.files
+    for row in files[files["path_length"] >= MAX_PATH_LENGTH].itertuples(index=False):
+        message = f"the path is {row.path_length} characters long (the limit is under {MAX_PATH_LENGTH})"
+        yield Hit(message, row.version if isinstance(row.version, str) else None, str(row.path))
+
+
+@rule(
+    "AM104",
+    "error",
+    "The package is larger than 100 MB",
+    rationale="Automation refuses module packages over 100 MB ('Module data blob size is not supported').",
+    help="Remove what runbooks do not need (tests, docs, other platforms' binaries) or split the module.",
+    source="Azure subscription and service limits: Automation",
+    help_uri=LIMITS_DOC,
+)
+def package_size(context: CheckContext) -> Iterator[Hit]:
+    """The zip (or, for a folder, its content) stays within 100 MB."""
+    package = context.package
+    if package is None:
+        return
+    size = package.compressed_size
+    if size > MAX_PACKAGE_SIZE:
+        what = "the files of the folder add up to" if package.kind == "folder" else "the package is"
+        yield Hit(f"{what} {size:,} bytes; the limit is {MAX_PACKAGE_SIZE:,} bytes (100 MB)")
+
+
+@rule(
+    "AM105",
+    "error",
+    "A manifest cannot be read as a data file",
+    rationale="Automation reads the manifest without running it; anything but constants, or a syntax error, "
+    "fails the import.",
+    help="Keep the .psd1 to constants: strings, numbers, $true/$false/$null, @() arrays and @{} hashtables.",
+    source="PowerShell: How to write a module manifest",
+    help_uri=MANIFEST_DOC,
+)
+def manifest_readable(context: CheckContext) -> Iterator[Hit]:
+    """Each version's manifest reads as a data file."""
+    for version in context.versions:
+        error = version.error
+        if error is not None:
+            yield Hit(error.message, str(version.version), version.manifest_path, error.line, error.column)
+
+
+@rule(
+    "AM106",
+    "error",
+    "A version folder's name differs from its manifest's ModuleVersion",
+    rationale="PowerShell only loads a module from a version folder whose name equals the manifest's ModuleVersion.",
+    help="Make the folder name and ModuleVersion the same version (1.0 and 1.0.0 are different versions).",
+    source="PowerShell: How to write a module manifest",
+    help_uri=MANIFEST_DOC,
+)
+def version_folder(context: CheckContext) -> Iterator[Hit]:
+    """Version folders agree with their manifests, and every ModuleVersion is a version."""
+    for version, manifest in context.manifests():
+        declared = manifest.module_version
+        if declared is None or PSVersion.parse(declared) is None:
+            shown = "no ModuleVersion" if declared is None else f"ModuleVersion {declared!r}, which is not a version"
+            yield _at_key(f"the manifest has {shown}", version, manifest, "ModuleVersion")
+        elif version.version_mismatch:
+            yield _at_key(
+                f"the folder is {version.folder_version} but the manifest says ModuleVersion = '{declared}'",
+                version,
+                manifest,
+                "ModuleVersion",
+            )
+
+
+def _named_files(version: ModuleVersion, manifest: Manifest) -> Iterator[tuple[str, str, bool]]:
+    """(key, file as written, whether it must be a file) for every file the manifest names."""
+    if manifest.root_module:
+        yield manifest.root_module_key or "RootModule", manifest.root_module, True
+    for spec in manifest.nested_modules:
+        yield "NestedModules", spec.path or spec.name, spec.path is not None
+    for assembly in manifest.required_assemblies:
+        yield "RequiredAssemblies", assembly, assembly.casefold().endswith((".dll", ".exe"))
+    for key in _MANIFEST_FILE_KEYS:
+        for name in manifest._strings(key):
+            yield key, name, True
+
+
+@rule(
+    "AM107",
+    "error",
+    "A file the manifest names is missing",
+    rationale="PowerShell fails to load a module whose RootModule, NestedModules, RequiredAssemblies, "
+    "ScriptsToProcess, TypesToProcess, FormatsToProcess or FileList names a file that is not there.",
+    help="Add the file to the package, or correct (or remove) the manifest entry.",
+    source="PowerShell: How to write a module manifest",
+    help_uri=MANIFEST_DOC,
+)
+def named_files(context: CheckContext) -> Iterator[Hit]:
+    """Every file the manifest names exists in the version folder."""
+    for version, manifest in context.manifests():
+        for key, name, must_be_file in _named_files(version, manifest):
+            if version.resolve(name) is None and must_be_file:
+                yield _at_key(f"{key} names {name!r}, which is not in the package", version, manifest, key)
+
+
+@rule(
+    "AM108",
+    "error",
+    "The connection type file is malformed",
+    rationale="Automation creates the connection type from <Module>-Automation.json at import; "
+    "a malformed file fails it.",
+    help="Give ConnectionFields (each with Name, TypeName, boolean IsEncrypted/IsOptional, unique names), "
+    "ConnectionTypeName, and IntegrationModuleName equal to the module name.",
+    source="Azure Automation: Create an integration module",
+    help_uri=INTEGRATION_DOC,
+)
+def connection_type(context: CheckContext) -> Iterator[Hit]:
+    """Each version's ``<Name>-Automation.json`` is valid."""
+    for version in context.versions:
+        try:
+            version.connection_type  # noqa: B018 - reading it is the check
+        except AmkitError as error:
+            yield Hit(error.message, str(version.version), _member(error.file), error.line, error.column)
+
+
+def _member(file: str | None) -> str | None:
+    """The package member of an error's ``package!member`` file name."""
+    return file.rsplit("!", 1)[-1] if file else None
+
+
+@rule(
+    "AM109",
+    "error",
+    "The package layout is ambiguous",
+    rationale="Automation expects exactly one module folder, nothing beside it, and either version folders or "
+    "module files in it, not both.",
+    help="Zip only the module folder (`amkit pack MODULE_DIR`), and keep either version folders or loose files.",
+    source="Azure Automation: Manage modules",
+    help_uri=MODULES_DOC,
+)
+def layout(context: CheckContext) -> Iterator[Hit]:
+    """One top-level folder, nothing beside it, no mixed layout."""
+    error = context.error
+    if isinstance(error, LayoutError) and error.reason in ("no-folder", "several-folders"):
+        yield Hit(error.message, None, None)
+    package = context.package
+    for problem in package.problems if package is not None else ():
+        if problem.kind in ("files-beside", "mixed"):
+            for path in problem.paths:
+                yield Hit(problem.message, None, path)
+
+
+def _family(name: str) -> str | None:
+    folded = name.casefold()
+    if folded == "azurerm" or folded.startswith("azurerm."):
+        return "AzureRM"
+    if folded == "az" or folded.startswith("az."):
+        return "Az"
+    return None
+
+
+@rule(
+    "AM110",
+    "error",
+    "RequiredModules mixes Az and AzureRM modules",
+    rationale="Az and AzureRM cannot be loaded in one session; runbooks using both crash the sandbox.",
+    help="Depend on Az modules only (AzureRM is retired), and migrate AzureRM cmdlets to their Az equivalents.",
+    source="Azure Automation: Manage modules",
+    help_uri=MODULES_DOC,
+)
+def az_and_azurerm(context: CheckContext) -> Iterator[Hit]:
+    """No version depends on both Az.* and AzureRM.* modules."""
+    for version, manifest in context.manifests():
+        families: dict[str, list[str]] = {}
+        for spec in manifest.required_modules:
+            family = _family(spec.name)
+            if family:
+                families.setdefault(family, []).append(spec.name)
+        if len(families) == 2:
+            yield _at_key(
+                f"RequiredModules holds Az ({', '.join(families['Az'])}) "
+                f"and AzureRM ({', '.join(families['AzureRM'])})",
+                version,
+                manifest,
+                "RequiredModules",
+            )
+
+
+@rule(
+    "AM111",
+    "error",
+    "A required module is not in the account at a satisfying version",
+    rationale="Automation refuses an import until every RequiredModules entry is present "
+    "('All dependencies must be present before this module can be imported').",
+    help="Import the dependency first (amkit's import plan orders them), at a version the manifest accepts.",
+    source="Azure Automation: Troubleshoot shared resources",
+    help_uri=TROUBLESHOOT_DOC,
+    needs="account",
+)
+def dependencies_present(context: CheckContext) -> Iterator[Hit]:
+    """Each RequiredModules entry is satisfied by a version the account holds (``account.versions(name)``)."""
+    for version, manifest in context.manifests():
+        for spec in manifest.required_modules:
+            available = [str(item) for item in context.account.versions(spec.name)]
+            if not any(spec.accepts(item) for item in available):
+                held = f"it holds {', '.join(available)}" if available else "it does not hold it"
+                yield _at_key(
+                    f"requires {spec.written} but the account cannot satisfy it: {held}",
+                    version,
+                    manifest,
+                    "RequiredModules",
+                )
+
+
+@rule(
+    "AM112",
+    "error",
+    "The manifest excludes the target runtime",
+    rationale="A module whose PowerShellVersion is above the runtime's, or whose CompatiblePSEditions leaves out "
+    "the runtime's edition (5.1 is Desktop, 7.x is Core), does not load there.",
+    help="Import the module into a runtime environment it supports, or widen PowerShellVersion/CompatiblePSEditions.",
+    source="PowerShell: How to write a module manifest",
+    help_uri=MANIFEST_DOC,
+    needs="runtime",
+)
+def runtime(context: CheckContext) -> Iterator[Hit]:
+    """PowerShellVersion and CompatiblePSEditions admit the runtime."""
+    target = PSVersion.parse(context.runtime)
+    for version, manifest in context.manifests():
+        required = PSVersion.parse(manifest.powershell_version)
+        if (
+            required is not None
+            and target is not None
+            and (required.major, required.minor) > (target.major, target.minor)
+        ):
+            yield _at_key(
+                f"PowerShellVersion is {manifest.powershell_version} but the runtime is {context.runtime}",
+                version,
+                manifest,
+                "PowerShellVersion",
+            )
+        editions = manifest.compatible_ps_editions
+        if editions and context.edition not in editions:
+            yield _at_key(
+                f"CompatiblePSEditions is {', '.join(editions)} but runtime {context.runtime} is {context.edition}",
+                version,
+                manifest,
+                "CompatiblePSEditions",
+            )

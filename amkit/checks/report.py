@@ -1,0 +1,99 @@
+"""The result of a check: findings as a table, a verdict, and JSON/SARIF/HTML views."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from amkit.checks.registry import SEVERITIES
+
+__all__ = ["FINDING_COLUMNS", "Finding", "Report"]
+
+FINDING_COLUMNS = ["rule", "severity", "title", "message", "version", "file", "line", "column", "help"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule at one place."""
+
+    rule: str
+    severity: str
+    title: str
+    message: str
+    version: str | None
+    file: str | None
+    line: int | None
+    column: int | None
+    help: str
+
+    def sort_key(self) -> tuple[object, ...]:
+        """Stable order: rule, version, file, position, message."""
+        return (self.rule, self.version or "", self.file or "", self.line or 0, self.column or 0, self.message)
+
+
+class Report:
+    """What :func:`amkit.check` found in one package."""
+
+    def __init__(self, location: Path, name: str | None, findings: list[Finding], *, runtime: str | None) -> None:
+        self.location = location
+        self.name = name
+        self.runtime = runtime
+        self._findings = tuple(sorted(findings, key=Finding.sort_key))
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """One row per finding: rule, severity, title, message, version, file, line, column, help."""
+        frame = pd.DataFrame([asdict(finding) for finding in self._findings], columns=FINDING_COLUMNS)
+        return frame.astype({"line": "Int64", "column": "Int64"})
+
+    @property
+    def items(self) -> tuple[Finding, ...]:
+        """The findings as objects, in the table's order."""
+        return self._findings
+
+    @property
+    def importable(self) -> bool:
+        """Whether no finding has severity ``error``: Automation would accept the package."""
+        return not any(finding.severity == "error" for finding in self._findings)
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per severity."""
+        return {severity: sum(f.severity == severity for f in self._findings) for severity in SEVERITIES}
+
+    def summary(self) -> str:
+        """One line: the package, the verdict and the counts per severity."""
+        counts = ", ".join(f"{count} {severity}" for severity, count in self.counts().items())
+        verdict = "importable" if self.importable else "NOT importable"
+        return f"{self.location.name}: {verdict} ({counts})"
+
+    def to_dict(self) -> dict[str, object]:
+        """The report as JSON-ready data."""
+        return {
+            "package": str(self.location),
+            "name": self.name,
+            "runtime": self.runtime,
+            "importable": self.importable,
+            "counts": self.counts(),
+            "findings": [asdict(finding) for finding in self._findings],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as a JSON document."""
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def to_sarif(self, *, indent: int | None = 2) -> str:
+        """The report as a SARIF 2.1.0 log (see :mod:`amkit.checks.sarif`)."""
+        from amkit.checks.sarif import sarif_log
+
+        return json.dumps(sarif_log([self]), indent=indent)
+
+    def __repr__(self) -> str:
+        return f"<Report {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        from amkit.formatting_html import report_html
+
+        return report_html(self)

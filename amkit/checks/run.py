@@ -1,0 +1,79 @@
+"""Run every applicable rule over one package."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from amkit.archive import Limits
+from amkit.checks.context import RUNTIMES, CheckContext
+from amkit.checks.registry import Hit, Rule, all_rules
+from amkit.checks.report import Finding, Report
+from amkit.errors import AmkitError
+from amkit.package import ModulePackage, open_package
+
+__all__ = ["UNREADABLE_RULE", "check"]
+
+#: The rule under which input that stops another rule from running is reported.
+UNREADABLE_RULE = "AM100"
+
+
+def check(
+    path_or_package: str | os.PathLike[str] | ModulePackage,
+    *,
+    account: Any = None,
+    runtime: str | None = None,
+    limits: Limits | None = None,
+) -> Report:
+    """Check a package against Automation's import rules and the authoring practices, offline.
+
+    Parameters
+    ----------
+    path_or_package
+        A ``.zip``, ``.nupkg`` or module folder, or an open :class:`ModulePackage`.
+    account
+        An Automation account; enables the rules about what it already holds (AM111).
+    runtime
+        ``"5.1"`` or a ``"7.x"`` runtime; enables the runtime rule (AM112).
+    limits
+        Reading limits passed to :func:`amkit.open_package`.
+
+    Returns
+    -------
+    Report
+        Never raises for bad input: an unreadable package or file becomes a finding.
+    """
+    if runtime is not None and runtime not in RUNTIMES:
+        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
+    if isinstance(path_or_package, ModulePackage):
+        context = CheckContext(path_or_package.location, path_or_package, account=account, runtime=runtime)
+    else:
+        location = Path(path_or_package)
+        try:
+            package = open_package(location, limits=limits)
+        except AmkitError as error:
+            context = CheckContext(location, None, error, account=account, runtime=runtime)
+        else:
+            context = CheckContext(location, package, account=account, runtime=runtime)
+    findings = [finding for item in all_rules() for finding in _run(item, context)]
+    name = context.package.name if context.package is not None else None
+    return Report(context.location, name, findings, runtime=runtime)
+
+
+def _finding(item: Rule, hit: Hit) -> Finding:
+    return Finding(
+        item.id, item.severity, item.title, hit.message, hit.version, hit.file, hit.line, hit.column, item.help
+    )
+
+
+def _run(item: Rule, context: CheckContext) -> list[Finding]:
+    if (item.needs == "account" and context.account is None) or (item.needs == "runtime" and context.runtime is None):
+        return []
+    try:
+        return [_finding(item, hit) for hit in item.function(context)]
+    except AmkitError as error:
+        # A file the rule needs cannot be read: say so under AM100, once per rule.
+        unreadable = next(rule for rule in all_rules() if rule.id == UNREADABLE_RULE)
+        hit = Hit(f"{item.id} could not run: {error.message}", None, error.file, error.line, error.column)
+        return [_finding(unreadable, hit)]
