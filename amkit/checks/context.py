@@ -61,6 +61,25 @@ class CheckContext:
             if isinstance(command.definition, FunctionInfo)
         ]
 
+    def member(self, file: str | None) -> str | None:
+        """The package path an error's ``file`` names; ``None`` when it names the package itself.
+
+        Errors name a member as ``package!member`` (zips) or by its path on
+        disk (folders); findings name it by its path in the package, as every
+        rule does.
+        """
+        if not file:
+            return None
+        location = str(self.location)
+        if file == location:
+            return None
+        if file.startswith(location + "!"):
+            return file[len(location) + 1 :] or None
+        path = Path(file)
+        if self.package is not None and self.package.kind == "folder" and path.is_relative_to(self.location):
+            return path.relative_to(self.location).as_posix()
+        return file
+
     @property
     def edition(self) -> str | None:
         """``Desktop`` or ``Core`` for the target runtime."""

@@ -6,11 +6,12 @@ say what is wrong and where; ``help`` says how to fix it.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from amkit.checks.context import CheckContext
 from amkit.checks.registry import Hit, rule
-from amkit.errors import AmkitError, LayoutError
+from amkit.errors import ConnectionTypeError, LayoutError, PackageError
 from amkit.manifest import Manifest
 from amkit.package import ModuleVersion
 from amkit.version import PSVersion
@@ -50,10 +51,14 @@ def _at_key(message: str, version: ModuleVersion, manifest: Manifest, key: str) 
     help_uri=MODULES_DOC,
 )
 def unreadable(context: CheckContext) -> Iterator[Hit]:
-    """The package could not be opened for a reason other than its layout."""
+    """The package could not be opened for a reason other than its layout, or a manifest's bytes cannot be read."""
     error = context.error
     if error is not None and not isinstance(error, LayoutError):
-        yield Hit(error.message, None, error.file, error.line, error.column)
+        yield Hit(error.message, None, context.member(error.file), error.line, error.column)
+    for version in context.versions:
+        # A damaged or oversized member is a package problem; AM105 covers manifests that read but do not parse.
+        if isinstance(version.error, PackageError):
+            yield Hit(version.error.message, str(version.version), version.manifest_path)
 
 
 @rule(
@@ -90,7 +95,7 @@ def module_files(context: CheckContext) -> Iterator[Hit]:
     """Every module and version folder has a file PowerShell loads the module from."""
     error = context.error
     if isinstance(error, LayoutError) and error.reason == "no-module":
-        yield Hit(error.message, None, error.file)
+        yield Hit(error.message, None, context.member(error.file))
     package = context.package
     if package is None:
         return
@@ -160,7 +165,7 @@ def manifest_readable(context: CheckContext) -> Iterator[Hit]:
     """Each version's manifest reads as a data file."""
     for version in context.versions:
         error = version.error
-        if error is not None:
+        if error is not None and not isinstance(error, PackageError):
             yield Hit(error.message, str(version.version), version.manifest_path, error.line, error.column)
 
 
@@ -189,17 +194,39 @@ def version_folder(context: CheckContext) -> Iterator[Hit]:
             )
 
 
-def _named_files(version: ModuleVersion, manifest: Manifest) -> Iterator[tuple[str, str, bool]]:
-    """(key, file as written, whether it must be a file) for every file the manifest names."""
+def _named_files(manifest: Manifest) -> Iterator[tuple[str, str, str, str | None]]:
+    """(key, path to look up, entry as written, how to look it up) for every file the manifest names.
+
+    ``how`` is ``module`` for a module PowerShell looks up as a module file
+    (extensions tried, ``Name/Name.psm1``), ``file`` for a plain file of the
+    module folder, ``None`` for a name PowerShell resolves outside the package.
+    """
     if manifest.root_module:
-        yield manifest.root_module_key or "RootModule", manifest.root_module, True
+        yield manifest.root_module_key or "RootModule", manifest.root_module, manifest.root_module, "module"
     for spec in manifest.nested_modules:
-        yield "NestedModules", spec.path or spec.name, spec.path is not None
+        # A bare name (no path, no module extension) may be a module PowerShell finds elsewhere.
+        yield "NestedModules", spec.path or spec.name, spec.written, "module" if spec.path is not None else None
     for assembly in manifest.required_assemblies:
-        yield "RequiredAssemblies", assembly, assembly.casefold().endswith((".dll", ".exe"))
+        # 'System.Web' is an assembly name the runtime resolves; only a .dll/.exe is a file of the package.
+        how = "file" if assembly.casefold().endswith((".dll", ".exe")) else None
+        yield "RequiredAssemblies", assembly, assembly, how
     for key in _MANIFEST_FILE_KEYS:
         for name in manifest._strings(key):
-            yield key, name, True
+            yield key, name, name, "file"
+
+
+def _find_file(version: ModuleVersion, name: str) -> str | None:
+    """The package path of the plain file ``name`` (relative to the version folder), ignoring case; else ``None``.
+
+    Unlike a module, a types file or a FileList entry gets no extension added.
+    """
+    cleaned = name.replace("\\", "/").strip()
+    if not cleaned or cleaned.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join(version.folder, cleaned) if version.folder else cleaned)
+    if joined.split("/", 1)[0] == "..":
+        return None
+    return version.package.find(joined)
 
 
 @rule(
@@ -215,9 +242,10 @@ def _named_files(version: ModuleVersion, manifest: Manifest) -> Iterator[tuple[s
 def named_files(context: CheckContext) -> Iterator[Hit]:
     """Every file the manifest names exists in the version folder."""
     for version, manifest in context.manifests():
-        for key, name, must_be_file in _named_files(version, manifest):
-            if version.resolve(name) is None and must_be_file:
-                yield _at_key(f"{key} names {name!r}, which is not in the package", version, manifest, key)
+        for key, path, written, how in _named_files(manifest):
+            found = version.resolve(path) if how == "module" else _find_file(version, path) if how == "file" else True
+            if found is None:
+                yield _at_key(f"{key} names {written!r}, which is not in the package", version, manifest, key)
 
 
 @rule(
@@ -236,13 +264,9 @@ def connection_type(context: CheckContext) -> Iterator[Hit]:
     for version in context.versions:
         try:
             version.connection_type  # noqa: B018 - reading it is the check
-        except AmkitError as error:
-            yield Hit(error.message, str(version.version), _member(error.file), error.line, error.column)
-
-
-def _member(file: str | None) -> str | None:
-    """The package member of an error's ``package!member`` file name."""
-    return file.rsplit("!", 1)[-1] if file else None
+        except ConnectionTypeError as error:
+            # A member that cannot be read at all (damaged, over a limit) is not malformed: AM100 reports it.
+            yield Hit(error.message, str(version.version), context.member(error.file), error.line, error.column)
 
 
 @rule(
@@ -357,7 +381,8 @@ def runtime(context: CheckContext) -> Iterator[Hit]:
                 "PowerShellVersion",
             )
         editions = manifest.compatible_ps_editions
-        if editions and context.edition not in editions:
+        # PowerShell compares edition names ignoring case.
+        if editions and str(context.edition).casefold() not in {edition.casefold() for edition in editions}:
             yield _at_key(
                 f"CompatiblePSEditions is {', '.join(editions)} but runtime {context.runtime} is {context.edition}",
                 version,

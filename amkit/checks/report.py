@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from amkit.checks.registry import SEVERITIES
+from amkit.version import PSVersion
 
 __all__ = ["FINDING_COLUMNS", "Finding", "Report"]
 
@@ -30,8 +31,17 @@ class Finding:
     help: str
 
     def sort_key(self) -> tuple[object, ...]:
-        """Stable order: rule, version, file, position, message."""
-        return (self.rule, self.version or "", self.file or "", self.line or 0, self.column or 0, self.message)
+        """Stable order: rule, version (package-wide first, then in PowerShell's order), file, position, message."""
+        return (self.rule, *_version_key(self.version), self.file or "", self.line or 0, self.column or 0, self.message)
+
+
+_NO_VERSION = PSVersion("0.0")
+
+
+def _version_key(text: str | None) -> tuple[bool, bool, PSVersion, str]:
+    # As text, 10.0.0 would sort before 2.0.0; a label that is not a version goes after the versions.
+    parsed = PSVersion.parse(text)
+    return text is not None, parsed is None, parsed or _NO_VERSION, text or ""
 
 
 class Report:

@@ -48,17 +48,22 @@ def check(
         raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
     if isinstance(path_or_package, ModulePackage):
         context = CheckContext(path_or_package.location, path_or_package, account=account, runtime=runtime)
-    else:
-        location = Path(path_or_package)
-        try:
-            package = open_package(location, limits=limits)
-        except AmkitError as error:
-            context = CheckContext(location, None, error, account=account, runtime=runtime)
-        else:
-            context = CheckContext(location, package, account=account, runtime=runtime)
+        return _report(context)
+    location = Path(path_or_package)
+    try:
+        package = open_package(location, limits=limits)
+    except AmkitError as error:
+        return _report(CheckContext(location, None, error, account=account, runtime=runtime))
+    # The rules read everything they need before the report exists, so the package is closed
+    # here rather than left holding the zip open until garbage collection.
+    with package:
+        return _report(CheckContext(location, package, account=account, runtime=runtime))
+
+
+def _report(context: CheckContext) -> Report:
     findings = [finding for item in all_rules() for finding in _run(item, context)]
     name = context.package.name if context.package is not None else None
-    return Report(context.location, name, findings, runtime=runtime)
+    return Report(context.location, name, findings, runtime=context.runtime)
 
 
 def _finding(item: Rule, hit: Hit) -> Finding:
@@ -70,10 +75,18 @@ def _finding(item: Rule, hit: Hit) -> Finding:
 def _run(item: Rule, context: CheckContext) -> list[Finding]:
     if (item.needs == "account" and context.account is None) or (item.needs == "runtime" and context.runtime is None):
         return []
+    findings: list[Finding] = []
     try:
-        return [_finding(item, hit) for hit in item.function(context)]
+        # One hit at a time: what the rule found before an unreadable file stopped it still counts.
+        for hit in item.function(context):
+            findings.append(_finding(item, hit))
     except AmkitError as error:
         # A file the rule needs cannot be read: say so under AM100, once per rule.
         unreadable = next(rule for rule in all_rules() if rule.id == UNREADABLE_RULE)
-        hit = Hit(f"{item.id} could not run: {error.message}", None, error.file, error.line, error.column)
-        return [_finding(unreadable, hit)]
+        where = context.member(error.file)
+        findings.append(
+            _finding(
+                unreadable, Hit(f"{item.id} could not run: {error.message}", None, where, error.line, error.column)
+            )
+        )
+    return findings
