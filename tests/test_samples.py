@@ -32,6 +32,16 @@ EXPECTED_ENTRIES = {
         "ContosoReports/ContosoReports.psm1",
     ],
 }
+FAULTY_ENTRIES = {
+    "BrokenLayout": [
+        "BrokenLayout/1.0.0/BrokenLayout-Automation.json",
+        "BrokenLayout/1.0.0/BrokenLayout.psd1",
+    ],
+    "SloppyModule": [
+        "SloppyModule/SloppyModule.psd1",
+        "SloppyModule/SloppyModule.psm1",
+    ],
+}
 
 # (manifest path inside the sample folder, ModuleVersion)
 MANIFESTS = [
@@ -58,6 +68,11 @@ def test_names_are_the_documented_samples_in_order():
         "ContosoCore",
         "ContosoReports",
     )
+
+
+def test_faulty_names_are_separate_from_the_good_samples():
+    assert samples.faulty_names() == ("BrokenLayout", "SloppyModule")
+    assert not set(samples.faulty_names()) & set(samples.names())
 
 
 def test_source_is_the_module_folder():
@@ -101,9 +116,50 @@ def test_build_accepts_a_single_name_string(tmp_path):
     assert list(samples.build(tmp_path, "SideBySide")) == ["SideBySide"]
 
 
+def test_build_writes_the_faulty_samples_by_name(tmp_path):
+    built = samples.build(tmp_path, samples.faulty_names())
+    assert list(built) == ["BrokenLayout", "SloppyModule"]
+    for name, archive in built.items():
+        assert samples.source(name).name == name
+        with zipfile.ZipFile(archive) as bundle:
+            assert bundle.namelist() == FAULTY_ENTRIES[name]
+            for info in bundle.infolist():
+                relative = info.filename.split("/", 1)[1]
+                assert bundle.read(info) == (samples.source(name) / relative).read_bytes()
+
+
+def test_faulty_samples_are_faulty_as_documented():
+    broken = manifest("BrokenLayout", "1.0.0/BrokenLayout.psd1")
+    assert broken["ModuleVersion"] == "1.0.1"  # in folder 1.0.0
+    assert not (samples.source("BrokenLayout") / "1.0.0" / broken["RootModule"]).exists()
+    connection = json.loads((samples.source("BrokenLayout") / "1.0.0" / "BrokenLayout-Automation.json").read_text())
+    assert connection["IntegrationModuleName"] != "BrokenLayout"
+    sloppy = manifest("SloppyModule", "SloppyModule.psd1")
+    assert sloppy["FunctionsToExport"] == "*"
+    assert "CmdletsToExport" not in sloppy
+    assert sloppy["RequiredModules"] == [{"ModuleName": "Az.Accounts", "ModuleVersion": "2.10.0"}]
+    script = (samples.source("SloppyModule") / "SloppyModule.psm1").read_text()
+    for written in (
+        "AzureRM",
+        "$script:LastReport",
+        "HKLM:\\",
+        "C:\\Temp",
+        "Resolve-DnsName",
+        "Import-Module Az.Accounts\n",
+    ):
+        assert written in script
+    assert "<#" not in script and "OutputType" not in script and "RequiredVersion" not in script
+    # Strict mode: what Import-PowerShellDataFile itself accepts.
+    for name, relative in (("BrokenLayout", "1.0.0/BrokenLayout.psd1"), ("SloppyModule", "SloppyModule.psd1")):
+        assert amkit.read_psd1(samples.source(name) / relative, manifest=False) == manifest(name, relative)
+
+
 @pytest.mark.parametrize("bad", ["NoSuchModule", "sidebyside", ""])
 def test_unknown_name_raises_package_error_listing_samples(tmp_path, bad):
-    with pytest.raises(PackageError, match=r"no sample named .*samples: SideBySide, ContosoNotify"):
+    with pytest.raises(
+        PackageError,
+        match=r"no sample named .*samples: SideBySide, ContosoNotify.*; faulty samples: BrokenLayout, SloppyModule",
+    ):
         samples.build(tmp_path, ["ContosoCore", bad])
     assert list(tmp_path.iterdir()) == []  # nothing written
     with pytest.raises(PackageError):

@@ -80,7 +80,7 @@ def rule(
 
 def all_rules() -> tuple[Rule, ...]:
     """Every registered rule, ordered by id."""
-    from amkit.checks import import_rules  # noqa: F401 - importing registers the rules
+    from amkit.checks import authoring, import_rules  # noqa: F401 - importing registers the rules
 
     return tuple(_REGISTRY[key] for key in sorted(_REGISTRY))
 

@@ -1,4 +1,4 @@
-"""Sample PowerShell modules shipped with amkit, and a builder of their Azure Automation zips.
+r"""Sample PowerShell modules shipped with amkit, and a builder of their Azure Automation zips.
 
 The samples are original, small and realistic modules that the tutorials,
 widgets and tests use as canonical examples. Each is a module folder under
@@ -30,24 +30,41 @@ ContosoCore, ContosoReports
     A dependency: ContosoReports' ``RequiredModules`` names ContosoCore
     ``1.2.0`` by name, version and GUID, and its functions call ContosoCore's.
     Demonstrates import order and missing-dependency checks.
+
+The faulty samples
+------------------
+Deliberately broken modules, listed by :func:`faulty_names`, to show what
+:func:`amkit.check` finds.
+
+BrokenLayout
+    Not importable: its version folder ``1.0.0`` holds a manifest saying
+    ``ModuleVersion = '1.0.1'`` (AM106) whose ``RootModule`` is missing from
+    the package (AM107), and its connection type names another module in
+    ``IntegrationModuleName`` (AM108).
+SloppyModule
+    Importable, but breaking the authoring practices: functions without help,
+    help URI or ``[OutputType]`` (AM201-AM203), a ``[System.Diagnostics.Process]``
+    parameter (AM205), ``$script:`` state (AM206), a hard-coded ``C:\Temp``
+    path and an ``HKLM:`` registry read (AM207), "AzureRM" in a comment while
+    requiring Az.Accounts (AM208), a ``Resolve-DnsName`` call (AM209), an
+    ``Import-Module`` without ``-RequiredVersion`` (AM210) and
+    ``FunctionsToExport = '*'`` without ``CmdletsToExport`` (AM211).
 """
 
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
 from amkit.errors import PackageError
+from amkit.pack import write_module_zip
 
-__all__ = ["build", "names", "source"]
+__all__ = ["build", "faulty_names", "names", "source"]
 
 _NAMES = ("SideBySide", "ContosoNotify", "ContosoBinary", "ContosoCore", "ContosoReports")
-# A fixed time and mode for every entry, so that builds are byte-identical.
-_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-_FILE_MODE = 0o100644
+_FAULTY = ("BrokenLayout", "SloppyModule")
 
 
 def names() -> tuple[str, ...]:
@@ -62,13 +79,25 @@ def names() -> tuple[str, ...]:
     return _NAMES
 
 
+def faulty_names() -> tuple[str, ...]:
+    """Return the names of the deliberately faulty samples.
+
+    Returns
+    -------
+    tuple of str
+        ``('BrokenLayout', 'SloppyModule')``: one module Automation refuses
+        to import, one it imports but that breaks the authoring practices.
+    """
+    return _FAULTY
+
+
 def source(name: str) -> Path:
     """Return the folder of a sample module inside the installed package.
 
     Parameters
     ----------
     name
-        A sample's name, as :func:`names` spells it.
+        A sample's name, as :func:`names` or :func:`faulty_names` spells it.
 
     Returns
     -------
@@ -82,8 +111,10 @@ def source(name: str) -> Path:
         When there is no sample called ``name``, or amkit is installed in a
         way that keeps its data files off the file system.
     """
-    if name not in _NAMES:
-        raise PackageError(f"no sample named {name!r}; samples: {', '.join(_NAMES)}")
+    if name not in _NAMES + _FAULTY:
+        raise PackageError(
+            f"no sample named {name!r}; samples: {', '.join(_NAMES)}; faulty samples: {', '.join(_FAULTY)}"
+        )
     folder = files(__name__) / "modules" / name
     if not isinstance(folder, Path) or not folder.is_dir():
         raise PackageError(
@@ -100,7 +131,8 @@ def build(dest: str | os.PathLike[str], names: Iterable[str] | None = None) -> d
     Each ``<dest>/<Name>.zip`` holds the ``<Name>/`` folder, as Azure
     Automation requires of an uploaded module. Entries use ``/``, come in
     sorted order and carry a fixed date (1980-01-01) and mode, so two builds
-    are byte-identical.
+    are byte-identical: :func:`amkit.pack.write_module_zip` writes them, as
+    it does for ``amkit pack``.
 
     Parameters
     ----------
@@ -108,7 +140,8 @@ def build(dest: str | os.PathLike[str], names: Iterable[str] | None = None) -> d
         The folder to write to; created when missing. Existing zips of the
         same names are replaced.
     names
-        The samples to build; all of them, in :func:`names` order, by default.
+        The samples to build, good or faulty; by default the good ones, in
+        :func:`names` order.
 
     Returns
     -------
@@ -126,17 +159,5 @@ def build(dest: str | os.PathLike[str], names: Iterable[str] | None = None) -> d
     out.mkdir(parents=True, exist_ok=True)
     built: dict[str, Path] = {}
     for name, folder in folders.items():
-        archive = out / f"{name}.zip"
-        members = sorted(
-            (path for path in folder.rglob("*") if path.is_file()),
-            key=lambda path: path.relative_to(folder).as_posix(),
-        )
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for path in members:
-                entry = zipfile.ZipInfo(f"{name}/{path.relative_to(folder).as_posix()}", _TIMESTAMP)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.create_system = 3  # Unix, wherever the zip is built, for identical bytes
-                entry.external_attr = _FILE_MODE << 16
-                bundle.writestr(entry, path.read_bytes())
-        built[name] = archive
+        built[name] = write_module_zip(folder, out / f"{name}.zip", name=name)
     return built

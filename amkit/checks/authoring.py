@@ -1,0 +1,419 @@
+"""Authoring practices: what makes a module work well in runbooks once Automation has imported it.
+
+Each function is one rule; its decorator holds the catalogue entry. None of
+these stop an import (that is :mod:`amkit.checks.import_rules`); they flag
+what Microsoft's guidance for Automation modules asks of a module's
+commands, state, dependencies and manifest. Messages say what is wrong and
+where; ``help`` says how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from amkit.checks.context import CheckContext
+from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC, _at_key, _family
+from amkit.checks.registry import Hit, rule
+from amkit.checks.sandbox import function_of, host_references, sandbox_calls, syntax_tree, workflow_safe
+from amkit.commands import ExportedCommand
+from amkit.errors import AmkitError, ScriptError
+from amkit.manifest import ExportList, Manifest
+from amkit.package import ModuleVersion
+from amkit.script import FunctionInfo, ParameterInfo, ScriptInfo
+from amkit.textfile import decode_source
+
+if TYPE_CHECKING:
+    from amkit.connection import ConnectionType
+
+__all__: list[str] = []
+
+EXECUTION_DOC = "https://learn.microsoft.com/en-us/azure/automation/automation-runbook-execution"
+HYBRID_DOC = "https://learn.microsoft.com/en-us/azure/automation/automation-hybrid-runbook-worker"
+
+_ALL_SETS = "__AllParameterSets"
+_HASHTABLE = frozenset({"hashtable", "system.collections.hashtable"})
+_EXPORT_KEYS = (("FunctionsToExport", "functions_to_export"), ("CmdletsToExport", "cmdlets_to_export"))
+_SCRIPT_EXTENSIONS = (".ps1", ".psm1", ".psd1")
+
+
+def _scripts(context: CheckContext) -> Iterator[tuple[ModuleVersion, str, ScriptInfo]]:
+    """Each readable version's module scripts (package path and parse), in load order."""
+    for version in context.versions:
+        if version.error is None:  # AM105 reports an unreadable manifest
+            for path, script in version.scripts.items():
+                yield version, path, script
+
+
+def _exported(context: CheckContext) -> Iterator[tuple[ModuleVersion, ExportedCommand, FunctionInfo]]:
+    """Each version's exported functions with their definitions."""
+    for version in context.versions:
+        for command, function in context.exported_functions(version):
+            yield version, command, function
+
+
+def _in_command(message: str, version: ModuleVersion, command: ExportedCommand, line: int, column: int) -> Hit:
+    """A hit in the file that defines ``command``."""
+    return Hit(message, CheckContext.label(version), command.file, line, column)
+
+
+def _who(function: str | None) -> str:
+    return function or "the module's script-level code"
+
+
+def _has_text(text: str | None) -> bool:
+    return bool(text and text.strip())
+
+
+# -- help, output type, connection, parameter types ----------------------------------------------------
+
+
+def _documented_elsewhere(function: FunctionInfo) -> bool:
+    """Whether the help lives elsewhere: a MAML file (``.EXTERNALHELP``) or another command (``.FORWARDHELP...``)."""
+    help_ = function.help
+    return help_ is not None and bool(help_.external_help or help_.forward_help_target_name)
+
+
+@rule(
+    "AM201",
+    "warning",
+    "An exported function has no synopsis or description",
+    rationale="Automation shows a command's synopsis and description when runbooks are written (the activity "
+    "list of the graphical editor, Get-Help); a command without them is hard to pick and use right.",
+    help="Give the function comment-based help with .SYNOPSIS (one line) and .DESCRIPTION, "
+    "just before `function` or first thing in its body.",
+    source="Azure Automation: Create an integration module",
+    help_uri=INTEGRATION_DOC,
+)
+def help_text(context: CheckContext) -> Iterator[Hit]:
+    """Every exported function has a .SYNOPSIS and a .DESCRIPTION."""
+    for version, command, function in _exported(context):
+        if _documented_elsewhere(function):
+            continue
+        help_ = function.help
+        sections = ((".SYNOPSIS", help_.synopsis), (".DESCRIPTION", help_.description)) if help_ else ()
+        missing = [keyword for keyword, text in sections if not _has_text(text)]
+        if help_ is None:
+            message = f"{command.name} has no comment-based help (no .SYNOPSIS, no .DESCRIPTION)"
+        elif missing:
+            message = f"{command.name} has no {' and no '.join(missing)} in its comment-based help"
+        else:
+            continue
+        yield _in_command(message, version, command, function.line, function.column)
+
+
+@rule(
+    "AM202",
+    "warning",
+    "An exported function has no help URI",
+    rationale="Automation links a command to its online help through HelpUri ('View detailed help'); "
+    "a .LINK in the help gives readers the same way to more documentation.",
+    help="Add HelpUri = 'https://...' to [CmdletBinding()], or a .LINK section with the URL to the help.",
+    source="Azure Automation: Create an integration module",
+    help_uri=INTEGRATION_DOC,
+)
+def help_uri(context: CheckContext) -> Iterator[Hit]:
+    """Every exported function has a HelpUri or a .LINK."""
+    for version, command, function in _exported(context):
+        binding, help_ = function.cmdlet_binding, function.help
+        if _has_text(binding.help_uri if binding else None) or (help_ is not None and help_.links):
+            continue
+        if _documented_elsewhere(function):
+            continue
+        message = f"{command.name} has no HelpUri in [CmdletBinding()] and no .LINK in its help"
+        yield _in_command(message, version, command, function.line, function.column)
+
+
+@rule(
+    "AM203",
+    "warning",
+    "An exported function declares no output type",
+    rationale="[OutputType()] lets runbook editors, the graphical one above all, know a command's output "
+    "properties while the runbook is written, without running it.",
+    help="Add [OutputType([TypeName])] before param(), naming what the function writes to the pipeline.",
+    source="Azure Automation: Create an integration module",
+    help_uri=INTEGRATION_DOC,
+)
+def output_type(context: CheckContext) -> Iterator[Hit]:
+    """Every exported function has an [OutputType()] attribute."""
+    for version, command, function in _exported(context):
+        if not function.output_types:
+            message = f"{command.name} declares no [OutputType()]"
+            yield _in_command(message, version, command, function.line, function.column)
+
+
+def _connection_type(version: ModuleVersion) -> ConnectionType | None:
+    try:
+        return version.connection_type
+    except AmkitError:
+        return None  # AM108 reports a malformed connection type
+
+
+def _sets(parameter: ParameterInfo) -> set[str]:
+    """The parameter sets ``parameter`` is in; ``__AllParameterSets`` for every set."""
+    return set(parameter.parameter_sets) if parameter.parameter_sets else {_ALL_SETS}
+
+
+def _connection_problem(function: FunctionInfo, connection: ConnectionType) -> tuple[str, int, int] | None:
+    """What keeps ``function`` from taking a connection object, and its line and column; ``None`` if nothing."""
+    parameter = function.parameter("Connection")
+    if parameter is None:
+        return "has no -Connection parameter", function.line, function.column
+    written = parameter.type
+    if written is None or "".join(written.split()).casefold() not in _HASHTABLE:
+        problem = f"has -Connection {f'[{written}]' if written else 'untyped'}, not [hashtable]"
+    elif _ALL_SETS in _sets(parameter):
+        problem = "has -Connection in every parameter set, not in a parameter set of its own"
+    else:
+        required = [field.name.casefold() for field in connection.fields if not field.is_optional]
+        others = {name for item in function.parameters for name in item.parameter_sets} - _sets(parameter)
+        for name in others - {_ALL_SETS}:
+            present = {item.name.casefold() for item in function.parameters if name in item.parameter_sets}
+            if all(field in present for field in required):
+                return None
+        fields = ", ".join(field.name for field in connection.fields if not field.is_optional)
+        problem = f"has no parameter set beside -Connection that takes the connection's fields ({fields})"
+    return problem, parameter.line, parameter.column
+
+
+@rule(
+    "AM204",
+    "warning",
+    "An exported function cannot take the module's connection",
+    rationale="A module with a connection type should let each command take the connection asset itself "
+    "(-Connection, a hashtable from Get-AutomationConnection) in one parameter set, and the fields one by one "
+    "in another, so runbooks pass the asset straight through and other callers need no hashtable.",
+    help="Add [Parameter(ParameterSetName = 'ByConnection', Mandatory)] [hashtable] $Connection, and put the "
+    "connection's fields as parameters in a second set ('ByParameters').",
+    source="Azure Automation: Create an integration module",
+    help_uri=INTEGRATION_DOC,
+)
+def connection_parameter(context: CheckContext) -> Iterator[Hit]:
+    """With a connection type, every exported function takes -Connection [hashtable] in a set of its own."""
+    for version in context.versions:
+        connection = _connection_type(version)
+        if connection is None:
+            continue
+        for command, function in context.exported_functions(version):
+            problem = _connection_problem(function, connection)
+            if problem is not None:
+                text, line, column = problem
+                message = f"{command.name} {text}, though the module defines connection type {connection.name}"
+                yield _in_command(message, version, command, line, column)
+
+
+@rule(
+    "AM205",
+    "warning",
+    "A parameter has a type PowerShell Workflow passes deserialized",
+    rationale="PowerShell Workflow keeps objects deserialized: a parameter of a complex type (a Process, a "
+    "custom class) receives a property bag and fails with 'Cannot convert ... Deserialized...'. Primitives, "
+    "strings, switches, hashtables, credentials, secure strings, dates and GUIDs, and arrays of them, are safe.",
+    help="Take a primitive (a name, an id) and get the complex object inside the command, or take a hashtable.",
+    source="Azure Automation: Create an integration module",
+    help_uri=INTEGRATION_DOC,
+)
+def parameter_types(context: CheckContext) -> Iterator[Hit]:
+    """No parameter of an exported function has a complex type."""
+    for version, command, function in _exported(context):
+        for parameter in function.parameters:
+            if parameter.type is not None and not workflow_safe(parameter.type):
+                message = (
+                    f"{command.name}: parameter -{parameter.name} is [{parameter.type}], which arrives "
+                    "deserialized from a PowerShell Workflow runbook"
+                )
+                yield _in_command(message, version, command, parameter.line, parameter.column)
+
+
+# -- state, reach, AzureRM, sandbox ----------------------------------------------------------------
+
+
+@rule(
+    "AM206",
+    "warning",
+    "The module keeps state in $script: or $global: variables",
+    rationale="Jobs share sandboxes (same process, same AppDomain) and PowerShell Workflow runs each command "
+    "in a session of its own: state one command leaves for another leaks between jobs or is lost.",
+    help="Make commands stateless: pass what they need as parameters and return what they produce; "
+    "keep constants in the function that uses them.",
+    source="Azure Automation: Runbook execution",
+    help_uri=EXECUTION_DOC,
+)
+def module_state(context: CheckContext) -> Iterator[Hit]:
+    """No function writes $script:/$global: variables, and no script-level code sets them."""
+    for version, path, script in _scripts(context):
+        for write in script.scope_writes:
+            name = f"${write.scope}:{write.variable}"
+            if write.function is not None:
+                message = f"{write.function} writes {name}"
+            else:
+                message = f"the module sets {name} at script level, when it is imported"
+            yield Hit(message, context.label(version), path, write.line, write.column)
+
+
+@rule(
+    "AM207",
+    "warning",
+    "The module depends on files or settings outside itself",
+    rationale="Automation copies the module folder into each sandbox: a module must work from it alone, "
+    "without files elsewhere on the host (absolute, network or '..' paths, install locations) or registry "
+    "settings a product installation made.",
+    help="Ship what the module needs inside its folder and find it from $PSScriptRoot; take other locations "
+    "as parameters; read settings from Automation variables or a connection instead of the registry.",
+    source="Azure Automation: Manage modules (module dependency)",
+    help_uri=MODULES_DOC,
+)
+def outside_module(context: CheckContext) -> Iterator[Hit]:
+    """Scripts use no absolute, UNC, registry or escaping paths and no install-location variables."""
+    for version, path, _script in _scripts(context):
+        relative = path[len(version.folder) + 1 :] if version.folder else path
+        source = syntax_tree(version, path)
+        for node, what in host_references(source, relative.count("/")):
+            line, column = source.position(node)
+            message = f"{_who(function_of(source, node))} uses {what}"
+            yield Hit(message, context.label(version), path, line, column)
+
+
+def _uses_az(version: ModuleVersion, manifest: Manifest | None) -> str | None:
+    """Why ``version`` uses Az modules (the first reason found), ``None`` when it does not."""
+    for spec in manifest.required_modules if manifest is not None else ():
+        if _family(spec.name) == "Az":
+            return f"RequiredModules names {spec.name}"
+    kinds = {"import-module": "Import-Module", "using-module": "using module", "requires": "#Requires -Modules"}
+    for script in version.scripts.values():
+        for reference in script.module_references:
+            if reference.name is not None and _family(reference.name) == "Az":
+                return f"{kinds.get(reference.kind, reference.kind)} {reference.name}"
+        for command in script.commands:
+            noun = command.rpartition("\\")[2].partition("-")[2].casefold()
+            if noun.startswith("az") and not noun.startswith("azure"):
+                return f"it calls {command}"
+    return None
+
+
+@rule(
+    "AM208",
+    "warning",
+    "AzureRM is mentioned in a module that uses Az",
+    rationale="Az and AzureRM cannot share a session, and Automation reuses sandboxes; Microsoft warns that "
+    "the word AzureRM in a script run with Az, even in a comment, can make AzureRM load and conflict with Az.",
+    help="Remove or reword every mention of AzureRM (comments included) in modules that use Az, "
+    "and migrate remaining AzureRM cmdlets to their Az names.",
+    source="Azure Automation: Manage modules (migrate to Az modules)",
+    help_uri=MODULES_DOC,
+)
+def azurerm_word(context: CheckContext) -> Iterator[Hit]:
+    """No script or manifest of a version that uses Az contains the word AzureRM."""
+    for version in context.versions:
+        if version.error is not None:
+            continue
+        reason = _uses_az(version, version.manifest)
+        if reason is None:
+            continue
+        for path in version.files["path"]:
+            if not str(path).casefold().endswith(_SCRIPT_EXTENSIONS):
+                continue
+            member = version.package.member_name(path)
+            text = decode_source(version.package.read(path), file=member, error=ScriptError)[0]
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            for number, line in enumerate(lines, start=1):
+                found = re.search("azurerm", line, re.IGNORECASE)
+                if found is not None:
+                    message = f"'{found.group()}' is written here, but the module uses Az ({reason})"
+                    yield Hit(message, context.label(version), path, number, found.start() + 1)
+
+
+@rule(
+    "AM209",
+    "info",
+    "A command needs a Hybrid Runbook Worker",
+    rationale="The cloud sandbox has no WMI/CIM of its own machine, no interaction, no elevation and reaches "
+    "only what the public cloud reaches (Runbook execution in Azure Automation). Commands that need these "
+    "work only on a Hybrid Runbook Worker; amkit.checks.sandbox.SANDBOX_LIMITED_COMMANDS lists them, each with why.",
+    help="Say in the command's help that it needs a Hybrid Runbook Worker, and run the runbooks that call it "
+    "there; or reach the service through an API the cloud can call.",
+    source="Azure Automation: Runbook execution; Hybrid Runbook Worker overview",
+    help_uri=HYBRID_DOC,
+)
+def sandbox_commands(context: CheckContext) -> Iterator[Hit]:
+    """No script calls a command that does not work in the cloud sandbox."""
+    for version, path, _script in _scripts(context):
+        source = syntax_tree(version, path)
+        for node, written, reason in sandbox_calls(source):
+            line, column = source.position(node)
+            message = f"{_who(function_of(source, node))} calls {written}: {reason}"
+            yield Hit(message, context.label(version), path, line, column)
+
+
+def _several_versions(context: CheckContext, version: ModuleVersion, name: str) -> str | None:
+    """Why the module ``name`` can be present at several versions, ``None`` when that is not known."""
+    folded = name.casefold()
+    package = context.package
+    if package is not None and package.name.casefold() == folded and len(package.versions) > 1:
+        listed = ", ".join(str(item.version) for item in package.versions)
+        return f"this package holds {name} {listed} side by side"
+    if context.account is not None:
+        held = [str(item) for item in context.account.versions(name)]
+        if len(held) > 1:
+            return f"the account holds {name} {', '.join(held)}"
+    manifest = context.manifest(version)
+    for spec in manifest.required_modules if manifest is not None else ():
+        if spec.name.casefold() == folded and spec.required_version is None and spec.path is None:
+            low, high = spec.version, spec.maximum_version
+            accepted = (
+                f"{low} to {high}" if low and high else f"{low} or later" if low else f"up to {high}" if high else None
+            )
+            return f"RequiredModules accepts {name} {accepted}" if accepted else f"RequiredModules accepts any {name}"
+    return None
+
+
+@rule(
+    "AM210",
+    "info",
+    "Import-Module of a module with several versions has no -RequiredVersion",
+    rationale="Jobs reuse sandboxes: once a job has loaded one version of a module, later jobs in that sandbox "
+    "keep it, so a module with several versions must be imported with -RequiredVersion, even for the latest.",
+    help="Write Import-Module <Name> -RequiredVersion <version>, or list the module in RequiredModules "
+    "with RequiredVersion so PowerShell loads that version.",
+    source="Azure Automation: Manage modules (version folder)",
+    help_uri=MODULES_DOC,
+)
+def import_version(context: CheckContext) -> Iterator[Hit]:
+    """Import-Module of a module known to have several versions names -RequiredVersion."""
+    for version, path, script in _scripts(context):
+        for reference in script.module_references:
+            name = reference.name
+            if reference.kind != "import-module" or reference.required_version is not None or not name:
+                continue
+            if any(sep in name for sep in "/\\") or name.casefold().endswith((".psd1", ".psm1", ".dll")):
+                continue  # a file of the module itself
+            why = _several_versions(context, version, name)
+            if why is not None:
+                message = (
+                    f"{_who(reference.function)} imports {name} without -RequiredVersion, "
+                    f"and several versions of it can be present: {why}"
+                )
+                yield Hit(message, context.label(version), path, reference.line, reference.column)
+
+
+@rule(
+    "AM211",
+    "info",
+    "FunctionsToExport or CmdletsToExport is '*' or not set",
+    rationale="Without an explicit list PowerShell (and Automation, which lists a module's activities at "
+    "import) must load the module to learn its commands, and every helper function becomes public.",
+    help="List the exported functions and cmdlets by name, and write @() for none.",
+    source="Azure Automation: Create an integration module",
+    help_uri=INTEGRATION_DOC,
+)
+def export_lists(context: CheckContext) -> Iterator[Hit]:
+    """FunctionsToExport and CmdletsToExport are explicit lists."""
+    for version, manifest in context.manifests():
+        for key, attribute in _EXPORT_KEYS:
+            exports: ExportList = getattr(manifest, attribute)
+            if exports.declared in ("absent", "null"):
+                shown = "not set" if exports.declared == "absent" else "$null"
+                yield _at_key(f"{key} is {shown}: every command is exported", version, manifest, key)
+            elif exports.patterns == ("*",):
+                yield _at_key(f"{key} is '*': every command is exported", version, manifest, key)
