@@ -1,7 +1,10 @@
-"""The ``amkit`` command line.
+"""The ``amkit`` command line: ``inspect``, ``check`` and ``pack``.
 
-Exit status: 0 on success, 2 when the input or the arguments are unusable
-(the message names the file and what is wrong; no traceback).
+Exit status: 0 on success; 1 when ``check`` (or the check after ``pack``)
+finds something at or above the ``--fail-on`` severity (default: error); 2
+when the input or the arguments are unusable (the message names the file and
+what is wrong; no traceback). A package that exists but is broken is a
+finding, not unusable input.
 """
 
 from __future__ import annotations
@@ -11,9 +14,14 @@ import contextlib
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
+from amkit.checks import RUNTIMES, Report, check
+from amkit.checks.registry import SEVERITIES
+from amkit.checks.sarif import sarif_log
 from amkit.errors import AmkitError
+from amkit.pack import pack
 from amkit.package import open_package
 from amkit.summary import package_summary
 
@@ -96,6 +104,84 @@ def _inspect(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+_MODULE_FILES = (".psd1", ".psm1", ".dll")
+_PACKAGE_FILES = (".zip", ".nupkg")
+
+
+def _is_module_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds ``<Name>.psd1``, ``.psm1`` or ``.dll``, directly or in a (version) folder."""
+    wanted = {(folder.name + extension).casefold() for extension in _MODULE_FILES}
+    places = [folder, *(child for child in folder.iterdir() if child.is_dir())]
+    return any(item.name.casefold() in wanted for place in places for item in place.iterdir() if item.is_file())
+
+
+def _packages(path: Path) -> list[Path]:
+    """The packages to check for ``path``: itself, or the zips and nupkgs of a folder that is not a module."""
+    if path.is_dir() and not _is_module_folder(path):
+        archives = [item for item in path.iterdir() if item.is_file() and item.suffix.casefold() in _PACKAGE_FILES]
+        if archives:
+            return sorted(archives, key=lambda item: item.name)
+    return [path]
+
+
+def _where(file: str | None, line: int | None) -> str:
+    if file is None:
+        return "-"
+    return f"{file}:{line}" if line is not None else file
+
+
+def _print_report(report: Report, out: TextIO) -> None:
+    print(report.summary(), file=out)
+    rows = [
+        [item.rule, item.severity, item.version or "-", _where(item.file, item.line), item.message]
+        for item in report.items
+    ]
+    if rows:
+        for line in _table(rows, ["RULE", "SEVERITY", "VERSION", "WHERE", "MESSAGE"]):
+            print(f"  {line}", file=out)
+
+
+def _failed(reports: Sequence[Report], fail_on: str) -> bool:
+    """Whether any finding is at least as severe as ``fail_on``."""
+    serious = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+    return any(item.severity in serious for report in reports for item in report.items)
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    paths = [Path(path) for path in args.paths]
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        for path in missing:
+            print(f"amkit: error: {path}: no such file or folder", file=sys.stderr)
+        return 2
+    try:
+        packages = [package for path in paths for package in _packages(path)]
+    except OSError as error:  # a folder that cannot be listed
+        print(f"amkit: error: {error.filename}: {error.strerror}", file=sys.stderr)
+        return 2
+    reports = [check(package, runtime=args.runtime) for package in packages]
+    if args.format == "json":
+        json.dump([report.to_dict() for report in reports], out, indent=2)
+        out.write("\n")
+    elif args.format == "sarif":
+        json.dump(sarif_log(reports), out, indent=2)
+        out.write("\n")
+    else:
+        for number, report in enumerate(reports):
+            if number:
+                print(file=out)
+            _print_report(report, out)
+    return 1 if _failed(reports, args.fail_on) else 0
+
+
+def _pack(args: argparse.Namespace, out: TextIO) -> int:
+    archive = pack(args.module_dir, args.out_dir)
+    report = check(archive)
+    print(archive, file=out)
+    _print_report(report, out)
+    return 0 if report.importable else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amkit", description="See inside PowerShell module packages for Azure Automation."
@@ -105,6 +191,34 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("path", metavar="PATH", help="a module .zip, .nupkg or folder")
     inspect.add_argument("--json", action="store_true", help="write JSON instead of a readable table")
     inspect.set_defaults(run=_inspect)
+
+    checker = commands.add_parser(
+        "check",
+        help="check packages against Automation's import rules and the authoring practices",
+        description="Check packages offline. Exit 0 when no finding is at or above --fail-on, 1 when one is, "
+        "2 for unusable input. See docs/rules.md for the rules.",
+    )
+    checker.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a module .zip, .nupkg or folder, or a folder of .zip/.nupkg files (each is checked)",
+    )
+    checker.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format")
+    checker.add_argument(
+        "--fail-on", choices=SEVERITIES, default="error", help="lowest severity that fails (default: error)"
+    )
+    checker.add_argument("--runtime", choices=tuple(RUNTIMES), help="the Automation runtime to check against")
+    checker.set_defaults(run=_check)
+
+    packer = commands.add_parser(
+        "pack",
+        help="write <Name>.zip of a module folder, as Automation imports it, and check it",
+        description="Write a reproducible <Name>.zip of MODULE_DIR and check it. Exit 1 when it is not importable.",
+    )
+    packer.add_argument("module_dir", metavar="MODULE_DIR", help="the module folder (its name is the module's)")
+    packer.add_argument("-o", "--out-dir", metavar="OUT_DIR", help="where to write the zip (default: here)")
+    packer.set_defaults(run=_pack)
     return parser
 
 

@@ -63,3 +63,20 @@ function Set-Thing {
 
 function Private-Helper { }
 """
+
+# One exported function with everything the authoring rules ask for (help, HelpUri, [OutputType()]),
+# so that only the findings a test sets up occur.
+CLEAN_SCRIPT = """
+function Get-Thing {
+    <#
+    .SYNOPSIS
+    Gets a thing.
+    .DESCRIPTION
+    Gets the thing by name.
+    #>
+    [CmdletBinding(HelpUri = 'https://example.org/get-thing')]
+    [OutputType([string])]
+    param([Parameter(Mandatory)][string] $Name)
+    "thing $Name"
+}
+"""
