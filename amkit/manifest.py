@@ -8,6 +8,7 @@ dependency specifications in all their written forms, export lists with their
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Mapping
@@ -203,20 +204,30 @@ class ModuleSpec:
             problems=tuple(problems),
         )
 
-    @property
+    # Parsed once: resolving a large dependency graph asks each specification many times.
+    @functools.cached_property
     def minimum(self) -> PSVersion | None:
         """``ModuleVersion`` as a version (the lowest acceptable)."""
         return _spec_version(self.version) if self.version is not None else None
 
-    @property
+    @functools.cached_property
     def exact(self) -> PSVersion | None:
         """``RequiredVersion`` as a version (the only acceptable one)."""
         return _spec_version(self.required_version) if self.required_version is not None else None
 
-    @property
+    @functools.cached_property
     def maximum(self) -> PSVersion | None:
         """``MaximumVersion`` as a version; a trailing ``*`` allows any further components."""
         return _maximum(self.maximum_version) if self.maximum_version is not None else None
+
+    @functools.cached_property
+    def normalized_guid(self) -> str | None:
+        """``GUID`` in canonical lower-case form; ``None`` when absent or not a GUID."""
+        return _normalize_guid(self.guid) if self.guid is not None else None
+
+    def accepts_guid(self, guid: str | None) -> bool:
+        """Whether a module with ``guid`` meets the specification's GUID (``None``: unknown, so yes)."""
+        return self.guid is None or guid is None or self.normalized_guid == _normalize_guid(guid)
 
     def accepts(self, version: PSVersion | str, guid: str | None = None) -> bool:
         """Whether a module at ``version`` (with ``guid``) satisfies this specification.
@@ -231,9 +242,7 @@ class ModuleSpec:
         accepts nothing.
         """
         candidate = PSVersion.parse(version)
-        if candidate is None or self.problems:
-            return False
-        if self.guid is not None and guid is not None and _normalize_guid(self.guid) != _normalize_guid(guid):
+        if candidate is None or self.problems or not self.accepts_guid(guid):
             return False
         release = candidate.without_prerelease()
         if self.required_version is not None:

@@ -1,20 +1,54 @@
 """The ``.nuspec`` of a PowerShell Gallery package and its NuGet version ranges.
 
 NuGet ranges follow NuGet's rules, not PowerShell's: ``1.0`` is a minimum,
-``[1.0]`` exact, ``(,1.0]`` a maximum, ``[1.0,2.0)`` an interval. The gallery
-derives them from the manifest's RequiredModules when a module is published,
-so they are kept here as written and labelled, never mixed with PowerShell's
+``[1.0]`` exact, ``(,1.0]`` a maximum, ``[1.0,2.0)`` an interval, and versions
+are normalised before they are compared (``1.0 == 1.0.0 == 1.0.0.0``, where
+``System.Version`` has ``1.0 < 1.0.0``). The gallery derives them from the
+manifest's RequiredModules when a module is published, so they are kept here
+as written and labelled, never mixed with PowerShell's
 ModuleVersion/RequiredVersion semantics.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
+from typing import Any
 
 from amkit.errors import PackageError
+from amkit.version import PSVersion, label_order
 
-__all__ = ["NuGetRange", "NuspecDependency", "NuspecInfo", "parse_nuget_range", "read_nuspec"]
+__all__ = [
+    "NuGetRange",
+    "NuspecDependency",
+    "NuspecInfo",
+    "nuget_version_key",
+    "parse_nuget_range",
+    "read_nuspec",
+]
+
+_NUMBER = re.compile(r"[0-9]+")
+_LABEL = re.compile(r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*")
+
+
+def nuget_version_key(version: str | PSVersion) -> tuple[Any, ...] | None:
+    """The order NuGet gives a version (``NuGetVersion``), or ``None`` when NuGet would not parse it.
+
+    One to four numbers, missing ones counting as 0 (so ``1.0``, ``1.0.0``
+    and ``1.0.0.0`` are one version), then a prerelease label compared as
+    Semantic Versioning 2.0 does, ignoring case; ``+metadata`` is ignored.
+    """
+    text = str(version).strip()
+    text = text.partition("+")[0]
+    base, dash, label = text.partition("-")
+    parts = base.split(".")
+    if not 1 <= len(parts) <= 4 or not all(_NUMBER.fullmatch(part) for part in parts):
+        return None
+    if dash and not _LABEL.fullmatch(label):
+        return None
+    numbers = tuple(int(part) for part in parts) + (0,) * (4 - len(parts))
+    return numbers, label_order(label or None, ignore_case=True)
 
 
 @dataclass(frozen=True)
@@ -29,8 +63,29 @@ class NuGetRange:
 
     @property
     def is_exact(self) -> bool:
-        """Whether the range admits exactly one version (``[1.0]``)."""
-        return self.minimum is not None and self.minimum == self.maximum and self.minimum_inclusive
+        """Whether the range admits exactly one version (``[1.0]``, or ``[1.0,1.0.0]`` once normalised)."""
+        if self.minimum is None or self.maximum is None or not (self.minimum_inclusive and self.maximum_inclusive):
+            return False
+        return nuget_version_key(self.minimum) == nuget_version_key(self.maximum)
+
+    def accepts(self, version: str | PSVersion) -> bool:
+        """Whether ``version`` lies in the range, compared as NuGet compares (``VersionRange.Satisfies``).
+
+        Bounds and version are normalised first: ``[1.0]`` accepts ``1.0.0``.
+        A version NuGet cannot read is accepted by no range.
+        """
+        key = nuget_version_key(version)
+        if key is None:
+            return False
+        if self.minimum is not None:
+            low = nuget_version_key(self.minimum)
+            if low is None or key < low or (key == low and not self.minimum_inclusive):
+                return False
+        if self.maximum is not None:
+            high = nuget_version_key(self.maximum)
+            if high is None or key > high or (key == high and not self.maximum_inclusive):
+                return False
+        return True
 
 
 def parse_nuget_range(text: str) -> NuGetRange:
@@ -39,8 +94,20 @@ def parse_nuget_range(text: str) -> NuGetRange:
     Raises
     ------
     ValueError
-        When ``text`` is not a range NuGet accepts.
+        When ``text`` is not a range NuGet accepts, or a bound is not a version.
     """
+    parsed = _parse_range(text)
+    for bound in (parsed.minimum, parsed.maximum):
+        if bound is not None and nuget_version_key(bound) is None:
+            raise ValueError(f"{text!r} is not a NuGet version range: {bound!r} is not a version")
+    low, high = (nuget_version_key(bound) if bound else None for bound in (parsed.minimum, parsed.maximum))
+    if low is not None and high is not None and (low > high or (low == high and not parsed.is_exact)):
+        # [2.0,1.0] or (1.0,1.0]: NuGet refuses a range without any version in it.
+        raise ValueError(f"{text!r} is not a NuGet version range: it admits no version")
+    return parsed
+
+
+def _parse_range(text: str) -> NuGetRange:
     value = text.strip()
     if not value:
         return NuGetRange(text, None, True, None, True)

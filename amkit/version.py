@@ -14,7 +14,7 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["PSVersion"]
+__all__ = ["PSVersion", "label_order"]
 
 _INT32_MAX = 2**31 - 1
 # Int32.TryParse with NumberStyles.Integer: leading/trailing white space, one leading
@@ -38,13 +38,14 @@ def _parse_component(text: str) -> int | None:
     return value
 
 
-def _label_key(label: str | None) -> tuple[Any, ...]:
-    """Sort key of a prerelease label, as ``SemanticVersion.ComparePreLabel`` orders labels.
+def label_order(label: str | None, *, ignore_case: bool = False) -> tuple[Any, ...]:
+    """Sort key of a prerelease label, as Semantic Versioning orders labels.
 
     No label sorts after every label. Dot-separated units compare in turn: a
     unit ``Int32.TryParse`` reads is a number, compared numerically and before
-    any other unit; other units compare ordinally; a label that runs out of
-    units first is lower.
+    any other unit; other units compare ordinally (PowerShell's
+    ``SemanticVersion.ComparePreLabel``), or ignoring case as NuGet compares
+    them (``ignore_case=True``); a label that runs out of units first is lower.
     """
     if label is None:
         return (1,)
@@ -54,7 +55,7 @@ def _label_key(label: str | None) -> tuple[Any, ...]:
         if number is not None and -_INT32_MAX - 1 <= number <= _INT32_MAX:
             units.append((0, number))
         else:
-            units.append((1, unit))
+            units.append((1, unit.casefold() if ignore_case else unit))
     return (0, tuple(units))
 
 
@@ -112,7 +113,7 @@ class PSVersion:
         self.prerelease: str | None = label
         padded = self._components + (-1,) * (4 - len(self._components))
         self._key = padded
-        self._order = (padded, _label_key(label))
+        self._order = (padded, label_order(label))
 
     @classmethod
     def parse(cls, text: object, prerelease: str | None = None) -> PSVersion | None:
