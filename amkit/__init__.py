@@ -6,14 +6,24 @@ The main entry points:
   into a :class:`ModulePackage` of :class:`ModuleVersion` objects;
 - :func:`read_psd1` and :class:`Manifest` read data files and manifests without
   running them; :func:`parse_script` reads functions, help and parameters;
-- :class:`PSVersion` orders versions as PowerShell does.
+- :class:`PSVersion` orders versions as PowerShell does;
+- :func:`check` tests a package against Automation's import rules and the
+  authoring practices (:func:`rules` is the catalogue);
+- :func:`scan` reads many packages into an :class:`Inventory`;
+  :func:`dependencies`, :func:`reverse_dependencies` and :func:`plan_imports`
+  tabulate, resolve and order what they need; :func:`commands_index` and
+  :func:`runbook_requirements` tell which module provides a command;
+- :mod:`amkit.charts` draws them (imported on first use).
 """
+
+from typing import Any
 
 from amkit import samples, textfile
 from amkit.archive import Limits
 from amkit.checks import Finding, Report, check, rules
 from amkit.comment_help import CommentHelp
 from amkit.connection import ConnectionField, ConnectionType, read_connection_type
+from amkit.deps import dependencies, reverse_dependencies
 from amkit.errors import (
     AmkitError,
     ConnectionTypeError,
@@ -24,10 +34,14 @@ from amkit.errors import (
     ScriptError,
 )
 from amkit.hashtable import PSHashtable
+from amkit.inventory import Inventory, ModuleRecord, scan
 from amkit.manifest import ExportList, Manifest, ModuleSpec, module_type_of
 from amkit.nuspec import NuGetRange, NuspecInfo, parse_nuget_range
 from amkit.package import ModulePackage, ModuleVersion, open_package
+from amkit.plan import ImportPlan, plan_imports
 from amkit.psd1 import Symbolic, read_psd1
+from amkit.requirements import Requirement
+from amkit.runbooks import commands_index, runbook_requirements
 from amkit.script import FunctionInfo, ModuleReference, ParameterInfo, ScriptInfo, parse_script
 from amkit.version import PSVersion
 
@@ -41,11 +55,14 @@ __all__ = [
     "ExportList",
     "Finding",
     "FunctionInfo",
+    "ImportPlan",
+    "Inventory",
     "LayoutError",
     "LimitExceededError",
     "Limits",
     "Manifest",
     "ModulePackage",
+    "ModuleRecord",
     "ModuleReference",
     "ModuleSpec",
     "ModuleVersion",
@@ -56,17 +73,34 @@ __all__ = [
     "PackageError",
     "ParameterInfo",
     "Report",
+    "Requirement",
     "ScriptError",
     "ScriptInfo",
     "Symbolic",
+    "charts",
     "check",
+    "commands_index",
+    "dependencies",
     "module_type_of",
     "open_package",
     "parse_nuget_range",
     "parse_script",
+    "plan_imports",
     "read_connection_type",
     "read_psd1",
+    "reverse_dependencies",
     "rules",
+    "runbook_requirements",
     "samples",
+    "scan",
     "textfile",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # amkit.charts needs matplotlib, which the rest of amkit does not: import it when it is first used.
+    if name == "charts":
+        import importlib
+
+        return importlib.import_module("amkit.charts")
+    raise AttributeError(f"module 'amkit' has no attribute {name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -80,3 +81,51 @@ function Get-Thing {
     "thing $Name"
 }
 """
+
+
+def guid_of(name: str) -> str:
+    """A GUID of its own for each module name, the same in every run."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"amkit-test:{name.casefold()}"))
+
+
+def module(
+    name: str,
+    version: str,
+    *,
+    versioned: bool = False,
+    guid: str | None = None,
+    functions: tuple[str, ...] = (),
+    **keys: str,
+) -> Members:
+    """The files of module ``name`` at ``version``: a manifest (extra ``keys`` verbatim) and a script module.
+
+    ``versioned`` puts them in a version folder (``Name/1.0.0/``); ``functions``
+    are defined in the script and listed in FunctionsToExport.
+    """
+    exported = ", ".join(f"'{function}'" for function in functions)
+    lines = [
+        "@{",
+        f"    ModuleVersion = '{version.split('-')[0]}'",
+        f"    GUID = '{guid or guid_of(name)}'",
+        f"    RootModule = '{name}.psm1'",
+        f"    FunctionsToExport = @({exported})",
+        *(f"    {key} = {value}" for key, value in keys.items()),
+        "}",
+    ]
+    if "-" in version:
+        label = version.split("-", 1)[1]
+        lines.insert(-1, f"    PrivateData = @{{ PSData = @{{ Prerelease = '{label}' }} }}")
+    prefix = f"{name}/{version.split('-')[0]}/" if versioned else f"{name}/"
+    script = "\n".join(f"function {function} {{ }}" for function in functions) + "\n"
+    return {f"{prefix}{name}.psd1": "\n".join(lines) + "\n", f"{prefix}{name}.psm1": script}
+
+
+def requires(*entries: str) -> str:
+    """A RequiredModules value from entries written as PowerShell would (``'Name'`` or ``@{...}``)."""
+    return "@(" + ", ".join(entries) + ")"
+
+
+def spec(name: str, **versions: str) -> str:
+    """One RequiredModules hashtable: ``spec('Az.Accounts', ModuleVersion='2.0.0')``."""
+    parts = [f"ModuleName = '{name}'", *(f"{key} = '{value}'" for key, value in versions.items())]
+    return "@{" + "; ".join(parts) + "}"

@@ -1,0 +1,223 @@
+"""What every Automation account has before anything is imported: default modules, built-in commands, aliases.
+
+The tables come from Microsoft's documentation, as it stood when amkit was
+written, and are data, not guesses:
+
+- :data:`DEFAULT_MODULES`: the "Default modules" table of "Manage modules in
+  Azure Automation" (learn.microsoft.com/azure/automation/shared-resources/modules),
+  with each version as the table gives it (the Windows PowerShell modules
+  after Microsoft.PowerShell.Core have none there);
+- :data:`INTERNAL_COMMANDS`: the internal cmdlets of
+  ``Orchestrator.AssetManagement.Cmdlets`` (same page, "Internal cmdlets"),
+  available in the cloud sandbox and on Windows Hybrid Runbook Workers;
+- :data:`CORE_COMMANDS`: the commands Windows PowerShell 5.1 ships in its
+  built-in modules, from the module index pages of the PowerShell reference
+  (learn.microsoft.com/powershell/module/<module>/?view=powershell-5.1);
+- :data:`BUILTIN_ALIASES`: Windows PowerShell's built-in aliases of those commands.
+
+:func:`builtin_module` is the one lookup of a command in these tables.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BUILTIN_ALIASES",
+    "CORE_COMMANDS",
+    "DEFAULT_MODULES",
+    "INTERNAL_COMMANDS",
+    "INTERNAL_MODULE",
+    "builtin_module",
+    "is_builtin_module",
+]
+
+#: The default (global) modules of a new Automation account, with the version the documentation lists;
+#: ``None`` where it lists none. Newer accounts also get the Az modules.
+DEFAULT_MODULES: tuple[tuple[str, str | None], ...] = (
+    ("AuditPolicyDsc", "1.1.0.0"),
+    ("Azure", "1.0.3"),
+    ("Azure.Storage", "1.0.3"),
+    ("AzureRM.Automation", "1.0.3"),
+    ("AzureRM.Compute", "1.2.1"),
+    ("AzureRM.Profile", "1.0.3"),
+    ("AzureRM.Resources", "1.0.3"),
+    ("AzureRM.Sql", "1.0.3"),
+    ("AzureRM.Storage", "1.0.3"),
+    ("ComputerManagementDsc", "5.0.0.0"),
+    ("GPRegistryPolicyParser", "0.2"),
+    ("Microsoft.PowerShell.Core", "0"),
+    ("Microsoft.PowerShell.Diagnostics", None),
+    ("Microsoft.PowerShell.Management", None),
+    ("Microsoft.PowerShell.Security", None),
+    ("Microsoft.PowerShell.Utility", None),
+    ("Microsoft.WSMan.Management", None),
+    ("Orchestrator.AssetManagement.Cmdlets", "1"),
+    ("PSDscResources", "2.9.0.0"),
+    ("SecurityPolicyDsc", "2.1.0.0"),
+    ("StateConfigCompositeResources", "1"),
+    ("xDSCDomainjoin", "1.1"),
+    ("xPowerShellExecutionPolicy", "1.1.0.0"),
+    ("xRemoteDesktopAdmin", "1.1.0.0"),
+)
+
+INTERNAL_MODULE = "Orchestrator.AssetManagement.Cmdlets"
+#: Automation's internal cmdlets: assets, child runbooks and jobs, from inside a runbook.
+INTERNAL_COMMANDS: tuple[str, ...] = (
+    "Get-AutomationCertificate",
+    "Get-AutomationConnection",
+    "Get-AutomationPSCredential",
+    "Get-AutomationVariable",
+    "Set-AutomationVariable",
+    "Start-AutomationRunbook",
+    "Wait-AutomationJob",
+)
+
+# Each list is one string of names, split on white space, to keep the tables readable.
+_CORE: dict[str, str] = {
+    "Microsoft.PowerShell.Core": (
+        "Add-History Add-PSSnapin Clear-History Connect-PSSession Debug-Job Disable-PSRemoting "
+        "Disable-PSSessionConfiguration Disconnect-PSSession Enable-PSRemoting Enable-PSSessionConfiguration "
+        "Enter-PSHostProcess Enter-PSSession Exit-PSHostProcess Exit-PSSession Export-Console "
+        "Export-ModuleMember ForEach-Object Get-Command Get-Help Get-History Get-Job Get-Module "
+        "Get-PSHostProcessInfo Get-PSSession Get-PSSessionCapability Get-PSSessionConfiguration Get-PSSnapin "
+        "Import-Module Invoke-Command Invoke-History New-Module New-ModuleManifest New-PSRoleCapabilityFile "
+        "New-PSSession New-PSSessionConfigurationFile New-PSSessionOption New-PSTransportOption Out-Default "
+        "Out-Host Out-Null Receive-Job Receive-PSSession Register-ArgumentCompleter "
+        "Register-PSSessionConfiguration Remove-Job Remove-Module Remove-PSSession Remove-PSSnapin Resume-Job "
+        "Save-Help Set-PSDebug Set-PSSessionConfiguration Set-StrictMode Start-Job Stop-Job Suspend-Job "
+        "Test-ModuleManifest Test-PSSessionConfigurationFile Unregister-PSSessionConfiguration Update-Help "
+        "Wait-Job Where-Object "
+    ),
+    "Microsoft.PowerShell.Utility": (
+        "Add-Member Add-Type Clear-Variable Compare-Object Convert-String ConvertFrom-Csv ConvertFrom-Json "
+        "ConvertFrom-SddlString ConvertFrom-String ConvertFrom-StringData ConvertTo-Csv ConvertTo-Html "
+        "ConvertTo-Json ConvertTo-Xml Debug-Runspace Disable-PSBreakpoint Disable-RunspaceDebug "
+        "Enable-PSBreakpoint Enable-RunspaceDebug Export-Alias Export-Clixml Export-Csv Export-FormatData "
+        "Export-PSSession Format-Custom Format-Hex Format-List Format-Table Format-Wide Get-Alias Get-Culture "
+        "Get-Date Get-Event Get-EventSubscriber Get-FileHash Get-FormatData Get-Host Get-Member "
+        "Get-PSBreakpoint Get-PSCallStack Get-Random Get-Runspace Get-RunspaceDebug Get-TraceSource "
+        "Get-TypeData Get-UICulture Get-Unique Get-Variable Group-Object Import-Alias Import-Clixml "
+        "Import-Csv Import-LocalizedData Import-PowerShellDataFile Import-PSSession Invoke-Expression "
+        "Invoke-RestMethod Invoke-WebRequest Measure-Command Measure-Object New-Alias New-Event New-Guid "
+        "New-Object New-TemporaryFile New-TimeSpan New-Variable Out-File Out-GridView Out-Printer Out-String "
+        "Read-Host Register-EngineEvent Register-ObjectEvent Remove-Event Remove-PSBreakpoint Remove-TypeData "
+        "Remove-Variable Select-Object Select-String Select-Xml Send-MailMessage Set-Alias Set-Date "
+        "Set-PSBreakpoint Set-TraceSource Set-Variable Show-Command Sort-Object Start-Sleep Tee-Object "
+        "Trace-Command Unblock-File Unregister-Event Update-FormatData Update-List Update-TypeData "
+        "Wait-Debugger Wait-Event Write-Debug Write-Error Write-Host Write-Information Write-Output "
+        "Write-Progress Write-Verbose Write-Warning "
+    ),
+    "Microsoft.PowerShell.Management": (
+        "Add-Computer Add-Content Checkpoint-Computer Clear-Content Clear-EventLog Clear-Item "
+        "Clear-ItemProperty Clear-RecycleBin Complete-Transaction Convert-Path Copy-Item Copy-ItemProperty "
+        "Debug-Process Disable-ComputerRestore Enable-ComputerRestore Get-ChildItem Get-Clipboard "
+        "Get-ComputerInfo Get-ComputerRestorePoint Get-Content Get-ControlPanelItem Get-EventLog Get-HotFix "
+        "Get-Item Get-ItemProperty Get-ItemPropertyValue Get-Location Get-Process Get-PSDrive Get-PSProvider "
+        "Get-Service Get-TimeZone Get-Transaction Get-WmiObject Invoke-Item Invoke-WmiMethod Join-Path "
+        "Limit-EventLog Move-Item Move-ItemProperty New-EventLog New-Item New-ItemProperty New-PSDrive "
+        "New-Service New-WebServiceProxy Pop-Location Push-Location Register-WmiEvent Remove-Computer "
+        "Remove-EventLog Remove-Item Remove-ItemProperty Remove-PSDrive Remove-WmiObject Rename-Computer "
+        "Rename-Item Rename-ItemProperty Reset-ComputerMachinePassword Resolve-Path Restart-Computer "
+        "Restart-Service Restore-Computer Resume-Service Set-Clipboard Set-Content Set-Item Set-ItemProperty "
+        "Set-Location Set-Service Set-TimeZone Set-WmiInstance Show-ControlPanelItem Show-EventLog Split-Path "
+        "Start-Process Start-Service Start-Transaction Stop-Computer Stop-Process Stop-Service "
+        "Suspend-Service Test-ComputerSecureChannel Test-Connection Test-Path Undo-Transaction "
+        "Use-Transaction Wait-Process Write-EventLog "
+    ),
+    "Microsoft.PowerShell.Security": (
+        "ConvertFrom-SecureString ConvertTo-SecureString Get-Acl Get-AuthenticodeSignature Get-CmsMessage "
+        "Get-Credential Get-ExecutionPolicy Get-PfxCertificate New-FileCatalog Protect-CmsMessage Set-Acl "
+        "Set-AuthenticodeSignature Set-ExecutionPolicy Test-FileCatalog Unprotect-CmsMessage "
+    ),
+    "Microsoft.PowerShell.Diagnostics": ("Export-Counter Get-Counter Get-WinEvent Import-Counter New-WinEvent "),
+    "Microsoft.WSMan.Management": (
+        "Connect-WSMan Disable-WSManCredSSP Disconnect-WSMan Enable-WSManCredSSP Get-WSManCredSSP "
+        "Get-WSManInstance Invoke-WSManAction New-WSManInstance New-WSManSessionOption Remove-WSManInstance "
+        "Set-WSManInstance Set-WSManQuickConfig Test-WSMan "
+    ),
+}
+#: The commands of Windows PowerShell 5.1's built-in modules, by module.
+CORE_COMMANDS: dict[str, tuple[str, ...]] = {module: tuple(names.split()) for module, names in _CORE.items()}
+
+#: Windows PowerShell's built-in aliases, lower case, to the command each stands for.
+BUILTIN_ALIASES: dict[str, str] = {
+    alias: command
+    for command, aliases in {
+        "Add-Content": "ac",
+        "Clear-Content": "clc",
+        "Clear-Item": "cli",
+        "Clear-Variable": "clv",
+        "Compare-Object": "compare diff",
+        "Copy-Item": "copy cp cpi",
+        "ForEach-Object": "% foreach",
+        "Format-List": "fl",
+        "Format-Table": "ft",
+        "Format-Wide": "fw",
+        "Get-Alias": "gal",
+        "Get-ChildItem": "dir gci ls",
+        "Get-Command": "gcm",
+        "Get-Content": "cat gc type",
+        "Get-History": "h history ghy",
+        "Get-Item": "gi",
+        "Get-ItemProperty": "gp",
+        "Get-Job": "gjb",
+        "Get-Location": "gl pwd",
+        "Get-Member": "gm",
+        "Get-Module": "gmo",
+        "Get-Process": "gps ps",
+        "Get-Service": "gsv",
+        "Get-Variable": "gv",
+        "Get-WmiObject": "gwmi",
+        "Group-Object": "group",
+        "Import-Module": "ipmo",
+        "Invoke-Command": "icm",
+        "Invoke-Expression": "iex",
+        "Invoke-RestMethod": "irm",
+        "Invoke-WebRequest": "iwr curl wget",
+        "Measure-Object": "measure",
+        "Move-Item": "mi move mv",
+        "New-Item": "ni",
+        "New-Variable": "nv",
+        "Out-GridView": "ogv",
+        "Remove-Item": "del erase rd ri rm rmdir",
+        "Remove-Variable": "rv",
+        "Rename-Item": "ren rni",
+        "Select-Object": "select",
+        "Select-String": "sls",
+        "Set-Alias": "sal",
+        "Set-Content": "sc",
+        "Set-Item": "si",
+        "Set-Location": "cd chdir sl",
+        "Set-Variable": "set sv",
+        "Sort-Object": "sort",
+        "Start-Job": "sajb",
+        "Start-Process": "saps start",
+        "Start-Sleep": "sleep",
+        "Stop-Process": "kill spps",
+        "Tee-Object": "tee",
+        "Where-Object": "? where",
+        "Write-Output": "echo write",
+    }.items()
+    for alias in aliases.split()
+}
+
+_BUILTIN_MODULES = frozenset(module.casefold() for module in (INTERNAL_MODULE, *CORE_COMMANDS))
+_BY_COMMAND = {
+    command.casefold(): module
+    for module, commands in ((INTERNAL_MODULE, INTERNAL_COMMANDS), *CORE_COMMANDS.items())
+    for command in commands
+}
+
+
+def builtin_module(command: str) -> str | None:
+    r"""The built-in module that provides ``command`` (a name or built-in alias, any case), or ``None``.
+
+    ``Microsoft.PowerShell.Utility\Write-Output`` is looked up by its name.
+    """
+    name = command.rpartition("\\")[2].casefold()
+    name = BUILTIN_ALIASES.get(name, name).casefold()
+    return _BY_COMMAND.get(name)
+
+
+def is_builtin_module(name: str) -> bool:
+    """Whether ``name`` (any case) is one of Windows PowerShell's built-in modules or Automation's internal one."""
+    return name.casefold() in _BUILTIN_MODULES

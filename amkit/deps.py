@@ -1,0 +1,223 @@
+"""Dependency tables: what each module version needs, whether the source can satisfy it, and who needs what.
+
+Every requirement a version declares (see :class:`amkit.inventory.Requirement`)
+is resolved against the same source: the highest version meeting the
+requirement under its own semantics (PowerShell's for manifests, NuGet's for
+nuspecs), releases before prereleases. A requirement is:
+
+- ``ok``: a version satisfies it (``resolved_version``);
+- ``missing``: no version of the module is there at all;
+- ``version-conflict``: versions are there, none at an accepted version;
+- ``guid-mismatch``: an accepted version is there, but with another GUID, so
+  it is another module of the same name;
+- ``cycle``: it is satisfied, but the version it resolves to depends, directly
+  or not, back on the dependant: no import order exists;
+- ``external``: nothing provides it and ``ExternalModuleDependencies`` says it
+  comes from elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from amkit.graph import cycles
+from amkit.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.requirements import Requirement
+
+__all__ = ["DEPENDENCY_COLUMNS", "STATUSES", "Resolution", "dependencies", "resolve", "reverse_dependencies"]
+
+#: From best to worst: the order the charts and filters use.
+STATUSES = ("ok", "external", "cycle", "guid-mismatch", "version-conflict", "missing")
+DEPENDENCY_COLUMNS = [
+    "module",
+    "version",
+    "dependency",
+    "kind",
+    "min_version",
+    "required_version",
+    "max_version",
+    "guid",
+    "resolved_version",
+    "status",
+    "semantics",
+    "written",
+    "note",
+    "source",
+]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One requirement of one module version, resolved against a source."""
+
+    record: ModuleRecord
+    requirement: Requirement
+    resolved: ModuleRecord | None
+    status: str
+    note: str | None = None
+
+
+def _versions(found: tuple[ModuleRecord, ...]) -> str:
+    return ", ".join(str(record.version) for record in found)
+
+
+def _resolve_one(inventory: Inventory, record: ModuleRecord, requirement: Requirement) -> Resolution:
+    found = inventory.versions(requirement.name)
+    if not found:
+        status = "external" if requirement.provided_outside or requirement.kind == "external" else "missing"
+        return Resolution(record, requirement, None, status, requirement.note)
+    best = inventory.best(requirement.name, (requirement,))
+    if best is not None:
+        return Resolution(record, requirement, best, "ok", requirement.note)
+    by_version = [item for item in found if item.version is not None and requirement.accepts_version(item.version)]
+    if by_version:
+        guids = ", ".join(sorted({str(item.guid) for item in by_version}))
+        note = f"{requirement.name} {_versions(tuple(by_version))} has GUID {guids}, not {requirement.guid}"
+        return Resolution(record, requirement, None, "guid-mismatch", _joined(requirement.note, note))
+    note = f"available: {_versions(found)}"
+    return Resolution(record, requirement, None, "version-conflict", _joined(requirement.note, note))
+
+
+def _joined(*notes: str | None) -> str | None:
+    return "; ".join(note for note in notes if note) or None
+
+
+def resolve(source: object) -> list[Resolution]:
+    """Every requirement of every usable module version in ``source``, resolved against ``source`` itself.
+
+    ``source`` is anything :func:`amkit.inventory.as_inventory` takes. The
+    resolutions come in the inventory's order of records, then declaration
+    order; resolutions whose versions depend on each other are marked
+    ``cycle``, with the cycle in their note.
+    """
+    inventory = as_inventory(source)
+    resolutions = [
+        _resolve_one(inventory, record, requirement)
+        for record in inventory.records
+        if record.usable
+        for requirement in record.requirements
+    ]
+    graph: dict[int, list[int]] = {}
+    for item in resolutions:
+        if item.resolved is not None:
+            graph.setdefault(id(item.record), []).append(id(item.resolved))
+    looped = {node: group for group in cycles(graph) for node in group}
+    if not looped:
+        return resolutions
+    labels = {id(item.record): item.record.label for item in resolutions}
+    marked = []
+    for item in resolutions:
+        group = looped.get(id(item.record))
+        if item.resolved is not None and group is not None and id(item.resolved) in group:
+            path = " -> ".join(labels[node] for node in group) + f" -> {labels[group[0]]}"
+            item = Resolution(item.record, item.requirement, item.resolved, "cycle", _joined(item.note, path))
+        marked.append(item)
+    return marked
+
+
+def _row(item: Resolution) -> tuple[object, ...]:
+    requirement = item.requirement
+    return (
+        item.record.name,
+        str(item.record.version),
+        requirement.name,
+        requirement.kind,
+        requirement.min_version,
+        requirement.required_version,
+        requirement.max_version,
+        requirement.guid,
+        str(item.resolved.version) if item.resolved is not None else None,
+        item.status,
+        requirement.semantics,
+        requirement.written,
+        item.note,
+        item.record.source,
+    )
+
+
+def _frame(rows: Sequence[tuple[object, ...]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    # Strings throughout, so that filters such as frame[frame.status == "missing"] work on empty tables too.
+    return frame.astype({column: "string" for column in columns if column not in ("depth",)})
+
+
+def dependencies(source: object) -> pd.DataFrame:
+    """One row per declared dependency of every module version in ``source``, resolved against it.
+
+    Parameters
+    ----------
+    source
+        An :class:`~amkit.inventory.Inventory` (from :func:`amkit.scan`), an
+        open package, paths to scan, or an Automation account.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: module, version, dependency, kind (required, nested,
+        external, nuspec), min_version, required_version, max_version, guid
+        (as declared), resolved_version, status (see :mod:`amkit.deps`),
+        semantics (``PowerShell`` or ``NuGet``: how the versions compare),
+        written (the declaration), note (why a status is not ok; a nuspec
+        range that disagrees with its manifest) and source (the package).
+    """
+    return _frame([_row(item) for item in resolve(source)], DEPENDENCY_COLUMNS)
+
+
+REVERSE_COLUMNS = ["module", "version", "depth", "dependency", "kind", "status", "path", "source"]
+
+
+def reverse_dependencies(source: object, name: str) -> pd.DataFrame:
+    """Who depends on module ``name``, directly (depth 1) and through other modules (depth 2 and more).
+
+    A module depends on another when any declared requirement names it,
+    whatever its status, so the table answers "what breaks if ``name`` goes
+    or changes". Transitive dependants are found through module names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per dependant module version and requirement: module,
+        version, depth (shortest chain), dependency (the module it requires
+        on the way to ``name``), kind, status, path (``A -> B -> name``) and
+        source. Sorted by depth, then module and version.
+    """
+    by_dependency: dict[str, list[Resolution]] = {}
+    for item in resolve(source):
+        by_dependency.setdefault(item.requirement.name.casefold(), []).append(item)
+    target = name.casefold()
+    depths = {target: 0}
+    chains = {target: [name]}
+    found: list[tuple[int, Resolution, list[str]]] = []
+    frontier = [target]
+    while frontier:
+        reached: list[str] = []
+        for current in frontier:
+            depth = depths[current] + 1
+            for item in by_dependency.get(current, ()):
+                dependant = item.record.name.casefold()
+                if depths.get(dependant, depth) < depth:
+                    continue  # the target itself, or reached by a shorter chain
+                if dependant not in depths:
+                    depths[dependant] = depth
+                    chains[dependant] = [item.record.name, *chains[current]]
+                    reached.append(dependant)
+                found.append((depth, item, [item.record.name, *chains[current]]))
+        frontier = reached
+    found.sort(key=lambda entry: (entry[0], entry[1].record.name.casefold(), entry[1].record.version))
+    rows = [
+        (
+            item.record.name,
+            str(item.record.version),
+            depth,
+            item.requirement.name,
+            item.requirement.kind,
+            item.status,
+            " -> ".join(path),
+            item.record.source,
+        )
+        for depth, item, path in found
+    ]
+    return _frame(rows, REVERSE_COLUMNS).astype({"depth": "int64"})

@@ -1,0 +1,364 @@
+"""Many module packages as one inventory: each module version as a compact, self-contained record.
+
+:func:`scan` opens every package it finds (zips, ``.nupkg`` files, module
+folders, and folders of them), keeps what dependency work needs from each
+version in a :class:`ModuleRecord` and closes the package again, so an
+inventory of thousands of versions holds no open files and no syntax trees.
+What a version declares it needs is a :class:`~amkit.requirements.Requirement`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from amkit.archive import Limits
+from amkit.commands import exported_commands
+from amkit.errors import AmkitError
+from amkit.package import ModulePackage, ModuleVersion, open_package
+from amkit.requirements import Requirement, declared_requirements
+from amkit.version import PSVersion
+
+__all__ = [
+    "INVENTORY_COLUMNS",
+    "Inventory",
+    "ModuleRecord",
+    "as_inventory",
+    "find_packages",
+    "is_module_folder",
+    "records_of",
+    "scan",
+]
+
+INVENTORY_COLUMNS = [
+    "name",
+    "version",
+    "prerelease",
+    "module_type",
+    "guid",
+    "commands",
+    "size",
+    "source",
+    "error",
+]
+#: Files a folder of packages holds that are packages themselves.
+PACKAGE_SUFFIXES = (".zip", ".nupkg")
+_MODULE_FILES = (".psd1", ".psm1", ".dll")
+
+
+@dataclass(frozen=True)
+class ModuleRecord:
+    """One module version of an inventory: what dependency tables and import plans need of it.
+
+    ``version`` is ``None`` and ``error`` says why when the package or the
+    manifest could not be read; such a record is listed, never used to
+    satisfy a dependency. ``problems`` lists parts that could not be read
+    without making the version unusable (an undecodable script).
+    """
+
+    name: str
+    version: PSVersion | None
+    guid: str | None = None
+    module_type: str | None = None
+    commands: tuple[str, ...] = ()
+    size: int = 0
+    source: str | None = None
+    error: str | None = None
+    requirements: tuple[Requirement, ...] = ()
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def usable(self) -> bool:
+        """Whether the version can satisfy a dependency: it was read and has a version."""
+        return self.version is not None and self.error is None
+
+    @property
+    def label(self) -> str:
+        """``Name version``, how messages name the record."""
+        return f"{self.name} {self.version}" if self.version is not None else self.name
+
+
+# Reading packages ------------------------------------------------------------------------------
+
+
+def _record(version: ModuleVersion) -> ModuleRecord:
+    package = version.package
+    source = str(package.location)
+    error = version.error
+    if error is not None:
+        return ModuleRecord(package.name, version.folder_version, source=source, error=str(error))
+    manifest = version.manifest
+    problems: list[str] = []
+    try:
+        commands = tuple(command.name for command in exported_commands(version))
+    except AmkitError as failure:
+        commands = ()
+        problems.append(f"commands could not be read: {failure}")
+    return ModuleRecord(
+        name=package.name,
+        version=version.version,
+        guid=manifest.guid if manifest is not None else None,
+        module_type=version.module_type,
+        commands=commands,
+        size=int(version.files["size"].sum()),
+        source=source,
+        requirements=declared_requirements(version),
+        problems=tuple(problems),
+    )
+
+
+def records_of(package: ModulePackage) -> list[ModuleRecord]:
+    """One record per version of an open package, ascending by version."""
+    return [_record(version) for version in package.versions]
+
+
+# Finding packages ------------------------------------------------------------------------------
+
+
+def is_module_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a module: ``<Name>.psd1``, ``.psm1`` or ``.dll`` in it or in a version folder."""
+    wanted = {(folder.name + extension).casefold() for extension in _MODULE_FILES}
+    try:
+        children = list(folder.iterdir())
+        places = [folder, *(child for child in children if child.is_dir() and PSVersion.parse(child.name))]
+        return any(item.name.casefold() in wanted for place in places for item in place.iterdir() if item.is_file())
+    except OSError:
+        return False
+
+
+def find_packages(path: str | os.PathLike[str]) -> list[Path]:
+    """The packages ``path`` stands for: itself, or every package in a folder that is not a module.
+
+    A package file (``.zip``, ``.nupkg``) or a module folder is one package.
+    Any other folder is searched, sorted by name, for package files and
+    module folders, descending into folders that are neither; folders whose
+    names start with ``.`` (``.git``) and folders already visited through a
+    link are not searched. A path that does not exist, or a folder below
+    ``path`` that cannot be listed, is returned as it is, so that opening it
+    reports why.
+
+    Raises
+    ------
+    OSError
+        When ``path`` itself is a folder that cannot be listed.
+    """
+    start = Path(path)
+    if not start.is_dir() or is_module_folder(start):
+        return [start]
+    found: list[Path] = []
+    seen: set[Path] = set()
+    pending = [start]
+    while pending:
+        folder = pending.pop()
+        real = folder.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
+        below: list[Path] = []
+        try:
+            children = sorted(folder.iterdir(), key=lambda item: item.name)
+        except OSError:
+            if folder == start:
+                raise
+            found.append(folder)  # opening it says why it cannot be read
+            continue
+        for child in children:
+            if child.is_file() and child.suffix.casefold() in PACKAGE_SUFFIXES:
+                found.append(child)
+            elif child.is_dir() and not child.name.startswith("."):
+                if is_module_folder(child):
+                    found.append(child)
+                else:
+                    below.append(child)
+        pending.extend(reversed(below))
+    return sorted(found, key=lambda item: item.as_posix())
+
+
+def _scan_one(path: Path, limits: Limits | None) -> list[ModuleRecord]:
+    if not path.exists():
+        return [ModuleRecord(_name_of(path), None, source=str(path), error=f"{path}: no such file or folder")]
+    try:
+        with open_package(path, limits=limits) as package:
+            return records_of(package)
+    except AmkitError as error:
+        return [ModuleRecord(_name_of(path), None, source=str(path), error=str(error))]
+
+
+def _name_of(path: Path) -> str:
+    """A module name for a package that cannot be opened: the file name without extension (and version)."""
+    stem = path.name if path.is_dir() else path.stem
+    if path.suffix.casefold() == ".nupkg":
+        # Name.1.2.3.nupkg: the id ends where a run of numeric parts begins.
+        parts = stem.split(".")
+        while len(parts) > 1 and parts[-1].split("-")[0].isdigit():
+            parts.pop()
+        stem = ".".join(parts)
+    return stem
+
+
+def scan(
+    paths_or_folder: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    progress: bool = True,
+    limits: Limits | None = None,
+) -> Inventory:
+    """Read many packages into one inventory.
+
+    Parameters
+    ----------
+    paths_or_folder
+        A package (``.zip``, ``.nupkg``, module folder), a folder of them
+        (searched as :func:`find_packages` says), or several of either.
+    progress
+        Show a progress bar (``tqdm.auto``: a widget in Jupyter, text in a
+        terminal).
+    limits
+        Reading limits passed to :func:`amkit.open_package`.
+
+    Returns
+    -------
+    Inventory
+        One record per module version. A package that cannot be read is
+        listed with its error; it never stops the scan.
+    """
+    from tqdm.auto import tqdm
+
+    starts = [paths_or_folder] if isinstance(paths_or_folder, str | os.PathLike) else list(paths_or_folder)
+    packages: list[Path] = []
+    for start in starts:
+        try:
+            packages += find_packages(start)
+        except OSError:
+            packages.append(Path(start))  # opening it says why it cannot be read
+    records: list[ModuleRecord] = []
+    for path in tqdm(packages, desc="scanning", unit="package", disable=not progress, leave=False):
+        records.extend(_scan_one(path, limits))
+    return Inventory(records)
+
+
+# The inventory ---------------------------------------------------------------------------------
+
+
+def _version_of(record: ModuleRecord) -> PSVersion:
+    assert record.version is not None, "only usable records are indexed"
+    return record.version
+
+
+def _release_first(record: ModuleRecord) -> tuple[bool, PSVersion]:
+    version = _version_of(record)
+    return not version.is_prerelease, version
+
+
+class Inventory:
+    """Module versions from many packages, indexed by module name (ignoring case, as PowerShell does).
+
+    Build one with :func:`scan`, or from records directly (synthetic graphs,
+    an account's modules).
+    """
+
+    def __init__(self, records: Iterable[ModuleRecord]) -> None:
+        self.records: tuple[ModuleRecord, ...] = tuple(records)
+        index: dict[str, list[ModuleRecord]] = {}
+        for record in self.records:
+            if record.usable:
+                index.setdefault(record.name.casefold(), []).append(record)
+        # Ascending by version, so that the last satisfying one is the highest.
+        self._index = {name: sorted(found, key=_version_of) for name, found in index.items()}
+
+    @classmethod
+    def from_package(cls, package: ModulePackage) -> Inventory:
+        """The versions of one open package."""
+        return cls(records_of(package))
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[ModuleRecord]:
+        return iter(self.records)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.casefold() in self._index
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The modules with at least one usable version, sorted ignoring case."""
+        return tuple(sorted((found[0].name for found in self._index.values()), key=str.casefold))
+
+    def versions(self, name: str) -> tuple[ModuleRecord, ...]:
+        """The usable versions of module ``name``, ascending in PowerShell's order."""
+        return tuple(self._index.get(name.casefold(), ()))
+
+    def best(self, name: str, requirements: Sequence[Requirement] = ()) -> ModuleRecord | None:
+        """The version to use of ``name``: the highest that meets every requirement, releases first.
+
+        A prerelease is chosen only when no release satisfies, as the
+        gallery installs prereleases only when asked to.
+        """
+        satisfying = [record for record in self.versions(name) if all(item.accepts(record) for item in requirements)]
+        return max(satisfying, key=_release_first) if satisfying else None
+
+    @property
+    def modules(self) -> pd.DataFrame:
+        """One row per module version: name, version, prerelease, module_type, guid, commands, size, source, error.
+
+        ``commands`` is the number of exported commands
+        (:func:`amkit.commands_index` lists them); unreadable packages have a
+        missing version and their ``error``. Sorted by name, then version.
+        """
+        rows = [
+            (
+                record.name,
+                str(record.version) if record.version is not None else None,
+                record.version.is_prerelease if record.version is not None else None,
+                record.module_type,
+                record.guid,
+                len(record.commands),
+                record.size,
+                record.source,
+                record.error,
+            )
+            for record in sorted(self.records, key=_record_order)
+        ]
+        frame = pd.DataFrame(rows, columns=INVENTORY_COLUMNS)
+        return frame.astype({"prerelease": "boolean", "commands": "int64", "size": "int64"})
+
+    def __repr__(self) -> str:
+        broken = sum(not record.usable for record in self.records)
+        return (
+            f"<Inventory {len(self._index)} modules, {len(self.records) - broken} versions"
+            + (f", {broken} unreadable" if broken else "")
+            + ">"
+        )
+
+
+def _record_order(record: ModuleRecord) -> tuple[Any, ...]:
+    return (record.name.casefold(), record.version is None, record.version or PSVersion("0.0"), record.source or "")
+
+
+def as_inventory(source: object) -> Inventory:
+    """An :class:`Inventory` for ``source``: an inventory, an open package, paths, or an object with ``inventory()``.
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+    """
+    if isinstance(source, Inventory):
+        return source
+    if isinstance(source, ModulePackage):
+        return Inventory.from_package(source)
+    to_inventory = getattr(source, "inventory", None)
+    if callable(to_inventory):
+        found = to_inventory()
+        if isinstance(found, Inventory):
+            return found
+    if isinstance(source, str | os.PathLike):
+        return scan(source, progress=False)
+    if isinstance(source, list | tuple) and all(isinstance(item, str | os.PathLike) for item in source):
+        return scan(source, progress=False)
+    raise TypeError(f"expected an Inventory, a ModulePackage, paths or an account, not {type(source).__name__}")

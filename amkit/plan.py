@@ -1,0 +1,351 @@
+"""Import plans: which modules to import into an Automation account, at which versions, in what order.
+
+Automation refuses a module until every module in its RequiredModules is in
+the account ("All dependencies must be present before this module can be
+imported"), holds one version of each module, and takes at most a few
+imports at a time. :func:`plan_imports` works out the whole set a list of
+targets needs, picks one version of each (the highest that meets every
+requirement on it, releases before prereleases), skips what the account
+already holds at an accepted version, and orders the rest dependencies
+first; :meth:`ImportPlan.waves` groups the steps into waves the service's
+throttle admits.
+
+The choice is found by repeated narrowing: each chosen version adds its
+requirements; when a later requirement rules a choice out, the next version
+down is taken and what the old one required is withdrawn. A module whose
+choice keeps changing, one that no version satisfies, a dependency cycle, and
+everything that needs one of them, are listed as unsatisfiable with the
+reason, never looped on.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pandas as pd
+
+from amkit.graph import cycles, levels
+from amkit.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.manifest import ModuleSpec
+from amkit.requirements import Requirement
+from amkit.version import PSVersion
+
+__all__ = ["IMPORT_LIMIT", "IMPORT_WINDOW_SECONDS", "ImportPlan", "plan_imports", "target_requirement"]
+
+#: Automation's throttle: at most this many module imports ...
+IMPORT_LIMIT = 5
+#: ... per this many seconds, per account.
+IMPORT_WINDOW_SECONDS = 30
+#: Requirements that must be met before Automation imports a module: RequiredModules, and NestedModules
+#: PowerShell has to find outside the package. Nuspec ranges and ExternalModuleDependencies only inform.
+_PLANNED_KINDS = ("required", "nested")
+#: How often one module's choice may change before the plan gives up on it.
+_MAX_CHANGES = 25
+_TARGET = "(target)"
+
+STEP_COLUMNS = ["step", "module", "version", "level", "action", "required_by", "source"]
+UNSATISFIABLE_COLUMNS = ["module", "reason", "required_by"]
+WAVE_COLUMNS = ["wave", "not_before_seconds", "level", "step", "module", "version", "source"]
+
+
+class AccountModules(Protocol):
+    """What a plan needs of an Automation account: the usable versions of a module it holds."""
+
+    def versions(self, name: str) -> Sequence[PSVersion]:
+        """The versions of module ``name`` the account can use; empty when it holds none."""
+
+
+def target_requirement(target: str | ModuleSpec | Requirement) -> Requirement:
+    """A plan target as a requirement: ``'Name'``, ``'Name==1.2.0'`` (exactly that version), or a specification.
+
+    Raises
+    ------
+    ValueError
+        When a text target has no name or its version is not a version.
+    """
+    if isinstance(target, Requirement):
+        return target
+    if isinstance(target, ModuleSpec):
+        return Requirement(target.name, "required", target.written, target)
+    name, equals, version = (part.strip() for part in str(target).partition("=="))
+    if not name:
+        raise ValueError(f"{target!r} names no module; write 'Name' or 'Name==1.2.0'")
+    if equals:
+        if PSVersion.parse(version) is None:
+            raise ValueError(f"{target!r}: {version!r} is not a version")
+        spec = ModuleSpec.from_value({"ModuleName": name, "RequiredVersion": version})
+    else:
+        spec = ModuleSpec.from_value(name)
+    return Requirement(spec.name, "required", spec.written, spec)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What the plan does with one module: import a record, skip (the account holds it), or give up."""
+
+    action: str  # "import", "skip" or "unsatisfiable"
+    record: ModuleRecord | None = None
+    version: PSVersion | None = None
+    reason: str = ""
+
+    @property
+    def origin(self) -> str:
+        """How requirements this choice adds name their origin."""
+        return self.record.label if self.record is not None else ""
+
+
+class _Planner:
+    def __init__(self, available: Inventory, account: AccountModules | None) -> None:
+        self.available = available
+        self.account = account
+        self.constraints: dict[str, dict[str, Requirement]] = {}
+        self.names: dict[str, str] = {}
+        self.choices: dict[str, _Choice] = {}
+        self.added: dict[str, list[str]] = {}
+        self.changes: dict[str, int] = {}
+        self.queue: deque[str] = deque()
+        self.queued: set[str] = set()
+
+    def require(self, key: str, origin: str, requirement: Requirement) -> None:
+        self.names.setdefault(key, requirement.name)
+        self.constraints.setdefault(key, {})[origin] = requirement
+        self.enqueue(key)
+
+    def enqueue(self, key: str) -> None:
+        if key not in self.queued:
+            self.queued.add(key)
+            self.queue.append(key)
+
+    def run(self) -> None:
+        while self.queue:
+            key = self.queue.popleft()
+            self.queued.discard(key)
+            self.settle(key)
+
+    def settle(self, key: str) -> None:
+        requirements = self.constraints.get(key, {})
+        old = self.choices.get(key)
+        new = self.decide(key, list(requirements.values())) if requirements else None
+        if new == old:
+            return
+        self.changes[key] = self.changes.get(key, 0) + 1
+        if self.changes[key] > _MAX_CHANGES and new is not None:
+            new = _Choice("unsatisfiable", reason=f"the requirements on it keep changing ({self._listed(key)})")
+        for dependency in self.added.pop(key, []):
+            if old is not None:
+                self.constraints.get(dependency, {}).pop(old.origin, None)
+            self.enqueue(dependency)
+        if new is None:
+            self.choices.pop(key, None)
+            return
+        self.choices[key] = new
+        if new.action == "import" and new.record is not None:
+            for requirement in new.record.requirements:
+                if requirement.kind in _PLANNED_KINDS:
+                    dependency = requirement.name.casefold()
+                    self.require(dependency, new.origin, requirement)
+                    self.added.setdefault(key, []).append(dependency)
+
+    def decide(self, key: str, requirements: list[Requirement]) -> _Choice:
+        name = self.names[key]
+        held = list(self.account.versions(name)) if self.account is not None else []
+        accepted = [version for version in held if all(item.accepts_version(version) for item in requirements)]
+        if accepted:
+            return _Choice("skip", version=max(accepted))
+        best = self.available.best(name, requirements)
+        if best is not None:
+            return _Choice("import", record=best, version=best.version)
+        found = self.available.versions(name)
+        holds = f"; the account holds {', '.join(map(str, held))}" if held else ""
+        if not found:
+            where = "the account nor the available packages hold it" if self.account else "no package provides it"
+            return _Choice("unsatisfiable", reason=f"{where}{holds}")
+        versions = ", ".join(str(record.version) for record in found)
+        return _Choice(
+            "unsatisfiable",
+            reason=f"no available version meets every requirement ({self._listed(key)}); available: {versions}{holds}",
+        )
+
+    def _listed(self, key: str) -> str:
+        return "; ".join(f"{item.written} by {origin}" for origin, item in self.constraints.get(key, {}).items())
+
+    def required_by(self, key: str) -> str:
+        return ", ".join(sorted(self.constraints.get(key, {}), key=str.casefold))
+
+
+def _block(planner: _Planner, graph: dict[str, list[str]]) -> None:
+    """Mark unsatisfiable every import that needs, directly or not, an unsatisfiable module."""
+    dependants: dict[str, list[str]] = {}
+    for key, needed in graph.items():
+        for dependency in needed:
+            dependants.setdefault(dependency, []).append(key)
+    queue = deque(key for key, choice in planner.choices.items() if choice.action == "unsatisfiable")
+    while queue:
+        failed = queue.popleft()
+        for key in dependants.get(failed, ()):
+            if planner.choices[key].action == "import":
+                reason = f"it needs {planner.names[failed]}, which cannot be imported"
+                planner.choices[key] = _Choice("unsatisfiable", planner.choices[key].record, reason=reason)
+                queue.append(key)
+
+
+def _graph(planner: _Planner) -> dict[str, list[str]]:
+    """Chosen module -> the chosen modules its chosen version requires."""
+    return {
+        key: [dependency for dependency in planner.added.get(key, []) if dependency in planner.choices]
+        for key, choice in planner.choices.items()
+        if choice.action in ("import", "unsatisfiable")
+    }
+
+
+def plan_imports(
+    targets: str | ModuleSpec | Requirement | Iterable[str | ModuleSpec | Requirement],
+    available: object,
+    *,
+    account: AccountModules | None = None,
+) -> ImportPlan:
+    """Plan the imports that bring ``targets`` into an account, dependencies first.
+
+    Parameters
+    ----------
+    targets
+        Modules to import: ``'Az.Storage'``, ``'Az.Storage==5.0.0'``, a
+        :class:`~amkit.ModuleSpec` or a requirement; one or several.
+    available
+        Where versions come from: an :class:`~amkit.inventory.Inventory`
+        (from :func:`amkit.scan`), or paths to scan.
+    account
+        An Automation account (anything with ``versions(name)``): what it
+        holds at an accepted version is skipped rather than imported again.
+
+    Returns
+    -------
+    ImportPlan
+    """
+    items = [targets] if isinstance(targets, str | ModuleSpec | Requirement) else list(targets)
+    planner = _Planner(as_inventory(available), account)
+    for target in items:
+        requirement = target_requirement(target)
+        planner.require(requirement.name.casefold(), _TARGET, requirement)
+    planner.run()
+    graph = _graph(planner)
+    _block(planner, graph)
+    imports = {key: [dep for dep in graph[key] if planner.choices[dep].action == "import"] for key in graph}
+    imports = {key: needed for key, needed in imports.items() if planner.choices[key].action == "import"}
+    found_cycles = cycles(imports)
+    for group in found_cycles:
+        loop = " -> ".join(planner.names[key] for key in [*group, group[0]])
+        for key in group:
+            planner.choices[key] = _Choice(
+                "unsatisfiable", planner.choices[key].record, reason=f"dependency cycle {loop}"
+            )
+    if found_cycles:
+        _block(planner, graph)
+    return ImportPlan(planner, [[planner.names[key] for key in group] for group in found_cycles])
+
+
+class ImportPlan:
+    """What to import, in which order; what the account already holds; what cannot be imported and why.
+
+    Build one with :func:`plan_imports`.
+
+    Attributes
+    ----------
+    steps
+        One row per module: step (the import order), module, version, level
+        (0: needs nothing imported before it), action (``import``, or
+        ``skip`` when the account holds an accepted version), required_by
+        (the targets and module versions that need it) and source (the
+        package to import).
+    unsatisfiable
+        One row per module that cannot be imported: module, reason, required_by.
+    cycles
+        Each group of modules that require each other.
+    """
+
+    def __init__(self, planner: _Planner, found_cycles: list[list[str]]) -> None:
+        choices = planner.choices
+        imports = {key for key, choice in choices.items() if choice.action == "import"}
+        graph = {key: [dep for dep in planner.added.get(key, []) if dep in imports] for key in imports}
+        level = levels(graph)
+        order = sorted(imports, key=lambda key: (level[key], key))
+        rows: list[tuple[Any, ...]] = []
+        for key in sorted((key for key, choice in choices.items() if choice.action == "skip")):
+            rows.append(
+                (None, planner.names[key], str(choices[key].version), None, "skip", planner.required_by(key), None)
+            )
+        for number, key in enumerate(order, start=1):
+            record = choices[key].record
+            assert record is not None
+            rows.append(
+                (
+                    number,
+                    record.name,
+                    str(record.version),
+                    level[key],
+                    "import",
+                    planner.required_by(key),
+                    record.source,
+                )
+            )
+        self.steps: pd.DataFrame = pd.DataFrame(rows, columns=STEP_COLUMNS).astype(
+            {
+                "step": "Int64",
+                "level": "Int64",
+                **dict.fromkeys(("module", "version", "action", "required_by", "source"), "string"),
+            }
+        )
+        failed = sorted(key for key, choice in choices.items() if choice.action == "unsatisfiable")
+        self.unsatisfiable: pd.DataFrame = pd.DataFrame(
+            [(planner.names[key], choices[key].reason, planner.required_by(key)) for key in failed],
+            columns=UNSATISFIABLE_COLUMNS,
+        ).astype("string")
+        self.cycles: list[list[str]] = found_cycles
+
+    @property
+    def complete(self) -> bool:
+        """Whether every module the targets need can be imported or is already there."""
+        return self.unsatisfiable.empty
+
+    def waves(self, limit: int = IMPORT_LIMIT, per_seconds: float = IMPORT_WINDOW_SECONDS) -> pd.DataFrame:
+        """The imports grouped into waves that respect dependency levels and the import throttle.
+
+        A wave holds at most ``limit`` imports, all of one level, so nothing
+        in a wave needs anything else in it; waves start ``per_seconds``
+        apart, Automation's limit being 5 imports per 30 seconds per
+        account. A wave must also wait until the imports of lower levels
+        have succeeded, which takes as long as the service takes:
+        ``not_before_seconds`` is the earliest start the throttle allows.
+
+        Raises
+        ------
+        ValueError
+            When ``limit`` is not a positive whole number or ``per_seconds`` is negative.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"limit must be a positive whole number of imports, not {limit!r}")
+        if isinstance(per_seconds, bool) or not isinstance(per_seconds, int | float) or not per_seconds >= 0:
+            raise ValueError(f"per_seconds must be zero or more seconds, not {per_seconds!r}")
+        imports = self.steps[self.steps["action"] == "import"]
+        rows: list[tuple[Any, ...]] = []
+        wave = 0
+        for level_value, group in imports.groupby("level", sort=True):
+            records = list(group.itertuples(index=False))
+            for start in range(0, len(records), limit):
+                wave += 1
+                for step in records[start : start + limit]:
+                    rows.append(
+                        (wave, (wave - 1) * per_seconds, level_value, step.step, step.module, step.version, step.source)
+                    )
+        frame = pd.DataFrame(rows, columns=WAVE_COLUMNS)
+        return frame.astype({"wave": "int64", "not_before_seconds": "float64", "level": "int64", "step": "int64"})
+
+    def __repr__(self) -> str:
+        counts = self.steps["action"].value_counts()
+        return (
+            f"<ImportPlan {int(counts.get('import', 0))} to import, {int(counts.get('skip', 0))} already there, "
+            f"{len(self.unsatisfiable)} unsatisfiable>"
+        )
