@@ -1,0 +1,124 @@
+"""``amkit deps`` and ``amkit plan``: dependency tables and import plans for many packages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from amkit.cli.text import table
+from amkit.deps import dependencies, reverse_dependencies
+from amkit.inventory import Inventory, scan
+from amkit.plan import plan_imports
+
+__all__ = ["add_parsers"]
+
+_FORMATS = ("table", "csv", "json")
+_DEPENDENCY_SHOWN = ["module", "version", "dependency", "kind", "written", "resolved_version", "status", "note"]
+_REVERSE_SHOWN = ["module", "version", "depth", "dependency", "kind", "status", "path"]
+_WAVE_SHOWN = ["wave", "not_before_seconds", "step", "module", "version", "source"]
+
+
+def _inventory(paths: list[str]) -> Inventory | None:
+    """Scan ``paths``; ``None`` (after saying why on stderr) when one does not exist."""
+    missing = [path for path in paths if not Path(path).exists()]
+    for path in missing:
+        print(f"amkit: error: {path}: no such file or folder", file=sys.stderr)
+    if missing:
+        return None
+    inventory = scan(paths, progress=sys.stderr.isatty())
+    for record in inventory:
+        if record.error is not None:
+            print(f"amkit: warning: {record.error}", file=sys.stderr)
+    return inventory
+
+
+def _write(frame: pd.DataFrame, shown: list[str], form: str, out: TextIO) -> None:
+    if form == "csv":
+        frame.to_csv(out, index=False)
+    elif form == "json":
+        json.dump(frame.astype(object).where(frame.notna(), None).to_dict("records"), out, indent=2)
+        out.write("\n")
+    elif frame.empty:
+        print("(none)", file=out)
+    else:
+        rows = [["" if pd.isna(value) else str(value) for value in row] for row in frame[shown].itertuples(index=False)]
+        for line in table(rows, [column.upper() for column in shown]):
+            print(line, file=out)
+
+
+def _deps(args: argparse.Namespace, out: TextIO) -> int:
+    inventory = _inventory(args.paths)
+    if inventory is None:
+        return 2
+    if args.reverse:
+        _write(reverse_dependencies(inventory, args.reverse), _REVERSE_SHOWN, args.format, out)
+    else:
+        _write(dependencies(inventory), _DEPENDENCY_SHOWN, args.format, out)
+    return 0
+
+
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    inventory = _inventory(args.sources)
+    if inventory is None:
+        return 2
+    try:
+        plan = plan_imports(args.targets, inventory)
+    except ValueError as error:
+        print(f"amkit: error: {error}", file=sys.stderr)
+        return 2
+    waves = plan.waves()
+    if args.format == "json":
+        data: dict[str, Any] = {
+            name: frame.astype(object).where(frame.notna(), None).to_dict("records")
+            for name, frame in (("steps", plan.steps), ("waves", waves), ("unsatisfiable", plan.unsatisfiable))
+        }
+        data["cycles"] = plan.cycles
+        json.dump(data, out, indent=2)
+        out.write("\n")
+    elif args.format == "csv":
+        waves.to_csv(out, index=False)
+    else:
+        print(repr(plan), file=out)
+        _write(waves, _WAVE_SHOWN, "table", out)
+        if not plan.complete:
+            print("\ncannot be imported:", file=out)
+            _write(plan.unsatisfiable, ["module", "reason", "required_by"], "table", out)
+    return 0 if plan.complete else 1
+
+
+def add_parsers(commands: Any) -> None:
+    """Add ``deps`` and ``plan`` to the ``amkit`` subcommands."""
+    parser = commands.add_parser(
+        "deps",
+        help="tabulate what each module version needs and whether the packages given satisfy it",
+        description="One row per declared dependency of every module version in PATH..., resolved against "
+        "the same packages. A package that cannot be read is named on stderr.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="packages, module folders, or folders of them")
+    parser.add_argument("--reverse", metavar="NAME", help="list who depends on module NAME, directly and not")
+    parser.add_argument("--format", choices=_FORMATS, default="table", help="output format (default: table)")
+    parser.set_defaults(run=_deps)
+
+    planner = commands.add_parser(
+        "plan",
+        help="plan the imports that bring TARGET modules into an account, dependencies first",
+        description="Pick a version of every module the targets need from the packages in --from, order them "
+        "dependencies first and group them into waves of at most 5 imports per 30 seconds. "
+        "Exit 1 when a module cannot be imported.",
+    )
+    planner.add_argument("targets", nargs="+", metavar="TARGET", help="a module name, or NAME==VERSION")
+    planner.add_argument(
+        "--from",
+        dest="sources",
+        action="append",
+        required=True,
+        metavar="FOLDER",
+        help="packages to take modules from (a folder of them, or one; may be repeated)",
+    )
+    planner.add_argument("--format", choices=_FORMATS, default="table", help="output format (default: table)")
+    planner.set_defaults(run=_plan)
