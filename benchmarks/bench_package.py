@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
-import tracemalloc
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from measure import measure
 
 import amkit
 from amkit.summary import package_summary
@@ -82,24 +80,6 @@ def build(path: Path, versions: int, scripts: int, functions: int) -> Path:
                 )
                 archive.writestr(f"{folder}/{name}", body)
     return path
-
-
-def measure(action: Callable[[], Any]) -> tuple[float, int]:
-    """Best-of-three seconds of one call, and its peak traced bytes in a separate run.
-
-    tracemalloc slows allocation-heavy code several times over, so time and
-    memory are measured in different runs.
-    """
-    seconds = []
-    for _ in range(3):
-        started = time.perf_counter()
-        action()
-        seconds.append(time.perf_counter() - started)
-    tracemalloc.start()
-    action()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return min(seconds), peak
 
 
 def decompress_all(path: Path) -> None:

@@ -1,0 +1,148 @@
+"""How scanning, dependency tables and import plans grow with the size of the input.
+
+Two inputs, each at 1x, 10x and 100x:
+
+- scan: real zips shaped like the Az rollup (one Az.Accounts, the other modules
+  requiring it and a few of each other), 80 modules at 1x;
+- dependencies and plan: a synthetic gallery-sized graph in memory, 100
+  modules, 500 versions and 2,000 requirements at 1x (10,000 modules, 50,000
+  versions and 200,000 requirements at 100x), mixing minimums, exact versions,
+  maximums and GUIDs; the plan brings in the 1% of modules that need the most.
+
+For each size it prints seconds and peak memory (tracemalloc, in a separate
+run) and the growth against the previous size: 10.0 is linear, 100.0 would be
+quadratic.
+
+Run: ``python benchmarks/bench_deps.py [--largest 100] [--skip-scan]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import zipfile
+from functools import partial
+from pathlib import Path
+
+from measure import measure
+
+import amkit
+from amkit.manifest import ModuleSpec
+
+AZ_MODULES = 80
+GALLERY_MODULES = 100
+VERSIONS_PER_MODULE = 5
+REQUIREMENTS_PER_VERSION = 4
+
+
+def az_like(folder: Path, modules: int) -> Path:
+    """Write ``modules`` zips like the Az rollup: Az.Accounts, and modules that require it and each other."""
+    rng = random.Random(7)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = ["Az.Accounts"] + [f"Az.Module{number:05d}" for number in range(1, modules)]
+    for number, name in enumerate(names):
+        needs = ["@{ModuleName = 'Az.Accounts'; ModuleVersion = '2.7.0'}"] if number else []
+        needs += (
+            [f"'{names[other]}'" for other in rng.sample(range(1, number), min(2, number - 1))] if number > 1 else []
+        )
+        functions = ", ".join(f"'Get-{name.replace('.', '')}Item{index}'" for index in range(5))
+        manifest = (
+            "@{\n"
+            "    ModuleVersion = '2.12.1'\n"
+            f"    GUID = '{rng.randrange(16**32):032x}'\n"
+            f"    RootModule = '{name}.psm1'\n"
+            f"    RequiredModules = @({', '.join(needs)})\n"
+            f"    FunctionsToExport = @({functions})\n"
+            "}\n"
+        )
+        script = "".join(f"function Get-{name.replace('.', '')}Item{index} {{ }}\n" for index in range(5))
+        with zipfile.ZipFile(folder / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{name}/{name}.psd1", manifest)
+            archive.writestr(f"{name}/{name}.psm1", script)
+    return folder
+
+
+def gallery(modules: int) -> amkit.Inventory:
+    """A synthetic gallery: every module at several versions, each requiring modules listed before it."""
+    rng = random.Random(11)
+    records = []
+    guids = [f"{rng.randrange(16**32):032x}" for _ in range(modules)]
+    for number in range(modules):
+        name = f"Gallery.Module{number:06d}"
+        for minor in range(VERSIONS_PER_MODULE):
+            requirements = []
+            for _ in range(REQUIREMENTS_PER_VERSION if number else 0):
+                other = rng.randrange(number)
+                form = rng.randrange(4)
+                keys: dict[str, str] = {"ModuleName": f"Gallery.Module{other:06d}"}
+                if form == 0:
+                    keys["ModuleVersion"] = f"1.{rng.randrange(VERSIONS_PER_MODULE)}.0"
+                elif form == 1:
+                    keys["RequiredVersion"] = f"1.{rng.randrange(VERSIONS_PER_MODULE)}.0"
+                elif form == 2:
+                    keys["MaximumVersion"] = "1.*"
+                else:
+                    keys["ModuleVersion"] = "1.0.0"
+                    keys["GUID"] = guids[other]
+                spec = ModuleSpec.from_value(keys)
+                requirements.append(amkit.Requirement(spec.name, "required", spec.written, spec))
+            records.append(
+                amkit.ModuleRecord(
+                    name, amkit.PSVersion(f"1.{minor}.0"), guid=guids[number], requirements=tuple(requirements)
+                )
+            )
+    return amkit.Inventory(records)
+
+
+def growth(rows: list[tuple[int, float, int]]) -> list[str]:
+    lines = []
+    previous: tuple[int, float, int] | None = None
+    for scale, seconds, peak in rows:
+        ratio = f"{seconds / previous[1]:>9.1f}x" if previous and previous[1] > 0 else f"{'':>10}"
+        memory = f"{peak / previous[2]:>9.1f}x" if previous and previous[2] > 0 else f"{'':>10}"
+        lines.append(f"{scale:>6}x{seconds:>11.3f}{ratio}{peak / 2**20:>11.1f}{memory}")
+        previous = (scale, seconds, peak)
+    return lines
+
+
+def report(title: str, rows: list[tuple[int, float, int]]) -> None:
+    print(f"\n{title}")
+    print(f"{'size':>7}{'seconds':>11}{'growth':>10}{'peak MiB':>11}{'growth':>10}")
+    for line in growth(rows):
+        print(line)
+
+
+def main() -> None:
+    """Measure each step at every size and print the figures and growth ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--largest", type=int, default=100, choices=(1, 10, 100), help="the largest scale to run")
+    parser.add_argument("--skip-scan", action="store_true", help="leave out scanning real zips (the slowest step)")
+    args = parser.parse_args()
+    scales = [scale for scale in (1, 10, 100) if scale <= args.largest]
+    if not args.skip_scan:
+        rows = []
+        with tempfile.TemporaryDirectory() as folder:
+            for scale in scales:
+                shelf = az_like(Path(folder) / f"x{scale}", AZ_MODULES * scale)
+                rows.append(
+                    (scale, *measure(partial(amkit.scan, shelf, progress=False), repeat=1 if scale > 10 else 3))
+                )
+        report(f"scan: {AZ_MODULES} zips at 1x", rows)
+    tables, plans = [], []
+    for scale in scales:
+        inventory = gallery(GALLERY_MODULES * scale)
+        edges = sum(len(record.requirements) for record in inventory)
+        if scale == scales[-1]:
+            sizes = f"{len(inventory.names)} modules, {len(inventory)} versions, {edges} requirements"
+            print(f"\ngallery at {scale}x: {sizes}")
+        repeat = 1 if scale > 10 else 3
+        tables.append((scale, *measure(partial(amkit.dependencies, inventory), repeat=repeat)))
+        targets = inventory.names[-max(1, len(inventory.names) // 100) :]
+        plans.append((scale, *measure(partial(amkit.plan_imports, targets, inventory), repeat=repeat)))
+    report(f"dependencies: {GALLERY_MODULES * VERSIONS_PER_MODULE} versions at 1x", tables)
+    report(f"plan_imports: 1% of {GALLERY_MODULES} modules as targets at 1x", plans)
+
+
+if __name__ == "__main__":
+    main()
