@@ -13,7 +13,9 @@ written, and are data, not guesses:
 - :data:`CORE_COMMANDS`: the commands Windows PowerShell 5.1 ships in its
   built-in modules, from the module index pages of the PowerShell reference
   (learn.microsoft.com/powershell/module/<module>/?view=powershell-5.1);
-- :data:`BUILTIN_ALIASES`: Windows PowerShell's built-in aliases of those commands.
+- :data:`BUILTIN_ALIASES`: Windows PowerShell's built-in aliases of those commands;
+- :data:`AZ_MODULES`: the Az modules new accounts get, those of the Az rollup
+  release the runtime environment documentation names as the default package.
 
 :func:`builtin_module` is the one lookup of a command in these tables.
 """
@@ -21,17 +23,21 @@ written, and are data, not guesses:
 from __future__ import annotations
 
 __all__ = [
+    "AZ_DEFAULT_RELEASE",
+    "AZ_MODULES",
     "BUILTIN_ALIASES",
     "CORE_COMMANDS",
     "DEFAULT_MODULES",
     "INTERNAL_COMMANDS",
     "INTERNAL_MODULE",
+    "az_default_modules",
     "builtin_module",
     "is_builtin_module",
+    "module_family",
 ]
 
 #: The default (global) modules of a new Automation account, with the version the documentation lists;
-#: ``None`` where it lists none. Newer accounts also get the Az modules.
+#: ``None`` where it lists none. New accounts also get the Az modules (:data:`AZ_MODULES`).
 DEFAULT_MODULES: tuple[tuple[str, str | None], ...] = (
     ("AuditPolicyDsc", "1.1.0.0"),
     ("Azure", "1.0.3"),
@@ -58,6 +64,46 @@ DEFAULT_MODULES: tuple[tuple[str, str | None], ...] = (
     ("xPowerShellExecutionPolicy", "1.1.0.0"),
     ("xRemoteDesktopAdmin", "1.1.0.0"),
 )
+
+
+#: The Az release new accounts get: "Az PowerShell 8.0.0" is the default package the runtime environment
+#: documentation names (learn.microsoft.com/azure/automation/runtime-environment-overview).
+AZ_DEFAULT_RELEASE = "8.0.0"
+#: The modules of the Az 8.0.0 rollup with their versions, as the PowerShell Gallery package lists its
+#: dependencies (Az.Accounts a minimum, the others exact).
+_AZ_8_0_0 = (
+    "Az.Accounts=2.8.0 Az.Advisor=1.1.2 Az.Aks=4.1.0 Az.AnalysisServices=1.1.4 Az.ApiManagement=3.0.0 "
+    "Az.AppConfiguration=1.1.0 Az.ApplicationInsights=2.0.0 Az.Attestation=1.0.0 Az.Automation=1.7.3 "
+    "Az.Batch=3.2.0 Az.Billing=2.0.0 Az.Cdn=2.1.0 Az.CloudService=1.1.0 Az.CognitiveServices=1.11.0 "
+    "Az.Compute=4.27.0 Az.ContainerInstance=3.1.0 Az.ContainerRegistry=3.0.0 Az.CosmosDB=1.8.0 "
+    "Az.DataBoxEdge=1.1.0 Az.Databricks=1.2.0 Az.DataFactory=1.16.7 Az.DataLakeAnalytics=1.0.2 "
+    "Az.DataLakeStore=1.3.0 Az.DataShare=1.0.1 Az.DesktopVirtualization=3.1.0 Az.DeploymentManager=1.1.0 "
+    "Az.DevTestLabs=1.0.2 Az.Dns=1.1.2 Az.EventGrid=1.3.0 Az.EventHub=2.0.0 Az.FrontDoor=1.9.0 "
+    "Az.Functions=4.0.3 Az.HDInsight=5.0.1 Az.HealthcareApis=2.0.0 Az.IotHub=2.7.4 Az.KeyVault=4.5.0 "
+    "Az.Kusto=2.1.0 Az.LogicApp=1.5.0 Az.MachineLearning=1.1.3 Az.Maintenance=1.2.0 "
+    "Az.ManagedServiceIdentity=1.0.0 Az.ManagedServices=3.0.0 Az.MarketplaceOrdering=1.0.2 Az.Media=1.1.1 "
+    "Az.Migrate=1.1.2 Az.Monitor=3.0.1 Az.MySql=1.0.0 Az.Network=4.17.0 Az.NotificationHubs=1.1.1 "
+    "Az.OperationalInsights=3.1.0 Az.PolicyInsights=1.5.0 Az.PostgreSql=1.1.0 Az.PowerBIEmbedded=1.1.2 "
+    "Az.PrivateDns=1.0.3 Az.RecoveryServices=5.4.0 Az.RedisCache=1.6.0 Az.RedisEnterpriseCache=1.0.0 "
+    "Az.Relay=1.0.3 Az.ResourceMover=1.1.0 Az.Resources=6.0.0 Az.Security=1.3.0 Az.SecurityInsights=1.1.0 "
+    "Az.ServiceBus=1.9.0 Az.ServiceFabric=3.0.2 Az.SignalR=1.4.1 Az.Sql=3.9.0 Az.SqlVirtualMachine=1.1.0 "
+    "Az.StackHCI=1.1.1 Az.Storage=4.6.0 Az.StorageSync=1.7.0 Az.StreamAnalytics=2.0.0 Az.Support=1.0.0 "
+    "Az.Synapse=1.4.0 Az.TrafficManager=1.1.0 Az.Websites=2.11.2 "
+)
+AZ_MODULES: tuple[tuple[str, str], ...] = tuple(
+    (entry.partition("=")[0], entry.partition("=")[2]) for entry in _AZ_8_0_0.split()
+)
+
+
+def az_default_modules(runtime: str) -> tuple[tuple[str, str], ...]:
+    """The Az modules (name, version) a new account of ``runtime`` holds as default modules.
+
+    Automation documents one default Az package for its runtimes, Az
+    :data:`AZ_DEFAULT_RELEASE`; amkit gives every runtime those modules.
+    """
+    del runtime  # the documentation names one default package for every runtime
+    return AZ_MODULES
+
 
 INTERNAL_MODULE = "Orchestrator.AssetManagement.Cmdlets"
 #: Automation's internal cmdlets: assets, child runbooks and jobs, from inside a runbook.
@@ -221,3 +267,13 @@ def builtin_module(command: str) -> str | None:
 def is_builtin_module(name: str) -> bool:
     """Whether ``name`` (any case) is one of Windows PowerShell's built-in modules or Automation's internal one."""
     return name.casefold() in _BUILTIN_MODULES
+
+
+def module_family(name: str) -> str | None:
+    """``Az`` for the Az modules, ``AzureRM`` for the AzureRM ones (which cannot share a session), else ``None``."""
+    folded = name.casefold()
+    if folded == "azurerm" or folded.startswith("azurerm."):
+        return "AzureRM"
+    if folded == "az" or folded.startswith("az."):
+        return "Az"
+    return None

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from amkit.checks.context import CheckContext
-from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC, _at_key, _family
+from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC, _at_key
 from amkit.checks.registry import Hit, rule
 from amkit.checks.sandbox import function_of, host_references, sandbox_calls, syntax_tree, workflow_safe
 from amkit.commands import ExportedCommand
+from amkit.defaults import module_family
 from amkit.errors import AmkitError, ScriptError
 from amkit.manifest import ExportList, Manifest
 from amkit.package import ModuleVersion
@@ -278,12 +279,12 @@ def outside_module(context: CheckContext) -> Iterator[Hit]:
 def _uses_az(version: ModuleVersion, manifest: Manifest | None) -> str | None:
     """Why ``version`` uses Az modules (the first reason found), ``None`` when it does not."""
     for spec in manifest.required_modules if manifest is not None else ():
-        if _family(spec.name) == "Az":
+        if module_family(spec.name) == "Az":
             return f"RequiredModules names {spec.name}"
     kinds = {"import-module": "Import-Module", "using-module": "using module", "requires": "#Requires -Modules"}
     for script in version.scripts.values():
         for reference in script.module_references:
-            if reference.name is not None and _family(reference.name) == "Az":
+            if reference.name is not None and module_family(reference.name) == "Az":
                 return f"{kinds.get(reference.kind, reference.kind)} {reference.name}"
         for command in script.commands:
             noun = command.rpartition("\\")[2].partition("-")[2].casefold()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from amkit.checks.context import CheckContext
 from amkit.checks.registry import Hit, rule
+from amkit.defaults import module_family
 from amkit.errors import ConnectionTypeError, LayoutError, PackageError
 from amkit.manifest import Manifest
 from amkit.package import ModuleVersion
@@ -291,15 +292,6 @@ def layout(context: CheckContext) -> Iterator[Hit]:
                 yield Hit(problem.message, None, path)
 
 
-def _family(name: str) -> str | None:
-    folded = name.casefold()
-    if folded == "azurerm" or folded.startswith("azurerm."):
-        return "AzureRM"
-    if folded == "az" or folded.startswith("az."):
-        return "Az"
-    return None
-
-
 @rule(
     "AM110",
     "error",
@@ -314,7 +306,7 @@ def az_and_azurerm(context: CheckContext) -> Iterator[Hit]:
     for version, manifest in context.manifests():
         families: dict[str, list[str]] = {}
         for spec in manifest.required_modules:
-            family = _family(spec.name)
+            family = module_family(spec.name)
             if family:
                 families.setdefault(family, []).append(spec.name)
         if len(families) == 2:
