@@ -13,18 +13,22 @@ The main entry points:
   :func:`dependencies`, :func:`reverse_dependencies` and :func:`plan_imports`
   tabulate, resolve and order what they need; :func:`commands_index` and
   :func:`runbook_requirements` tell which module provides a command;
+- :class:`AutomationAccount` models an account (default modules, imports,
+  precedence, rollback, history) in SQLite, or reads a real one's module list;
 - :mod:`amkit.charts` draws them (imported on first use).
 """
 
 from typing import Any
 
 from amkit import samples, textfile
+from amkit.account import AutomationAccount, ImportRecord
 from amkit.archive import Limits
 from amkit.checks import Finding, Report, check, rules
 from amkit.comment_help import CommentHelp
 from amkit.connection import ConnectionField, ConnectionType, read_connection_type
 from amkit.deps import dependencies, reverse_dependencies
 from amkit.errors import (
+    AccountError,
     AmkitError,
     ConnectionTypeError,
     DataFileError,
@@ -46,7 +50,9 @@ from amkit.script import FunctionInfo, ModuleReference, ParameterInfo, ScriptInf
 from amkit.version import PSVersion
 
 __all__ = [
+    "AccountError",
     "AmkitError",
+    "AutomationAccount",
     "CommentHelp",
     "ConnectionField",
     "ConnectionType",
@@ -56,6 +62,7 @@ __all__ = [
     "Finding",
     "FunctionInfo",
     "ImportPlan",
+    "ImportRecord",
     "Inventory",
     "LayoutError",
     "LimitExceededError",

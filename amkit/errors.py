@@ -8,6 +8,7 @@ traceback from deep inside a parser.
 from __future__ import annotations
 
 __all__ = [
+    "AccountError",
     "AmkitError",
     "ConnectionTypeError",
     "DataFileError",
@@ -122,3 +123,27 @@ class ScriptError(AmkitError):
 
 class ConnectionTypeError(AmkitError):
     """A ``<Module>-Automation.json`` connection-type file is malformed."""
+
+
+class AccountError(AmkitError):
+    """An Automation account refuses an operation, or its file cannot be used.
+
+    ``code`` names the kind of refusal (``read-only``, ``not-found``,
+    ``default-module``, ``schema``, ``connection``...), so callers can tell
+    them apart without parsing the message.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.code = code
+        super().__init__(message, file=file, line=line, column=column)
+
+    def _keywords(self) -> dict[str, object]:
+        return {**super()._keywords(), "code": self.code}

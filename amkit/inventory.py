@@ -77,6 +77,37 @@ class ModuleRecord:
         """Whether the version can satisfy a dependency: it was read and has a version."""
         return self.version is not None and self.error is None
 
+    def to_data(self) -> dict[str, Any]:
+        """The record as JSON-ready data (see :meth:`from_data`)."""
+        return {
+            "name": self.name,
+            "version": str(self.version) if self.version is not None else None,
+            "guid": self.guid,
+            "module_type": self.module_type,
+            "commands": list(self.commands),
+            "size": self.size,
+            "source": self.source,
+            "error": self.error,
+            "requirements": [item.to_data() for item in self.requirements],
+            "problems": list(self.problems),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ModuleRecord:
+        """A record from :meth:`to_data`'s data."""
+        return cls(
+            name=data["name"],
+            version=PSVersion(data["version"]) if data["version"] is not None else None,
+            guid=data["guid"],
+            module_type=data["module_type"],
+            commands=tuple(data["commands"]),
+            size=int(data["size"]),
+            source=data["source"],
+            error=data["error"],
+            requirements=tuple(Requirement.from_data(item) for item in data["requirements"]),
+            problems=tuple(data["problems"]),
+        )
+
     @property
     def label(self) -> str:
         """``Name version``, how messages name the record."""

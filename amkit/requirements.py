@@ -11,10 +11,10 @@ made from is noted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from amkit.manifest import Manifest, ModuleSpec
-from amkit.nuspec import NuGetRange, NuspecDependency, nuget_version_key
+from amkit.nuspec import NuGetRange, NuspecDependency, nuget_version_key, parse_nuget_range
 from amkit.package import ModuleVersion
 from amkit.version import PSVersion
 
@@ -105,6 +105,44 @@ class Requirement:
     def accepts_guid(self, guid: str | None) -> bool:
         """Whether a module with ``guid`` meets the declared GUID (a nuspec declares none)."""
         return self.spec is None or self.spec.accepts_guid(guid)
+
+    def to_data(self) -> dict[str, Any]:
+        """The requirement as JSON-ready data (see :meth:`from_data`)."""
+        spec: Any = None
+        if self.spec is not None:
+            keys = {
+                "ModuleVersion": self.spec.version,
+                "RequiredVersion": self.spec.required_version,
+                "MaximumVersion": self.spec.maximum_version,
+                "GUID": self.spec.guid,
+            }
+            given = {key: value for key, value in keys.items() if value is not None}
+            spec = (
+                {"ModuleName": self.spec.path or self.spec.name, **given} if given else self.spec.path or self.spec.name
+            )
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "written": self.written,
+            "spec": spec,
+            "range": self.range.text if self.range is not None else None,
+            "provided_outside": self.provided_outside,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Requirement:
+        """A requirement from :meth:`to_data`'s data."""
+        spec = ModuleSpec.from_value(data["spec"]) if data["spec"] is not None else None
+        nuget: NuGetRange | None = None
+        if data["range"] is not None:
+            try:
+                nuget = parse_nuget_range(data["range"])
+            except ValueError:
+                nuget = None
+        return cls(
+            data["name"], data["kind"], data["written"], spec, nuget, bool(data["provided_outside"]), data["note"]
+        )
 
     def accepts(self, record: ModuleRecord) -> bool:
         """Whether the module version ``record`` satisfies this requirement (versions and GUID)."""

@@ -27,7 +27,7 @@ CONNECTION_FILE = "TestModule/TestModule-Automation.json"
 
 
 class Account:
-    """Stands for the account protocol AM111 uses (``amkit.AutomationAccount``, added by another issue).
+    """The account protocol AM111 uses, reduced to what the rule calls (tests/test_account.py uses a real one).
 
     The rule only calls ``versions(name)``: the versions of module ``name`` the
     account can use, none when it does not hold the module. Names match

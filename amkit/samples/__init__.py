@@ -49,6 +49,14 @@ SloppyModule
     requiring Az.Accounts (AM208), a ``Resolve-DnsName`` call (AM209), an
     ``Import-Module`` without ``-RequiredVersion`` (AM210) and
     ``FunctionsToExport = '*'`` without ``CmdletsToExport`` (AM211).
+
+An account's module list
+------------------------
+:func:`arm_module_list` is what the Azure REST API returns for the modules of
+a production account, "contoso-prod": default modules, custom imports over two
+years (some failed, with the service's messages, one cancelled, one still
+importing) and a PowerShell 7.2 list, for
+:meth:`amkit.AutomationAccount.from_arm`.
 """
 
 from __future__ import annotations
@@ -61,7 +69,7 @@ from pathlib import Path
 from amkit.errors import PackageError
 from amkit.pack import write_module_zip
 
-__all__ = ["build", "faulty_names", "names", "source"]
+__all__ = ["arm_module_list", "build", "faulty_names", "names", "source"]
 
 _NAMES = ("SideBySide", "ContosoNotify", "ContosoBinary", "ContosoCore", "ContosoReports")
 _FAULTY = ("BrokenLayout", "SloppyModule")
@@ -161,3 +169,22 @@ def build(dest: str | os.PathLike[str], names: Iterable[str] | None = None) -> d
     for name, folder in folders.items():
         built[name] = write_module_zip(folder, out / f"{name}.zip", name=name)
     return built
+
+
+def arm_module_list() -> Path:
+    """Return the sample module list of an Automation account, as the Azure REST API returns it.
+
+    Returns
+    -------
+    pathlib.Path
+        A JSON file (``{"value": [...]}``) for :meth:`amkit.AutomationAccount.from_arm`.
+
+    Raises
+    ------
+    PackageError
+        When amkit is installed in a way that keeps its data files off the file system.
+    """
+    found = files(__name__) / "arm" / "contoso-prod-modules.json"
+    if not isinstance(found, Path) or not found.is_file():
+        raise PackageError(f"the sample module list is not on the file system ({found})")
+    return found

@@ -1,0 +1,22 @@
+"""Azure Automation accounts, modelled offline: default modules, imports, precedence, rollback, history.
+
+:class:`AutomationAccount` keeps an account in SQLite (a file, or memory);
+:meth:`AutomationAccount.from_arm` reads what Azure reports about a real one.
+"""
+
+from amkit.account.account import WARNING_COLUMNS, AutomationAccount
+from amkit.account.connections import Connection
+from amkit.account.history import HISTORY_COLUMNS
+from amkit.account.importing import ImportRecord
+from amkit.account.modules import MODULE_COLUMNS
+from amkit.account.provisioning import IMPORT_STATES
+
+__all__ = [
+    "HISTORY_COLUMNS",
+    "IMPORT_STATES",
+    "MODULE_COLUMNS",
+    "WARNING_COLUMNS",
+    "AutomationAccount",
+    "Connection",
+    "ImportRecord",
+]

@@ -1,0 +1,370 @@
+"""An Azure Automation account's modules, modelled by the service's rules and kept in SQLite.
+
+The rules, from "Manage modules in Azure Automation":
+
+- a new account holds the default (global) modules;
+- a custom import of a module takes precedence over the default module of
+  the same name;
+- all side-by-side versions of one package are usable, but importing a module
+  again replaces every version of the earlier import;
+- deleting a newer version of a default module rolls back to the default
+  one, and the original default version cannot be deleted;
+- "Update Az modules" imports the Az modules, leaving alone those already
+  imported as custom modules;
+- an import fails when its package breaks an import rule
+  (:mod:`amkit.checks`), its dependencies are missing, or 5 imports started in
+  the 30 seconds before it.
+
+Modules are kept per runtime (5.1, 7.x), as the service keeps them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from amkit.account.connections import Connection, Connections
+from amkit.account.history import Recorder, StateCallback, history_frame
+from amkit.account.importing import Importer, ImportRecord
+from amkit.account.modules import ModuleList
+from amkit.account.store import Store, moment
+from amkit.checks import RUNTIMES
+from amkit.defaults import DEFAULT_MODULES, az_default_modules, module_family
+from amkit.errors import AccountError
+from amkit.inventory import Inventory, as_inventory
+from amkit.package import ModulePackage
+from amkit.version import PSVersion
+
+__all__ = ["WARNING_COLUMNS", "AutomationAccount"]
+
+WARNING_COLUMNS = ["kind", "module", "message"]
+#: Dependency statuses that mean a module may fail to load.
+_BROKEN = ("missing", "version-conflict", "guid-mismatch")
+
+
+class AutomationAccount:
+    """An Automation account's modules, connection types, connections and import history.
+
+    Open one with :meth:`open` (a SQLite file, or in memory) or build a
+    read-only one from what Azure reports with :meth:`from_arm`. Every
+    operation is one transaction: two processes can share one file.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._modules = ModuleList(store)
+        self._connections = Connections(store)
+        self._importer = Importer(store, self._modules)
+
+    # Opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike[str] | None = None, *, name: str = "local", runtime: str = "5.1"
+    ) -> AutomationAccount:
+        """Open the account stored at ``path``, creating it with the default modules when new.
+
+        Parameters
+        ----------
+        path
+            The SQLite file; ``None`` keeps the account in memory.
+        name, runtime
+            The name and runtime of a new account (an existing file keeps its own).
+
+        Raises
+        ------
+        AccountError
+            When the file is not an amkit account, or was written by a newer amkit.
+        ValueError
+            For a runtime Automation does not offer.
+        """
+        if runtime not in RUNTIMES:
+            raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
+        store = Store(path)
+        account = cls(store)
+        with store.write():
+            if store.is_new:  # asked again inside the transaction: another process may have just created it
+                store.set_meta("name", name)
+                store.set_meta("runtime", runtime)
+                store.set_meta("read_only", "0")
+                created = moment()
+                for module, version in (*DEFAULT_MODULES, *az_default_modules(runtime)):
+                    account._modules.insert(
+                        module, version, runtime=runtime, is_global=True, state="Created", at=created
+                    )
+        return account
+
+    @classmethod
+    def from_arm(cls, module_list_json: object, *, name: str) -> AutomationAccount:
+        """A read-only account, in memory, from an account's module list as Azure returns it.
+
+        ``module_list_json`` is the REST API's ``{"value": [...]}``, the Azure
+        CLI's list, a path to either, or the parsed JSON (see
+        :mod:`amkit.account.arm`). Each custom module's latest import becomes
+        history, at its last-modified time, so the import charts work offline.
+
+        Raises
+        ------
+        AccountError
+            When the input is not a module list, naming the file and the module.
+        """
+        from amkit.account.arm import load_module_list
+
+        store = Store(None)
+        with store.write():
+            store.set_meta("name", name)
+            store.set_meta("read_only", "1")
+            store.set_meta("runtime", load_module_list(store, module_list_json))
+        return cls(store)
+
+    # Properties -----------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The account's name."""
+        return self._store.meta("name") or ""
+
+    @property
+    def runtime(self) -> str:
+        """The runtime operations use unless told otherwise."""
+        return self._store.meta("runtime") or "5.1"
+
+    @property
+    def path(self) -> Path | None:
+        """The account's file, ``None`` in memory."""
+        return self._store.path
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the account only shows what Azure reported (:meth:`from_arm`)."""
+        return self._store.meta("read_only") == "1"
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise AccountError(
+                f"account {self.name} is read-only: it was built from Azure's module list", code="read-only"
+            )
+
+    def _runtime_of(self, runtime: str | None) -> str:
+        chosen = runtime or self.runtime
+        if chosen not in RUNTIMES:
+            raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {chosen!r}")
+        return chosen
+
+    # Modules ----------------------------------------------------------------------------------
+
+    def modules(self, *, runtime: str | None = None) -> pd.DataFrame:
+        """The module list as Azure reports it: one row per module and runtime, custom imports over defaults.
+
+        Columns are the ARM Module properties: name, is_global, version,
+        size_in_bytes, activity_count, provisioning_state, creation_time,
+        last_modified_time (UTC), description, error_code, error_message,
+        runtime. ``runtime`` limits the list to one runtime.
+        """
+        return self._modules.frame(runtime)
+
+    def versions(self, name: str, *, runtime: str | None = None) -> tuple[PSVersion, ...]:
+        """The usable versions of module ``name`` (every side-by-side version of its import), ascending."""
+        return self._modules.versions(name, self._runtime_of(runtime))
+
+    def effective_version(
+        self, name: str, required_version: str | PSVersion | None = None, *, runtime: str | None = None
+    ) -> PSVersion | None:
+        """The version a runbook gets: ``required_version`` when usable, else the highest; ``None`` when absent."""
+        versions = self.versions(name, runtime=runtime)
+        if required_version is None:
+            return versions[-1] if versions else None
+        wanted = PSVersion.parse(required_version)
+        return next((version for version in versions if version == wanted), None)
+
+    def inventory(self, *, runtime: str | None = None) -> Inventory:
+        """The account's usable module versions, for :func:`amkit.dependencies`, plans and runbook checks."""
+        return self._modules.inventory(self._runtime_of(runtime))
+
+    # Operations -------------------------------------------------------------------------------
+
+    def import_package(
+        self,
+        pkg_or_path: ModulePackage | str | os.PathLike[str],
+        *,
+        at: object = None,
+        runtime: str | None = None,
+        on_state: StateCallback | None = None,
+    ) -> ImportRecord:
+        """Import a module package as Automation would, walking its provisioning states.
+
+        The package is checked against this account (:func:`amkit.check`);
+        an error finding stops the import in ``Failed`` at the step the
+        service fails at, with its error code and message, and a sixth
+        import within 30 seconds is refused. A failed import changes nothing
+        but the history; an exception anywhere inside leaves the file as it was.
+
+        Parameters
+        ----------
+        pkg_or_path
+            An open package, or a path :func:`amkit.open_package` takes.
+        at
+            When the import starts (a datetime or ISO text; naive is UTC); now by
+            default. The states follow at the modelled durations of
+            :data:`amkit.account.provisioning.STATE_DURATIONS`.
+        runtime
+            The runtime to import into; the account's by default.
+        on_state
+            Called with each state and its time as the import enters it.
+        """
+        self._writable()
+        chosen = self._runtime_of(runtime)
+        start = moment(at)
+        with self._store.write():
+            return self._importer.run(pkg_or_path, start, chosen, "import", on_state)
+
+    def delete_module(self, name: str, *, at: object = None, runtime: str | None = None) -> None:
+        """Delete module ``name``: a custom module goes, and a default one it hid is used again (a rollback).
+
+        Raises
+        ------
+        AccountError
+            ``default-module`` for the original version of a default module,
+            which cannot be deleted; ``not-found`` when there is no such module.
+        """
+        self._writable()
+        chosen = self._runtime_of(runtime)
+        time = moment(at)
+        with self._store.write():
+            rows = self._modules.rows(name, chosen)
+            custom = next((row for row in rows if not row["is_global"]), None)
+            default = next((row for row in rows if row["is_global"]), None)
+            if custom is None and default is not None:
+                raise AccountError(
+                    f"{default['name']} {default['version'] or ''} is a default module of account {self.name}: "
+                    "its original version cannot be deleted",
+                    code="default-module",
+                )
+            if custom is None:
+                raise AccountError(f"account {self.name} has no module {name} in runtime {chosen}", code="not-found")
+            self._modules.delete(custom["id"])
+            Recorder(self._store, "delete", chosen, custom["name"], None).enter("Succeeded", time, custom["version"])
+            if default is not None:
+                rollback = Recorder(self._store, "rollback", chosen, default["name"], None)
+                rollback.enter("Succeeded", time, default["version"])
+
+    def update_az_modules(self, source: object, *, at: object = None, runtime: str | None = None) -> list[ImportRecord]:
+        """Import the Az modules of ``source`` (an inventory, or packages to scan), as "Update Az modules" does.
+
+        Az modules already imported as custom modules are left alone; the
+        others are imported dependencies first (Az.Accounts before the rest),
+        in waves the import throttle admits, each level once the one below it
+        is done. One operation: all of it is written, or (on an exception) none.
+
+        Returns
+        -------
+        list of ImportRecord
+            One per import, in the order they ran.
+        """
+        self._writable()
+        chosen = self._runtime_of(runtime)
+        available = as_inventory(source)
+        with self._store.write():
+            return self._importer.update_az(available, moment(at), chosen)
+
+    # History, connections, warnings ---------------------------------------------------------
+
+    def history(self) -> pd.DataFrame:
+        """One row per state change of every operation, in time order.
+
+        Columns: time (UTC), operation (import, delete, rollback, update-az),
+        module, version, state, error_code, error_message, runtime, operation_id.
+        """
+        return history_frame(self._store)
+
+    def connection_types(self) -> pd.DataFrame:
+        """One row per field of every connection type, built-in ones first.
+
+        Columns: type, module (empty for built-in types), field, type_name,
+        is_encrypted, is_optional.
+        """
+        return self._connections.types_frame()
+
+    def add_connection(self, name: str, type_name: str, **fields: object) -> Connection:
+        """Add a connection asset of type ``type_name``, its fields checked against the type.
+
+        Encrypted fields are kept only as a salted digest: no table, repr or
+        widget shows them.
+
+        Raises
+        ------
+        AccountError
+            ``connection`` when the type is unknown, a required field is
+            missing, a field unknown or a value of the wrong type; ``exists``
+            when the name is taken.
+        """
+        self._writable()
+        with self._store.write():
+            return self._connections.add(name, type_name, fields)
+
+    def connection(self, name: str) -> Connection:
+        """The connection asset ``name``, encrypted values hidden."""
+        return self._connections.get(name)
+
+    def connections(self) -> pd.DataFrame:
+        """One row per field of every connection asset: name, type, field, value (hidden if encrypted), is_encrypted."""
+        return self._connections.frame()
+
+    def warnings(self, *, runtime: str | None = None) -> pd.DataFrame:
+        """What may break runbooks: Az and AzureRM both imported, and modules whose dependencies are gone.
+
+        Returns
+        -------
+        pandas.DataFrame
+            kind (``az-and-azurerm`` or ``unsatisfied-dependency``), module, message.
+        """
+        from amkit.deps import resolve
+
+        chosen = self._runtime_of(runtime)
+        rows: list[tuple[str, str, str]] = []
+        modules = self.modules(runtime=chosen)
+        families: dict[str, list[str]] = {}
+        for name in modules.loc[~modules["is_global"], "name"]:
+            family = module_family(str(name))
+            if family is not None:
+                families.setdefault(family, []).append(str(name))
+        if len(families) == 2:
+            rows.append(
+                (
+                    "az-and-azurerm",
+                    "",
+                    f"Az ({', '.join(families['Az'])}) and AzureRM ({', '.join(families['AzureRM'])}) are both "
+                    "imported: a runbook that loads both crashes its sandbox",
+                )
+            )
+        for item in resolve(self.inventory(runtime=chosen)):
+            if item.requirement.kind in ("required", "nested") and item.status in _BROKEN:
+                message = (
+                    f"{item.record.label} requires {item.requirement.written}, "
+                    f"which the account does not satisfy ({item.status})"
+                )
+                rows.append(("unsatisfied-dependency", item.record.name, message))
+        return pd.DataFrame(rows, columns=WARNING_COLUMNS).astype("string")
+
+    # Lifetime and display ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the account file."""
+        self._store.close()
+
+    def __enter__(self) -> AutomationAccount:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        modules = self.modules()
+        custom = int((~modules["is_global"]).sum())
+        mode = ", read-only" if self.read_only else ""
+        return (
+            f"<AutomationAccount {self.name} ({self.runtime}{mode}): {len(modules)} modules, {custom} custom, "
+            f"{self._store.where}>"
+        )

@@ -1,0 +1,181 @@
+"""An account's module list as Azure reports it, read into an account so it can be charted offline.
+
+Accepted forms, as JSON text, a path, or already parsed:
+
+- the REST API's list (``GET .../automationAccounts/{name}/modules``):
+  ``{"value": [{"name": ..., "properties": {...}}, ...]}``;
+- the Azure CLI's (``az automation module list``): a list of modules whose
+  properties are not nested;
+- a single module, or a plain list of REST modules.
+
+Property names are matched ignoring case. Each module needs a ``name``; its
+``provisioningState``, ``isGlobal``, ``version``, ``sizeInBytes``,
+``activityCount``, ``creationTime``, ``lastModifiedTime``, ``description`` and
+``error`` (``code``, ``message``) are kept as reported (both ``Cancelled`` and
+``Canceled`` occur). A module whose ``id`` names ``powerShell72Modules`` (or
+another ``powerShell7xModules``) belongs to that runtime.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from amkit.account.store import Store, moment, time_text
+from amkit.errors import AccountError
+from amkit.inventory import ModuleRecord
+from amkit.version import PSVersion
+
+__all__ = ["load_module_list", "read_module_list"]
+
+_RUNTIME_COLLECTION = re.compile(r"/powershell(\d)(\d)modules/", re.IGNORECASE)
+
+
+def read_module_list(source: object) -> tuple[list[dict[str, Any]], str | None]:
+    """The modules of a module list, each with its properties flattened and keys folded, and the file name.
+
+    Raises
+    ------
+    AccountError
+        When the source is not JSON, or not a module list.
+    """
+    file: str | None = None
+    document: Any = source
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
+        file = os.fspath(source)
+        try:
+            document = Path(file).read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise AccountError(f"cannot read the module list: {error.strerror}", code="arm", file=file) from None
+    if isinstance(document, bytes | str):
+        try:
+            document = json.loads(document)
+        except json.JSONDecodeError as error:
+            raise AccountError(
+                f"the module list is not JSON: {error.msg}",
+                code="arm",
+                file=file,
+                line=error.lineno,
+                column=error.colno,
+            ) from None
+    if isinstance(document, Mapping) and "value" in {str(key).casefold() for key in document}:
+        document = next(value for key, value in document.items() if str(key).casefold() == "value")
+    elif isinstance(document, Mapping):
+        document = [document]
+    if not isinstance(document, list):
+        raise AccountError("a module list is a JSON object with 'value', or a list of modules", code="arm", file=file)
+    modules = []
+    for index, item in enumerate(document):
+        if not isinstance(item, Mapping):
+            raise AccountError(f"module {index} is not a JSON object", code="arm", file=file)
+        folded = {str(key).casefold(): value for key, value in item.items()}
+        properties = folded.pop("properties", None)
+        if isinstance(properties, Mapping):
+            folded.update({str(key).casefold(): value for key, value in properties.items()})
+        if not isinstance(folded.get("name"), str) or not folded["name"].strip():
+            raise AccountError(f"module {index} has no name", code="arm", file=file)
+        modules.append(folded)
+    return modules, file
+
+
+def _runtime(module: Mapping[str, Any]) -> str:
+    match = _RUNTIME_COLLECTION.search(str(module.get("id") or ""))
+    return f"{match.group(1)}.{match.group(2)}" if match else "5.1"
+
+
+def _time(module: Mapping[str, Any], key: str, index: int, file: str | None) -> str | None:
+    value = module.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return time_text(moment(value))
+    except ValueError:
+        raise AccountError(
+            f"module {index} ({module['name']}): {key} {value!r} is not a time", code="arm", file=file
+        ) from None
+
+
+def _number(module: Mapping[str, Any], key: str, index: int, file: str | None) -> int:
+    value = module.get(key)
+    if value in (None, ""):
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or not str(value).strip().isdigit():
+        raise AccountError(f"module {index} ({module['name']}): {key} {value!r} is not a count", code="arm", file=file)
+    return int(str(value).strip())
+
+
+def load_module_list(store: Store, source: object) -> str:
+    """Write the modules of ``source`` into an empty account ``store``; return the runtime most of them are in.
+
+    Each module becomes a row of the module list. A custom (not global)
+    module also gets one history row: its latest import, in its reported
+    state at ``lastModifiedTime`` (the list tells nothing of earlier ones).
+    """
+    modules, file = read_module_list(source)
+    runtimes: dict[str, int] = {}
+    for index, module in enumerate(modules):
+        name = module["name"].strip()
+        runtime = _runtime(module)
+        runtimes[runtime] = runtimes.get(runtime, 0) + 1
+        created = _time(module, "creationtime", index, file)
+        modified = _time(module, "lastmodifiedtime", index, file)
+        if created is None and modified is None:
+            raise AccountError(
+                f"module {index} ({name}) has neither creationTime nor lastModifiedTime", code="arm", file=file
+            )
+        created = created or modified
+        modified = modified or created
+        reported = module.get("error")
+        error = {str(key).casefold(): value for key, value in reported.items()} if isinstance(reported, Mapping) else {}
+        state = str(module.get("provisioningstate") or "Succeeded")
+        version = None if module.get("version") in (None, "") else str(module["version"])
+        is_global = bool(module.get("isglobal"))
+        cursor = store.connection.execute(
+            "INSERT INTO modules (runtime, name, name_key, is_global, version, size_in_bytes, activity_count, "
+            "provisioning_state, creation_time, last_modified_time, description, error_code, error_message, source) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                runtime,
+                name,
+                name.casefold(),
+                int(is_global),
+                version,
+                _number(module, "sizeinbytes", index, file),
+                _number(module, "activitycount", index, file),
+                state,
+                created,
+                modified,
+                module.get("description"),
+                error.get("code") or None,
+                error.get("message") or None,
+                file,
+            ),
+        )
+        parsed = PSVersion.parse(version) if version else None
+        if not is_global and parsed is not None:
+            record = ModuleRecord(name, parsed, source=file)
+            store.connection.execute(
+                "INSERT INTO module_versions (module_id, version, record) VALUES (?, ?, ?)",
+                (cursor.lastrowid, version, json.dumps(record.to_data())),
+            )
+        if not is_global:
+            # The list tells only the latest import of each module: its state at lastModifiedTime.
+            store.connection.execute(
+                "INSERT INTO history (operation_id, time, operation, runtime, module, version, state, error_code, "
+                "error_message) VALUES (?, ?, 'import', ?, ?, ?, ?, ?, ?)",
+                (
+                    index + 1,
+                    modified,
+                    runtime,
+                    name,
+                    version,
+                    state,
+                    error.get("code") or None,
+                    error.get("message") or None,
+                ),
+            )
+    return max(runtimes, key=lambda runtime: runtimes[runtime]) if runtimes else "5.1"

@@ -1,0 +1,159 @@
+"""The history of an account: every state change of every operation, with its time.
+
+An operation (an import, a delete and its rollback, an update of the Az
+modules) writes its rows inside its own transaction, so the history holds
+whole operations only; a failed import is history too, though it changes no
+module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pandas as pd
+
+from amkit.account.modules import times_utc
+from amkit.account.provisioning import Failure
+from amkit.account.store import Store, time_text
+
+__all__ = [
+    "HISTORY_COLUMNS",
+    "OPERATIONS",
+    "OPERATION_COLUMNS",
+    "OUTCOMES",
+    "Recorder",
+    "history_frame",
+    "operations",
+    "outcome_of",
+    "starts_within",
+]
+
+HISTORY_COLUMNS = [
+    "time",
+    "operation",
+    "module",
+    "version",
+    "state",
+    "error_code",
+    "error_message",
+    "runtime",
+    "operation_id",
+]
+#: What an operation can be.
+OPERATIONS = ("import", "delete", "rollback", "update-az")
+_TEXT_COLUMNS = ("operation", "module", "version", "state", "error_code", "error_message", "runtime")
+
+StateCallback = Callable[[str, datetime], None]
+
+
+class Recorder:
+    """Writes one operation's state changes into the history, and tells whoever listens."""
+
+    def __init__(self, store: Store, operation: str, runtime: str, module: str, listener: StateCallback | None) -> None:
+        self.store = store
+        self.operation = operation
+        self.runtime = runtime
+        self.module = module
+        self.listener = listener
+        self.operation_id = int(store.rows("SELECT COALESCE(MAX(operation_id), 0) + 1 FROM history")[0][0])
+        self.states: list[tuple[str, datetime]] = []
+
+    def enter(self, state: str, time: datetime, version: str | None, failure: Failure | None = None) -> None:
+        """Record that the operation reached ``state`` at ``time``."""
+        self.store.connection.execute(
+            "INSERT INTO history (operation_id, time, operation, runtime, module, version, state, error_code, "
+            "error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.operation_id,
+                time_text(time),
+                self.operation,
+                self.runtime,
+                self.module,
+                version,
+                state,
+                failure.code if failure else None,
+                failure.message if failure else None,
+            ),
+        )
+        self.states.append((state, time))
+        if self.listener is not None:
+            self.listener(state, time)
+
+
+def starts_within(store: Store, end: datetime, window: timedelta) -> list[str]:
+    """When the imports started in the ``window`` up to ``end`` began (their ``Creating`` times), oldest first."""
+    rows = store.rows(
+        "SELECT time FROM history WHERE state = 'Creating' AND time > ? AND time <= ? ORDER BY time",
+        (time_text(end - window), time_text(end)),
+    )
+    return [row["time"] for row in rows]
+
+
+def history_frame(store: Store) -> pd.DataFrame:
+    """The whole history in time order (see :data:`HISTORY_COLUMNS`); times in UTC."""
+    rows = store.rows("SELECT * FROM history ORDER BY time, id")
+    frame = pd.DataFrame([[row[column] for column in HISTORY_COLUMNS] for row in rows], columns=HISTORY_COLUMNS)
+    times_utc(frame, "time")
+    return frame.astype({"operation_id": "int64", **dict.fromkeys(_TEXT_COLUMNS, "string")})
+
+
+#: How an operation ended, by its last state.
+OUTCOMES = ("Succeeded", "Failed", "Cancelled", "In progress")
+_CANCELLED = frozenset({"cancelled", "canceled"})
+OPERATION_COLUMNS = [
+    "operation_id",
+    "operation",
+    "module",
+    "version",
+    "runtime",
+    "start",
+    "end",
+    "state",
+    "outcome",
+    "error_code",
+]
+
+
+def outcome_of(state: str) -> str:
+    """``Succeeded``, ``Failed``, ``Cancelled`` (either spelling) or ``In progress``, from an operation's last state."""
+    folded = str(state).casefold()
+    if folded in _CANCELLED:
+        return "Cancelled"
+    if folded in ("succeeded", "failed"):
+        return str(state).capitalize()
+    return "In progress"
+
+
+def operations(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per operation of a history table: when it started and ended, its last state and its outcome.
+
+    ``history`` is :meth:`amkit.AutomationAccount.history` (or a filtered
+    part of it). Columns: operation_id, operation, module, version, runtime,
+    start, end, state, outcome (see :data:`OUTCOMES`), error_code; in order of start.
+    """
+    missing = [column for column in ("operation_id", "time", "state", "module") if column not in history.columns]
+    if missing:
+        raise ValueError(f"a history table needs the columns {', '.join(missing)}; see {HISTORY_COLUMNS}")
+    if history.empty:
+        return pd.DataFrame(columns=OPERATION_COLUMNS)
+    ordered = history.sort_values(["time"], kind="stable")
+    grouped = ordered.groupby("operation_id", sort=False)
+    first, last = grouped.first(), grouped.last()
+    frame = pd.DataFrame(
+        {
+            "operation_id": first.index,
+            "operation": first["operation"].to_numpy(),
+            "module": first["module"].to_numpy(),
+            "version": last["version"].to_numpy(),
+            "runtime": first["runtime"].to_numpy() if "runtime" in first else None,
+            "start": first["time"].to_numpy(),
+            "end": last["time"].to_numpy(),
+            "state": last["state"].to_numpy(),
+            "error_code": last["error_code"].to_numpy() if "error_code" in last else None,
+        }
+    )
+    frame["outcome"] = frame["state"].map(outcome_of)
+    frame["start"] = pd.to_datetime(frame["start"], utc=True)
+    frame["end"] = pd.to_datetime(frame["end"], utc=True)
+    return frame[OPERATION_COLUMNS].sort_values(["start", "operation_id"], kind="stable").reset_index(drop=True)

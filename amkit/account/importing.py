@@ -1,0 +1,211 @@
+"""Importing packages into an account: the check, the provisioning states, the throttle, the replacement.
+
+An import starts (``Creating``) unless 5 imports started in the 30 seconds
+before it; the package is checked against the account
+(:func:`amkit.check`); the states follow at their modelled durations until
+the step an error finding fails, where the import ends in ``Failed`` with
+Automation's error (:mod:`amkit.account.provisioning`). Only a ``Succeeded``
+import changes the module list: its package replaces every version of the
+module's earlier import. "Update Az modules" imports an inventory's Az
+modules the same way, dependencies first and in throttled waves.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from amkit.account.history import Recorder, StateCallback, starts_within
+from amkit.account.modules import ModuleList
+from amkit.account.provisioning import IMPORT_STATES, STATE_DURATIONS, Failure, failure_of, throttled
+from amkit.account.store import Store, moment
+from amkit.checks import Report, check
+from amkit.connection import ConnectionType
+from amkit.defaults import module_family
+from amkit.errors import AmkitError
+from amkit.inventory import Inventory, records_of
+from amkit.manifest import ModuleSpec
+from amkit.package import ModulePackage, open_package
+from amkit.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS, plan_imports
+from amkit.version import PSVersion
+
+__all__ = ["ImportRecord", "Importer"]
+
+_WINDOW = timedelta(seconds=IMPORT_WINDOW_SECONDS)
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One import: the states it went through with their times, and how it ended.
+
+    ``report`` is the check the import ran (``None`` when it was throttled
+    before anything was read).
+    """
+
+    operation_id: int
+    operation: str
+    module: str
+    version: str | None
+    runtime: str
+    states: tuple[tuple[str, datetime], ...]
+    error_code: str | None = None
+    error_message: str | None = None
+    report: Report | None = None
+
+    @property
+    def state(self) -> str:
+        """The last state: ``Succeeded`` or ``Failed``."""
+        return self.states[-1][0]
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the module is now in the account."""
+        return self.state == "Succeeded"
+
+    @property
+    def finished(self) -> datetime:
+        """When the import ended."""
+        return self.states[-1][1]
+
+    def __repr__(self) -> str:
+        path = " -> ".join(state for state, _ in self.states)
+        error = f" [{self.error_code}]" if self.error_code else ""
+        return f"<ImportRecord {self.module} {self.version or ''} {path}{error}>"
+
+
+class _RuntimeView:
+    """The modules of one runtime, as checks and plans ask for them (``versions(name)``)."""
+
+    def __init__(self, modules: ModuleList, runtime: str) -> None:
+        self.modules = modules
+        self.runtime = runtime
+
+    def versions(self, name: str) -> tuple[PSVersion, ...]:
+        return self.modules.versions(name, self.runtime)
+
+
+def _connection_type(package: ModulePackage) -> ConnectionType | None:
+    try:
+        return package.connection_type if package.versions else None
+    except AmkitError:
+        return None  # AM108 fails the import at ConnectionTypeImported
+
+
+def _required(package: ModulePackage) -> list[ModuleSpec]:
+    return [
+        spec
+        for version in package.versions
+        if version.error is None and version.manifest is not None
+        for spec in version.manifest.required_modules
+    ]
+
+
+class Importer:
+    """Runs imports against one account file; every call runs inside the caller's transaction."""
+
+    def __init__(self, store: Store, modules: ModuleList) -> None:
+        self.store = store
+        self.modules = modules
+
+    def view(self, runtime: str) -> _RuntimeView:
+        """The account's modules of ``runtime``, for checks and plans."""
+        return _RuntimeView(self.modules, runtime)
+
+    def _throttle(self, start: datetime) -> Failure | None:
+        started = starts_within(self.store, start, _WINDOW)
+        if len(started) < IMPORT_LIMIT:
+            return None
+        return throttled(IMPORT_LIMIT, _WINDOW, moment(started[len(started) - IMPORT_LIMIT]) + _WINDOW)
+
+    def run(
+        self,
+        source: ModulePackage | str | os.PathLike[str],
+        start: datetime,
+        runtime: str,
+        operation: str = "import",
+        on_state: StateCallback | None = None,
+    ) -> ImportRecord:
+        """Import ``source`` (an open package or a path) starting at ``start``."""
+        if isinstance(source, ModulePackage):
+            return self._run(source, source, start, runtime, operation, on_state)
+        path = Path(os.fspath(source))
+        try:
+            package = open_package(path)
+        except AmkitError:
+            return self._run(None, path, start, runtime, operation, on_state)
+        with package:
+            return self._run(package, package, start, runtime, operation, on_state)
+
+    def _run(
+        self,
+        package: ModulePackage | None,
+        target: ModulePackage | Path,
+        start: datetime,
+        runtime: str,
+        operation: str,
+        on_state: StateCallback | None,
+    ) -> ImportRecord:
+        name = package.name if package is not None else Path(str(target)).stem
+        version = str(package.latest.version) if package is not None and package.versions else None
+        recorder = Recorder(self.store, operation, runtime, name, on_state)
+        refusal = self._throttle(start)
+        if refusal is not None:
+            recorder.enter("Failed", start, version, refusal)
+            return _record(recorder, version, refusal, None)
+        recorder.enter("Creating", start, version)
+        report = check(target, account=self.view(runtime), runtime=runtime)
+        failure = failure_of(name, report, _required(package) if package is not None else ())
+        connection = _connection_type(package) if package is not None else None
+        time = start
+        for state in IMPORT_STATES[1:]:
+            failing = failure is not None and failure.step == state
+            if state == "ConnectionTypeImported" and connection is None and not failing:
+                continue
+            time += STATE_DURATIONS[state]
+            if failing:
+                recorder.enter("Failed", time, version, failure)
+                return _record(recorder, version, failure, report)
+            if state == "Succeeded" and package is not None:
+                records = records_of(package)
+                self.modules.replace_import(
+                    package, records, runtime=runtime, start=start, done=time, connection=connection
+                )
+            recorder.enter(state, time, version)
+        return _record(recorder, version, None, report)
+
+    def update_az(self, available: Inventory, start: datetime, runtime: str) -> list[ImportRecord]:
+        """Import ``available``'s Az modules that are not custom imports yet, dependencies first, in waves."""
+        custom = self.modules.custom_names(runtime)
+        targets = [name for name in available.names if module_family(name) == "Az" and name.casefold() not in custom]
+        pinned = [f"{name}=={best.version}" for name in targets if (best := available.best(name)) is not None]
+        steps = plan_imports(pinned, available).steps
+        steps = steps[(steps["action"] == "import") & ~steps["module"].str.casefold().isin(custom)]
+        records: list[ImportRecord] = []
+        level_start = start
+        for _, group in steps.groupby("level", sort=True):
+            done = level_start
+            for offset in range(0, len(group), IMPORT_LIMIT):
+                wave_start = level_start + offset // IMPORT_LIMIT * _WINDOW
+                for step in group.iloc[offset : offset + IMPORT_LIMIT].itertuples(index=False):
+                    imported = self.run(str(step.source), wave_start, runtime, "update-az")
+                    records.append(imported)
+                    done = max(done, imported.finished)
+            # A level starts once the one it depends on is done, and never inside the throttle's window.
+            level_start = max(done, wave_start + _WINDOW)
+        return records
+
+
+def _record(recorder: Recorder, version: str | None, failure: Failure | None, report: Report | None) -> ImportRecord:
+    return ImportRecord(
+        recorder.operation_id,
+        recorder.operation,
+        recorder.module,
+        version,
+        recorder.runtime,
+        tuple(recorder.states),
+        failure.code if failure else None,
+        failure.message if failure else None,
+        report,
+    )

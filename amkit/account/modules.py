@@ -1,0 +1,217 @@
+"""The module list of an account file: rows per runtime, custom imports over default modules.
+
+Each module name has at most one default (global) row and one custom row
+per runtime; the custom one, when there, is the one runbooks get
+(:meth:`ModuleList.effective`). A custom row holds every side-by-side version
+of its import, each with the record (requirements, commands) its package
+declared, so dependency tables and plans work on an account as on packages.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+import pandas as pd
+
+from amkit.account.store import Store, moment, time_text
+from amkit.connection import ConnectionType
+from amkit.defaults import CORE_COMMANDS, INTERNAL_COMMANDS, INTERNAL_MODULE
+from amkit.inventory import Inventory, ModuleRecord
+from amkit.package import ModulePackage
+from amkit.version import PSVersion
+
+__all__ = ["MODULE_COLUMNS", "ModuleList", "listed_version"]
+
+MODULE_COLUMNS = [
+    "name",
+    "is_global",
+    "version",
+    "size_in_bytes",
+    "activity_count",
+    "provisioning_state",
+    "creation_time",
+    "last_modified_time",
+    "description",
+    "error_code",
+    "error_message",
+    "runtime",
+]
+_TEXT_COLUMNS = ("name", "version", "provisioning_state", "description", "error_code", "error_message", "runtime")
+_UNKNOWN_VERSION = PSVersion("0.0")
+# The rows runbooks use: custom ones, and default ones no custom import of the same name hides.
+_EFFECTIVE = """SELECT * FROM modules m WHERE (m.is_global = 0 OR NOT EXISTS (
+    SELECT 1 FROM modules c WHERE c.runtime = m.runtime AND c.name_key = m.name_key AND c.is_global = 0))"""
+
+
+def listed_version(version: str | None) -> PSVersion:
+    """A version as a module list writes it: ``1`` is ``1.0``; a module listed without one counts as 0.0."""
+    if version is None:
+        return _UNKNOWN_VERSION
+    return PSVersion.parse(version) or PSVersion.parse(f"{version}.0") or _UNKNOWN_VERSION
+
+
+def times_utc(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Stored time text as UTC datetimes."""
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame
+
+
+class ModuleList:
+    """The ``modules`` and ``module_versions`` tables of one account file."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def rows(self, name: str, runtime: str) -> list[sqlite3.Row]:
+        """The custom row (first) and the default row of module ``name``, those that exist."""
+        return self.store.rows(
+            "SELECT * FROM modules WHERE runtime = ? AND name_key = ? ORDER BY is_global", (runtime, name.casefold())
+        )
+
+    def effective(self, name: str, runtime: str) -> sqlite3.Row | None:
+        """The row runbooks use for ``name``: the custom import, else the default module."""
+        rows = self.rows(name, runtime)
+        return rows[0] if rows else None
+
+    def custom_names(self, runtime: str) -> set[str]:
+        """The names (lower case) of modules imported as custom modules."""
+        found = self.store.rows("SELECT name_key FROM modules WHERE runtime = ? AND is_global = 0", (runtime,))
+        return {row["name_key"] for row in found}
+
+    def versions(self, name: str, runtime: str) -> tuple[PSVersion, ...]:
+        """The usable versions of ``name``, ascending: every side-by-side version of its import."""
+        row = self.effective(name, runtime)
+        if row is None:
+            return ()
+        if row["is_global"]:
+            return (listed_version(row["version"]),)
+        found = self.store.rows("SELECT version FROM module_versions WHERE module_id = ?", (row["id"],))
+        return tuple(sorted(listed_version(item["version"]) for item in found))
+
+    def frame(self, runtime: str | None) -> pd.DataFrame:
+        """The effective rows as the ARM module list shows them (see :data:`MODULE_COLUMNS`)."""
+        if runtime is None:
+            rows = self.store.rows(f"{_EFFECTIVE} ORDER BY m.runtime, m.name_key")
+        else:
+            rows = self.frame_rows(runtime)
+        frame = pd.DataFrame([[row[column] for column in MODULE_COLUMNS] for row in rows], columns=MODULE_COLUMNS)
+        frame["is_global"] = frame["is_global"].astype(bool)
+        times_utc(frame, "creation_time", "last_modified_time")
+        return frame.astype(
+            {"size_in_bytes": "int64", "activity_count": "int64", **dict.fromkeys(_TEXT_COLUMNS, "string")}
+        )
+
+    def inventory(self, runtime: str) -> Inventory:
+        """The usable module versions of ``runtime``, each with what its package declared.
+
+        Default modules carry their version, and Windows PowerShell's own
+        modules and Automation's internal one their commands.
+        """
+        records: list[ModuleRecord] = []
+        for row in self.frame_rows(runtime):
+            if row["is_global"]:
+                name = row["name"]
+                commands = CORE_COMMANDS.get(name, INTERNAL_COMMANDS if name == INTERNAL_MODULE else ())
+                records.append(
+                    ModuleRecord(name, listed_version(row["version"]), commands=tuple(commands), source="(default)")
+                )
+                continue
+            for item in self.store.rows("SELECT record FROM module_versions WHERE module_id = ?", (row["id"],)):
+                records.append(ModuleRecord.from_data(json.loads(item["record"])))
+        return Inventory(records)
+
+    def frame_rows(self, runtime: str) -> list[sqlite3.Row]:
+        """The effective rows of ``runtime``, by name."""
+        return self.store.rows(f"{_EFFECTIVE} AND m.runtime = ? ORDER BY m.name_key", (runtime,))
+
+    def insert(
+        self,
+        name: str,
+        version: str | None,
+        *,
+        runtime: str,
+        is_global: bool,
+        state: str,
+        at: datetime,
+        created: datetime | None = None,
+        size: int = 0,
+        activities: int = 0,
+        description: str | None = None,
+        source: str | None = None,
+        error: tuple[str | None, str | None] = (None, None),
+    ) -> int:
+        """Add a module row; return its id."""
+        cursor = self.store.connection.execute(
+            "INSERT INTO modules (runtime, name, name_key, is_global, version, size_in_bytes, activity_count, "
+            "provisioning_state, creation_time, last_modified_time, description, error_code, error_message, source) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                runtime,
+                name,
+                name.casefold(),
+                int(is_global),
+                version,
+                size,
+                activities,
+                state,
+                time_text(created or at),
+                time_text(at),
+                description,
+                *error,
+                source,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def add_versions(self, module_id: int, records: Sequence[ModuleRecord]) -> None:
+        """Record the usable versions of a custom row."""
+        self.store.connection.executemany(
+            "INSERT INTO module_versions (module_id, version, record) VALUES (?, ?, ?)",
+            [(module_id, str(record.version), json.dumps(record.to_data())) for record in records],
+        )
+
+    def replace_import(
+        self,
+        package: ModulePackage,
+        records: Sequence[ModuleRecord],
+        *,
+        runtime: str,
+        start: datetime,
+        done: datetime,
+        connection: ConnectionType | None,
+    ) -> None:
+        """Make ``package`` the module's custom import, replacing every version of the earlier one."""
+        earlier = [row for row in self.rows(package.name, runtime) if not row["is_global"]]
+        for row in earlier:
+            self.store.connection.execute("DELETE FROM modules WHERE id = ?", (row["id"],))
+        latest = package.latest
+        manifest = latest.manifest if latest.error is None else None
+        module_id = self.insert(
+            package.name,
+            str(latest.version),
+            runtime=runtime,
+            is_global=False,
+            state="Succeeded",
+            at=done,
+            created=moment(earlier[0]["creation_time"]) if earlier else start,
+            size=package.compressed_size,
+            activities=len(records[-1].commands) if records else 0,
+            description=manifest.description if manifest is not None else None,
+            source=str(package.location),
+        )
+        self.add_versions(module_id, records)
+        if connection is not None:
+            fields = [field.__dict__ for field in connection.fields]
+            self.store.connection.execute(
+                "INSERT INTO connection_types (module_id, runtime, name, name_key, module, fields) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (module_id, runtime, connection.name, connection.name.casefold(), package.name, json.dumps(fields)),
+            )
+
+    def delete(self, module_id: int) -> None:
+        """Remove a row with its versions and connection type."""
+        self.store.connection.execute("DELETE FROM modules WHERE id = ?", (module_id,))

@@ -1,0 +1,221 @@
+"""The SQLite file behind an Automation account: schema, migrations, transactions and times.
+
+One file (or ``:memory:``) per account, opened with the standard library's
+``sqlite3``. The schema carries its version in ``meta``; opening an older
+file migrates it in one transaction, opening a newer one is refused. Every
+operation that writes runs in one ``BEGIN IMMEDIATE`` transaction: another
+process using the same file waits for it, and an exception anywhere inside
+rolls everything back, so no operation leaves part of itself behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from amkit.errors import AccountError
+
+__all__ = ["SCHEMA_VERSION", "Store", "moment", "time_text"]
+
+#: The schema this amkit writes. Each entry of _MIGRATIONS takes a file one version further.
+SCHEMA_VERSION = 1
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE modules (
+        id INTEGER PRIMARY KEY,
+        runtime TEXT NOT NULL,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        is_global INTEGER NOT NULL,
+        version TEXT,
+        size_in_bytes INTEGER NOT NULL DEFAULT 0,
+        activity_count INTEGER NOT NULL DEFAULT 0,
+        provisioning_state TEXT NOT NULL,
+        creation_time TEXT NOT NULL,
+        last_modified_time TEXT NOT NULL,
+        description TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        source TEXT,
+        UNIQUE (runtime, name_key, is_global)
+    );
+    CREATE TABLE module_versions (
+        module_id INTEGER NOT NULL REFERENCES modules (id) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE TABLE connection_types (
+        module_id INTEGER REFERENCES modules (id) ON DELETE CASCADE,
+        runtime TEXT,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        module TEXT,
+        fields TEXT NOT NULL
+    );
+    CREATE TABLE connections (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type_name TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        creation_time TEXT NOT NULL
+    );
+    CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL,
+        time TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        runtime TEXT,
+        module TEXT NOT NULL,
+        version TEXT,
+        state TEXT NOT NULL,
+        error_code TEXT,
+        error_message TEXT
+    );
+    CREATE INDEX history_time ON history (time);
+    CREATE INDEX module_versions_module ON module_versions (module_id);
+    """,
+)
+#: How long an operation waits for another process's transaction on the same file.
+_WAIT = 30.0
+# ISO 8601 in UTC with microseconds: sorts as text in time order.
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def moment(at: object = None) -> datetime:
+    """``at`` as an aware UTC datetime: now when ``None``; naive times are taken as UTC.
+
+    Raises
+    ------
+    ValueError
+        When ``at`` is not a time.
+    """
+    if at is None:
+        return datetime.now(UTC)
+    try:
+        stamp = pd.Timestamp(at)  # type: ignore[arg-type]  # pandas reads what a time can be written as
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{at!r} is not a time: {error}") from None
+    if stamp is pd.NaT:
+        raise ValueError(f"{at!r} is not a time")
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.to_pydatetime()
+
+
+def time_text(value: datetime) -> str:
+    """How the file stores a time."""
+    return value.astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+class Store:
+    """An open account file: a connection, its schema checked and migrated."""
+
+    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+        self.path = None if path is None else Path(path)
+        self.where = ":memory:" if self.path is None else str(self.path)
+        try:
+            self.connection = sqlite3.connect(self.where, timeout=_WAIT, isolation_level=None, check_same_thread=False)
+            self.connection.row_factory = sqlite3.Row
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            self._prepare()
+        except (sqlite3.DatabaseError, AccountError) as error:
+            self.connection.close()
+            if isinstance(error, AccountError):
+                raise
+            raise AccountError(
+                f"cannot be opened as an amkit account: {error}", code="not-an-account", file=self.where
+            ) from None
+
+    def _prepare(self) -> None:
+        """Switch to write-ahead logging and migrate, waiting while another process does the same.
+
+        SQLite answers a journal-mode change or a first schema write that
+        meets another process's lock with "database is locked" at once,
+        without its busy wait, so the attempt is repeated for a while.
+        """
+        deadline = time.monotonic() + _WAIT
+        while True:
+            try:
+                if self.path is not None:
+                    # Readers go on while another process writes.
+                    self.connection.execute("PRAGMA journal_mode = WAL")
+                self._migrate()
+                return
+            except sqlite3.OperationalError as error:
+                if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    @property
+    def is_new(self) -> bool:
+        """Whether the file was created by this open (it has no account name yet)."""
+        return self.meta("name") is None
+
+    def _version(self) -> int:
+        tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return 0
+        if "meta" not in tables:
+            raise AccountError(
+                "is a SQLite file but not an amkit account (it has no meta table)",
+                code="not-an-account",
+                file=self.where,
+            )
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row is not None else 0
+
+    def _migrate(self) -> None:
+        with self.write():
+            version = self._version()
+            if version > SCHEMA_VERSION:
+                raise AccountError(
+                    f"was written by a newer amkit (schema {version}; this amkit reads up to {SCHEMA_VERSION})",
+                    code="schema",
+                    file=self.where,
+                )
+            for script in _MIGRATIONS[version:]:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.connection.execute(statement)
+            self.connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside is committed together, or nothing is (on any exception)."""
+        if self.connection.in_transaction:  # an operation inside another: part of the outer transaction
+            yield self.connection
+            return
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        """A value of the account's ``meta`` table."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a ``meta`` value (inside a transaction)."""
+        self.connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """The rows a query returns."""
+        return self.connection.execute(sql, parameters).fetchall()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()

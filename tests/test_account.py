@@ -1,0 +1,422 @@
+"""The Automation account model on a real SQLite file: defaults, imports, precedence, rollback, history."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from packages import Members, module, requires, spec, write_zip
+
+import amkit
+from amkit.account import HISTORY_COLUMNS, IMPORT_STATES, MODULE_COLUMNS
+from amkit.defaults import AZ_MODULES, DEFAULT_MODULES
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def account(tmp_path: Path) -> Iterator[amkit.AutomationAccount]:
+    opened = amkit.AutomationAccount.open(tmp_path / "account.db", name="contoso-dev")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> dict[str, Path]:
+    return amkit.samples.build(tmp_path / "samples")
+
+
+def zip_of(tmp_path: Path, members: Members, folder: str = "pkgs") -> Path:
+    name = next(iter(members)).split("/", 1)[0]
+    return write_zip(tmp_path / folder / f"{name}.zip", members)
+
+
+def custom(account: amkit.AutomationAccount) -> pd.DataFrame:
+    frame = account.modules()
+    return frame[~frame["is_global"]].reset_index(drop=True)
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of an account file, except the history."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for table in tables
+            if table != "history"
+        }
+
+
+# A new account ------------------------------------------------------------------------------
+
+
+def test_a_new_account_holds_the_default_modules(account: amkit.AutomationAccount) -> None:
+    frame = account.modules()
+    assert list(frame.columns) == MODULE_COLUMNS
+    assert len(frame) == len(DEFAULT_MODULES) + len(AZ_MODULES)
+    assert frame["is_global"].all()
+    assert set(frame["provisioning_state"]) == {"Created"}
+    assert set(frame["runtime"]) == {"5.1"}
+    listed = dict(zip(frame["name"], frame["version"], strict=True))
+    assert listed["Orchestrator.AssetManagement.Cmdlets"] == "1"
+    assert listed["AzureRM.Compute"] == "1.2.1"
+    assert pd.isna(listed["Microsoft.PowerShell.Utility"])
+    assert listed["Az.Accounts"] == "2.8.0"
+    assert frame["creation_time"].dt.tz is not None
+    assert account.versions("az.accounts") == (amkit.PSVersion("2.8.0"),)
+    assert account.versions("Orchestrator.AssetManagement.Cmdlets") == (amkit.PSVersion("1.0"),)
+    assert account.history().empty
+    assert list(account.history().columns) == HISTORY_COLUMNS
+    assert repr(account).startswith("<AutomationAccount contoso-dev (5.1): 99 modules, 0 custom, ")
+
+
+def test_reopening_the_file_gives_everything_back(tmp_path: Path, samples: dict[str, Path]) -> None:
+    path = tmp_path / "reopen.db"
+    with amkit.AutomationAccount.open(path, name="first", runtime="7.2") as first:
+        first.import_package(samples["ContosoCore"], at=at(0))
+        first.add_connection(
+            "notify",
+            "AzureServicePrincipal",
+            ApplicationId="a",
+            TenantId="t",
+            CertificateThumbprint="c",
+            SubscriptionId="s",
+        )
+        modules, history, connections = first.modules(), first.history(), first.connections()
+    with amkit.AutomationAccount.open(path, name="ignored", runtime="5.1") as again:
+        assert (again.name, again.runtime, again.path) == ("first", "7.2", path)
+        pd.testing.assert_frame_equal(again.modules(), modules)
+        pd.testing.assert_frame_equal(again.history(), history)
+        pd.testing.assert_frame_equal(again.connections(), connections)
+        assert again.versions("ContosoCore") == (amkit.PSVersion("1.2.0"),)
+
+
+# Imports --------------------------------------------------------------------------------------
+
+
+def test_an_import_walks_the_provisioning_states(account: amkit.AutomationAccount, samples: dict[str, Path]) -> None:
+    seen: list[str] = []
+    record = account.import_package(samples["ContosoNotify"], at=at(0), on_state=lambda state, _: seen.append(state))
+    assert record.succeeded
+    assert [state for state, _ in record.states] == list(IMPORT_STATES) == seen  # it defines a connection type
+    times = [time for _, time in record.states]
+    assert times[0] == at(0) and times == sorted(times) and times[-1] > times[0]
+    record = account.import_package(samples["ContosoCore"], at=at(5))
+    assert "ConnectionTypeImported" not in [state for state, _ in record.states]
+    history = account.history()
+    assert list(history["state"][history["module"] == "ContosoCore"]) == [
+        state for state in IMPORT_STATES if state != "ConnectionTypeImported"
+    ]
+    row = custom(account).set_index("name").loc["ContosoNotify"]
+    assert (row["version"], row["provisioning_state"], row["activity_count"]) == ("1.4.0", "Succeeded", 2)
+    assert row["size_in_bytes"] == samples["ContosoNotify"].stat().st_size
+    assert row["creation_time"] == at(0)
+    assert row["description"].startswith("Send notifications")
+
+
+def test_the_documented_side_by_side_example(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    # "You import module A, which contains versions 1 and 2 ... Later you update module A to include
+    # versions 3 and 4 ... only versions 3 and 4 are usable."
+    first = {**module("ModuleA", "1.0.0", versioned=True), **module("ModuleA", "2.0.0", versioned=True)}
+    second = {**module("ModuleA", "3.0.0", versioned=True), **module("ModuleA", "4.0.0", versioned=True)}
+    assert account.import_package(zip_of(tmp_path, first, "one"), at=at(0)).succeeded
+    assert account.versions("ModuleA") == (amkit.PSVersion("1.0.0"), amkit.PSVersion("2.0.0"))
+    assert account.effective_version("ModuleA") == amkit.PSVersion("2.0.0")
+    assert account.effective_version("ModuleA", "1.0.0") == amkit.PSVersion("1.0.0")
+    assert account.import_package(zip_of(tmp_path, second, "two"), at=at(10)).succeeded
+    assert account.versions("ModuleA") == (amkit.PSVersion("3.0.0"), amkit.PSVersion("4.0.0"))
+    assert account.effective_version("ModuleA", "1.0.0") is None
+    assert custom(account)[["name", "version"]].values.tolist() == [["ModuleA", "4.0.0"]]
+    assert custom(account)["creation_time"][0] == at(0)  # the module was created by the first import
+
+
+def test_a_custom_import_takes_precedence_and_its_delete_rolls_back(
+    tmp_path: Path, account: amkit.AutomationAccount
+) -> None:
+    newer = zip_of(tmp_path, module("Az.Accounts", "2.12.1"))
+    assert account.import_package(newer, at=at(0)).succeeded
+    row = account.modules().set_index("name").loc["Az.Accounts"]
+    assert (row["version"], row["is_global"]) == ("2.12.1", False)
+    assert account.versions("Az.Accounts") == (amkit.PSVersion("2.12.1"),)
+    account.delete_module("az.accounts", at=at(20))
+    row = account.modules().set_index("name").loc["Az.Accounts"]
+    assert (row["version"], row["is_global"]) == ("2.8.0", True)
+    tail = account.history().tail(2)
+    assert tail[["operation", "module", "version", "state"]].values.tolist() == [
+        ["delete", "Az.Accounts", "2.12.1", "Succeeded"],
+        ["rollback", "Az.Accounts", "2.8.0", "Succeeded"],
+    ]
+    assert set(tail["time"]) == {at(20)}
+
+
+def test_the_original_default_cannot_be_deleted(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    before = dump(tmp_path / "account.db")
+    with pytest.raises(amkit.AccountError, match="original version cannot be deleted") as refused:
+        account.delete_module("Az.Accounts")
+    assert refused.value.code == "default-module"
+    with pytest.raises(amkit.AccountError, match="has no module Nowhere") as missing:
+        account.delete_module("Nowhere")
+    assert missing.value.code == "not-found"
+    assert dump(tmp_path / "account.db") == before
+    assert account.history().empty
+
+
+def test_deleting_a_custom_module_removes_it(account: amkit.AutomationAccount, samples: dict[str, Path]) -> None:
+    account.import_package(samples["ContosoCore"], at=at(0))
+    account.delete_module("ContosoCore", at=at(5))
+    assert "ContosoCore" not in set(account.modules()["name"])
+    assert account.versions("ContosoCore") == ()
+    assert list(account.history()["operation"].tail(1)) == ["delete"]
+
+
+def test_missing_dependencies_fail_the_import_and_change_nothing(
+    tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    before = dump(tmp_path / "account.db")
+    record = account.import_package(samples["ContosoReports"], at=at(0))
+    assert not record.succeeded
+    assert [state for state, _ in record.states] == ["Creating", "ContentDownloaded", "Failed"]
+    assert record.error_code == "ModuleImportException"
+    assert record.error_message.startswith(
+        "Error importing the module ContosoReports. Import failed with the following error: "
+        "Orchestrator.Shared.AsyncModuleImport.ModuleImportException: An error occurred during module validation."
+    )
+    assert record.error_message.endswith(
+        "Internal error message: The specified module 'ContosoCore' with version '1.2.0' was not loaded because "
+        "no valid module file was found in any module directory."
+    )
+    assert record.report is not None and "AM111" in set(record.report.findings["rule"])
+    assert dump(tmp_path / "account.db") == before
+    failed = account.history().iloc[-1]
+    assert (failed["state"], failed["error_code"]) == ("Failed", "ModuleImportException")
+    # Importing the dependency first makes it work.
+    assert account.import_package(samples["ContosoCore"], at=at(5)).succeeded
+    assert account.import_package(samples["ContosoReports"], at=at(10)).succeeded
+
+
+@pytest.mark.parametrize(
+    ("members", "step", "message"),
+    [
+        (
+            {"Wrong/Wrong.psd1": "@{ ModuleVersion = '1.0.0' }", "Other/Other.psd1": "@{ ModuleVersion = '1.0.0' }"},
+            "ContentDownloaded",
+            "Cannot import the module of name Wrong, as the module structure was invalid.",
+        ),
+        (
+            {
+                "Named/1.0.0/Named.psd1": "@{ ModuleVersion = '1.0.1'; RootModule = 'Named.psm1' }",
+                "Named/1.0.0/Named.psm1": "",
+            },
+            "ContentDownloaded",
+            "Internal error message: the folder is 1.0.0 but the manifest says ModuleVersion = '1.0.1'",
+        ),
+    ],
+    ids=["two-folders", "version-mismatch"],
+)
+def test_broken_packages_fail_in_the_services_words(
+    tmp_path: Path, account: amkit.AutomationAccount, members: Members, step: str, message: str
+) -> None:
+    path = write_zip(tmp_path / "bad" / f"{next(iter(members)).split('/')[0]}.zip", members)
+    record = account.import_package(path, at=at(0))
+    assert [state for state, _ in record.states][-2:] == [step, "Failed"]
+    assert message in str(record.error_message)
+    assert custom(account).empty
+
+
+def test_an_unreadable_package_fails_before_its_content_is_downloaded(
+    tmp_path: Path, account: amkit.AutomationAccount
+) -> None:
+    path = tmp_path / "Junk.zip"
+    path.write_bytes(b"not a zip")
+    record = account.import_package(path, at=at(0))
+    assert [state for state, _ in record.states] == ["Creating", "Failed"]
+    assert record.module == "Junk"
+    assert "as the module structure was invalid" in str(record.error_message)
+
+
+def test_the_100_mb_limit(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    members = module("Huge", "1.0.0")
+    path = tmp_path / "big" / "Huge.zip"
+    path.parent.mkdir()
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+        archive.writestr("Huge/data.bin", bytes(104_857_600))
+    record = account.import_package(path, at=at(0))
+    assert [state for state, _ in record.states] == ["Creating", "Failed"]
+    assert record.error_code == "ImportModuleException"
+    assert record.error_message == (
+        "Module data blob size is not supported. [moduleName=Huge][maxModuleSize=104857600]"
+        f"[actualModuleSize={path.stat().st_size}]"
+    )
+
+
+def test_more_than_5_imports_in_30_seconds_are_refused(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    paths = [zip_of(tmp_path, module(f"Mod{number}", "1.0.0")) for number in range(8)]
+    starts = [T0 + timedelta(seconds=seconds) for seconds in (0, 5, 10, 15, 20, 25, 30, 31)]
+    records = [account.import_package(path, at=start) for path, start in zip(paths, starts, strict=True)]
+    # The refused import does not count: at 30 s the window holds the imports from 5 s to 25 s.
+    assert [record.succeeded for record in records] == [True] * 5 + [False, True, False]
+    refused = records[5]
+    assert [state for state, _ in refused.states] == ["Failed"]
+    assert refused.error_code == "TooManyRequests"
+    assert refused.error_message == (
+        "The limit of 5 module imports every 30 seconds for this Automation account has been reached. "
+        "Retry after 2026-03-02T09:00:30Z."
+    )
+    assert set(custom(account)["name"]) == {"Mod0", "Mod1", "Mod2", "Mod3", "Mod4", "Mod6"}
+
+
+def test_an_exception_inside_an_import_leaves_no_partial_rows(
+    tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account.import_package(samples["ContosoCore"], at=at(0))
+    before = dump(tmp_path / "account.db")
+    history = account.history()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(amkit.account.modules.ModuleList, "add_versions", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        account.import_package(samples["ContosoNotify"], at=at(5))
+    assert dump(tmp_path / "account.db") == before
+    pd.testing.assert_frame_equal(account.history(), history)
+    with amkit.AutomationAccount.open(tmp_path / "account.db") as again:  # what another process sees
+        pd.testing.assert_frame_equal(again.history(), history)
+
+
+def test_update_az_modules(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    needs_accounts = {"RequiredModules": requires(spec("Az.Accounts", ModuleVersion="2.12.0"))}
+    packages = [
+        module("Az.Accounts", "2.12.1"),
+        *(
+            module(name, "9.0.0", **needs_accounts)
+            for name in (
+                "Az.Compute",
+                "Az.Storage",
+                "Az.KeyVault",
+                "Az.Network",
+                "Az.Resources",
+                "Az.Sql",
+                "Az.Monitor",
+            )
+        ),
+        module("Contoso.Other", "1.0.0"),
+    ]
+    folder = tmp_path / "az"
+    for members in packages:
+        zip_of(folder, members, "rollup")
+    # Az.Compute was imported as a custom module before: the update leaves it alone.
+    account.import_package(zip_of(tmp_path, module("Az.Compute", "5.0.0")), at=at(0))
+    records = account.update_az_modules(folder / "rollup", at=at(10))
+    assert records[0].module == "Az.Accounts"
+    assert {record.module for record in records} == {
+        "Az.Accounts",
+        "Az.Storage",
+        "Az.KeyVault",
+        "Az.Network",
+        "Az.Resources",
+        "Az.Sql",
+        "Az.Monitor",
+    }
+    assert all(record.succeeded for record in records), [record.error_message for record in records]
+    assert {record.operation for record in records} == {"update-az"}
+    starts = sorted(record.states[0][1] for record in records)
+    assert all(sum(1 for other in starts if start - timedelta(seconds=30) < other <= start) <= 5 for start in starts)
+    accounts_done = records[0].finished
+    assert all(record.states[0][1] >= accounts_done for record in records[1:])  # dependants wait for Az.Accounts
+    listed = account.modules().set_index("name")
+    assert listed.loc["Az.Compute", "version"] == "5.0.0"
+    assert listed.loc["Az.Storage", "version"] == "9.0.0"
+    assert "Contoso.Other" not in listed.index
+
+
+def test_warnings(tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]) -> None:
+    assert account.warnings().empty
+    account.import_package(samples["ContosoCore"], at=at(0))
+    account.import_package(samples["ContosoReports"], at=at(5))
+    account.import_package(zip_of(tmp_path, module("Az.Storage", "6.0.0")), at=at(10))
+    account.import_package(zip_of(tmp_path, module("AzureRM.Profile", "5.8.3")), at=at(15))
+    account.delete_module("ContosoCore", at=at(20))
+    frame = account.warnings()
+    assert list(frame.columns) == ["kind", "module", "message"]
+    assert frame["kind"].tolist() == ["az-and-azurerm", "unsatisfied-dependency"]
+    assert "Az (Az.Storage) and AzureRM (AzureRM.Profile)" in frame["message"][0]
+    assert frame["module"][1] == "ContosoReports"
+    assert "requires ContosoCore[ModuleVersion=1.2.0;GUID=" in frame["message"][1]
+
+
+def test_runtimes_keep_their_own_modules(
+    tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    assert account.import_package(samples["ContosoCore"], at=at(0), runtime="7.2").succeeded
+    assert account.versions("ContosoCore") == ()
+    assert account.versions("ContosoCore", runtime="7.2") == (amkit.PSVersion("1.2.0"),)
+    frame = account.modules(runtime="7.2")
+    assert frame[["name", "runtime"]].values.tolist() == [["ContosoCore", "7.2"]]
+    with pytest.raises(ValueError, match="runtime must be one of"):
+        account.import_package(samples["ContosoCore"], runtime="6.0")
+
+
+# The account in the rest of amkit --------------------------------------------------------------
+
+
+def test_checks_plans_and_tables_use_the_account(account: amkit.AutomationAccount, samples: dict[str, Path]) -> None:
+    report = amkit.check(samples["ContosoReports"], account=account)
+    assert "AM111" in set(report.findings["rule"])
+    account.import_package(samples["ContosoCore"], at=at(0))
+    assert "AM111" not in set(amkit.check(samples["ContosoReports"], account=account).findings["rule"])
+    plan = amkit.plan_imports(
+        ["ContosoReports"], amkit.scan(samples["ContosoReports"].parent, progress=False), account=account
+    )
+    assert plan.steps[["module", "action"]].values.tolist() == [["ContosoCore", "skip"], ["ContosoReports", "import"]]
+    account.import_package(samples["ContosoReports"], at=at(5))
+    table = amkit.dependencies(account)
+    assert table[["module", "dependency", "status"]].values.tolist() == [["ContosoReports", "ContosoCore", "ok"]]
+    needs = amkit.runbook_requirements("Get-ContosoUsageReport -Tenant x\nGet-AutomationVariable -Name y\n", account)
+    assert needs[["module", "status"]].values.tolist() == [
+        ["ContosoReports", "ok"],
+        ["Orchestrator.AssetManagement.Cmdlets", "ok"],
+    ]
+
+
+# Files that are not accounts --------------------------------------------------------------------
+
+
+def test_files_that_are_not_accounts(tmp_path: Path) -> None:
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all, just text that is long enough to be a header of sorts")
+    with pytest.raises(amkit.AccountError, match="cannot be opened as an amkit account") as refused:
+        amkit.AutomationAccount.open(text)
+    assert refused.value.code == "not-an-account" and refused.value.file == str(text)
+    other = tmp_path / "other.db"
+    with contextlib.closing(sqlite3.connect(other)) as connection, connection:
+        connection.execute("CREATE TABLE things (x)")
+    with pytest.raises(amkit.AccountError, match="not an amkit account"):
+        amkit.AutomationAccount.open(other)
+    newer = tmp_path / "newer.db"
+    amkit.AutomationAccount.open(newer).close()
+    with contextlib.closing(sqlite3.connect(newer)) as connection, connection:
+        connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(amkit.AccountError, match="newer amkit") as schema:
+        amkit.AutomationAccount.open(newer)
+    assert schema.value.code == "schema"
+
+
+def test_in_memory_accounts(samples: dict[str, Path]) -> None:
+    with amkit.AutomationAccount.open() as memory:
+        assert memory.path is None
+        assert memory.import_package(samples["SideBySide"], at=at(0)).succeeded
+        assert memory.versions("SideBySide") == (amkit.PSVersion("1.0.0"), amkit.PSVersion("2.0.0"))

@@ -1,0 +1,115 @@
+"""Accounts read from what Azure reports: the REST API's and the Azure CLI's module lists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import amkit
+
+
+def test_the_sample_module_list() -> None:
+    account = amkit.AutomationAccount.from_arm(amkit.samples.arm_module_list(), name="contoso-prod")
+    assert account.read_only and account.name == "contoso-prod" and account.runtime == "5.1"
+    modules = account.modules()
+    states = set(modules["provisioning_state"])
+    assert {"Succeeded", "Failed", "Cancelled", "Canceled", "Creating"} <= states
+    assert set(modules["runtime"]) == {"5.1", "7.2"}
+    failed = modules[modules["provisioning_state"] == "Failed"].set_index("name")
+    assert failed.loc["Contoso.Archive", "error_message"].startswith("Module data blob size is not supported.")
+    assert failed.loc["Contoso.Archive", "error_code"] == "ImportModuleException"
+    # A custom PSDscResources hides the default one of the same name.
+    assert modules.set_index(["runtime", "name"]).loc[("5.1", "PSDscResources"), "version"] == "2.12.0.0"
+    history = account.history()
+    assert len(history) == int((~modules["is_global"]).sum())
+    assert set(history["operation"]) == {"import"}
+    assert account.versions("Az.Accounts") == (amkit.PSVersion("2.13.2"),)
+    assert account.versions("Az.Accounts", runtime="7.2") == (amkit.PSVersion("2.15.0"),)
+
+
+def test_read_only_accounts_refuse_changes(tmp_path: Path) -> None:
+    account = amkit.AutomationAccount.from_arm(amkit.samples.arm_module_list(), name="contoso-prod")
+    for change in (
+        lambda: account.import_package(tmp_path / "x.zip"),
+        lambda: account.delete_module("Az.Accounts"),
+        lambda: account.add_connection("c", "Azure"),
+        lambda: account.update_az_modules([]),
+    ):
+        with pytest.raises(amkit.AccountError, match="read-only") as refused:
+            change()
+        assert refused.value.code == "read-only"
+
+
+CLI_LIST = [
+    {
+        "activityCount": 42,
+        "creationTime": "2025-01-10T08:00:00+00:00",
+        "description": None,
+        "error": {"code": None, "message": None},
+        "id": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/a/modules/Az"
+        ".Accounts",
+        "isGlobal": False,
+        "lastModifiedTime": "2025-02-01T10:30:00+00:00",
+        "name": "Az.Accounts",
+        "provisioningState": "Succeeded",
+        "sizeInBytes": 1000,
+        "version": "2.15.0",
+    },
+    {
+        "name": "Broken.Module",
+        "isGlobal": False,
+        "provisioningState": "Failed",
+        "lastModifiedTime": "2025-02-02T10:30:00Z",
+        "error": {"code": "ModuleImportException", "message": "Cannot import the module of name Broken.Module"},
+    },
+    {"name": "Graph", "isglobal": True, "version": None, "creationtime": "2024-01-01T00:00:00Z"},
+]
+
+
+@pytest.mark.parametrize("form", ["cli-list", "rest-object", "text", "path"])
+def test_forms_of_module_lists(tmp_path: Path, form: str) -> None:
+    rest = {
+        "value": [
+            {"name": item["name"], "properties": {k: v for k, v in item.items() if k != "name"}} for item in CLI_LIST
+        ]
+    }
+    source: object = {"cli-list": CLI_LIST, "rest-object": rest, "text": json.dumps(CLI_LIST)}.get(form)
+    if form == "path":
+        source = tmp_path / "modules.json"
+        source.write_text(json.dumps(rest), encoding="utf-8")
+    account = amkit.AutomationAccount.from_arm(source, name="a")
+    modules = account.modules().set_index("name")
+    assert list(modules.index) == ["Az.Accounts", "Broken.Module", "Graph"]
+    assert modules.loc["Az.Accounts", "activity_count"] == 42
+    assert modules.loc["Broken.Module", "error_code"] == "ModuleImportException"
+    assert str(modules.loc["Az.Accounts", "last_modified_time"]) == "2025-02-01 10:30:00+00:00"
+    assert str(modules.loc["Broken.Module", "creation_time"]) == "2025-02-02 10:30:00+00:00"
+    history = account.history()
+    assert history[["module", "state"]].values.tolist() == [["Az.Accounts", "Succeeded"], ["Broken.Module", "Failed"]]
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ("{not json", "not JSON"),
+        ('{"value": [{"properties": {}}]}', "module 0 has no name"),
+        ('{"value": 3}', "a module list is a JSON object"),
+        ('[{"name": "A", "lastModifiedTime": "yesterday-ish"}]', "is not a time"),
+        ('[{"name": "A"}]', "neither creationTime nor lastModifiedTime"),
+        ('[{"name": "A", "creationTime": "2025-01-01", "sizeInBytes": -5}]', "is not a count"),
+    ],
+)
+def test_bad_module_lists(tmp_path: Path, document: str, problem: str) -> None:
+    path = tmp_path / "modules.json"
+    path.write_text(document, encoding="utf-8")
+    with pytest.raises(amkit.AccountError, match=problem) as refused:
+        amkit.AutomationAccount.from_arm(path, name="a")
+    assert refused.value.file == str(path)
+    assert refused.value.code == "arm"
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(amkit.AccountError, match="cannot read the module list"):
+        amkit.AutomationAccount.from_arm(tmp_path / "gone.json", name="a")
