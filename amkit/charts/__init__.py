@@ -5,6 +5,14 @@ Axes, draws, and returns the Axes; none changes matplotlib's global settings.
 """
 
 from amkit.charts.dependency_graph import dependency_graph
-from amkit.charts.style import STATUS_COLORS
+from amkit.charts.history import import_activity, import_timeline, version_history
+from amkit.charts.style import OUTCOME_COLORS, STATUS_COLORS
 
-__all__ = ["STATUS_COLORS", "dependency_graph"]
+__all__ = [
+    "OUTCOME_COLORS",
+    "STATUS_COLORS",
+    "dependency_graph",
+    "import_activity",
+    "import_timeline",
+    "version_history",
+]

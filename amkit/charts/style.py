@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["STATUS_COLORS"]
+__all__ = ["OUTCOME_COLORS", "OUTCOME_MARKERS", "STATUS_COLORS"]
 
 #: Dependency statuses (see :mod:`amkit.deps`), from good to bad: green, grey, purple, orange, amber, red.
 STATUS_COLORS = {
@@ -13,3 +13,12 @@ STATUS_COLORS = {
     "version-conflict": "#f9a825",
     "missing": "#c62828",
 }
+
+#: How operations ended (see :data:`amkit.account.history.OUTCOMES`), and their marks: failures as crosses.
+OUTCOME_COLORS = {
+    "Succeeded": "#2e7d32",
+    "Failed": "#c62828",
+    "Cancelled": "#757575",
+    "In progress": "#1565c0",
+}
+OUTCOME_MARKERS = {"Succeeded": "o", "Failed": "X", "Cancelled": "s", "In progress": "^"}
