@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from packages import module, requires, spec, write_zip
 
+import amkit
 from amkit.cli import main
 
 
@@ -131,3 +132,27 @@ def test_unusable_input_exits_2(
     status, out = run(*args)
     assert (status, out) == (2, "")
     assert capsys.readouterr().err.count("error") >= 1
+
+
+def test_plan_skips_what_the_account_holds(shelf: Path, tmp_path: Path) -> None:
+    path = tmp_path / "account.db"
+    with amkit.AutomationAccount.open(path) as account:
+        assert account.import_package(shelf / "Az.Accounts.zip").succeeded
+    # A new account holds Az.Storage 4.6.0 (of Az 8.0.0): ask for 5.0.0.
+    status, out = run("plan", "Az.Storage==5.0.0", "--from", shelf, "--account", path, "--format", "json")
+    assert status == 0
+    steps = json.loads(out)["steps"]
+    assert [(step["module"], step["action"]) for step in steps] == [("Az.Accounts", "skip"), ("Az.Storage", "import")]
+    # A module list from Azure works as an account too: its Az.Accounts 2.13.2 is accepted.
+    status, out = run(
+        "plan", "Az.Storage==5.0.0", "--from", shelf, "--account", amkit.samples.arm_module_list(), "--format", "json"
+    )
+    assert status == 0
+    assert [step["action"] for step in json.loads(out)["steps"]] == ["skip", "import"]
+
+
+def test_plan_with_a_missing_account_file_exits_2(
+    shelf: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("plan", "Az.Storage", "--from", shelf, "--account", tmp_path / "gone.db") == (2, "")
+    assert "no such account file" in capsys.readouterr().err

@@ -10,8 +10,10 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from amkit.account import AutomationAccount
 from amkit.cli.text import table
 from amkit.deps import dependencies, reverse_dependencies
+from amkit.errors import AccountError
 from amkit.inventory import Inventory, scan
 from amkit.plan import plan_imports
 
@@ -62,15 +64,30 @@ def _deps(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _account(path: str | None) -> AutomationAccount | None:
+    """The account ``--account`` names: an account file, or a module list from Azure (``.json``)."""
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise AccountError("no such account file", code="not-found", file=path)
+    if Path(path).suffix.casefold() == ".json":
+        return AutomationAccount.from_arm(path, name=Path(path).stem)
+    return AutomationAccount.open(path)
+
+
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
     inventory = _inventory(args.sources)
     if inventory is None:
         return 2
+    account = _account(args.account)
     try:
-        plan = plan_imports(args.targets, inventory)
+        plan = plan_imports(args.targets, inventory, account=account)
     except ValueError as error:
         print(f"amkit: error: {error}", file=sys.stderr)
         return 2
+    finally:
+        if account is not None:
+            account.close()
     waves = plan.waves()
     if args.format == "json":
         data: dict[str, Any] = {
@@ -108,8 +125,8 @@ def add_parsers(commands: Any) -> None:
         "plan",
         help="plan the imports that bring TARGET modules into an account, dependencies first",
         description="Pick a version of every module the targets need from the packages in --from, order them "
-        "dependencies first and group them into waves of at most 5 imports per 30 seconds. "
-        "Exit 1 when a module cannot be imported.",
+        "dependencies first and group them into waves of at most 5 imports per 30 seconds, skipping what "
+        "--account holds. Exit 1 when a module cannot be imported.",
     )
     planner.add_argument("targets", nargs="+", metavar="TARGET", help="a module name, or NAME==VERSION")
     planner.add_argument(
@@ -119,6 +136,12 @@ def add_parsers(commands: Any) -> None:
         required=True,
         metavar="FOLDER",
         help="packages to take modules from (a folder of them, or one; may be repeated)",
+    )
+    planner.add_argument(
+        "--account",
+        metavar="FILE",
+        help="an account file (amkit's SQLite) or an account's module list from Azure (.json): "
+        "what it holds at an accepted version is skipped",
     )
     planner.add_argument("--format", choices=_FORMATS, default="table", help="output format (default: table)")
     planner.set_defaults(run=_plan)
