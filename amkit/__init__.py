@@ -88,6 +88,7 @@ __all__ = [
     "check",
     "commands_index",
     "dependencies",
+    "explore",
     "module_type_of",
     "open_package",
     "parse_nuget_range",
@@ -102,6 +103,16 @@ __all__ = [
     "scan",
     "textfile",
 ]
+
+
+def explore(obj: object) -> Any:
+    """The notebook widget for a path, package, inventory, account or history (see :func:`amkit.widgets.explore`).
+
+    Imports ipywidgets on first use; the rest of amkit never does.
+    """
+    from amkit.widgets import explore as widget_for
+
+    return widget_for(obj)
 
 
 def __getattr__(name: str) -> Any:

@@ -48,6 +48,7 @@ __all__ = [
     "ExportedCommand",
     "command_table",
     "exported_commands",
+    "parameters_by_set",
     "prefixed_name",
     "script_modules",
 ]
@@ -258,6 +259,19 @@ def parameter_sets(parameters: Any, default: str | None) -> tuple[str, ...]:
     names = [name for parameter in parameters for name in parameter.parameter_sets if name != _ALL_SETS]
     ordered = list(dict.fromkeys(([default] if default and names else []) + names))
     return tuple(ordered) if ordered else (_ALL_SETS,)
+
+
+def parameters_by_set(parameters: Any, default: str | None) -> dict[str, list[Any]]:
+    """Each parameter set (as :func:`parameter_sets` orders them) with the parameters it takes.
+
+    A parameter in no named set, or in ``__AllParameterSets``, is in every set.
+    """
+    sets: dict[str, list[Any]] = {name: [] for name in parameter_sets(parameters, default)}
+    for parameter in parameters:
+        named = [name for name in parameter.parameter_sets if name != _ALL_SETS]
+        for name in named or list(sets):
+            sets[name].append(parameter)
+    return sets
 
 
 def command_table(version: ModuleVersion) -> pd.DataFrame:

@@ -1,0 +1,69 @@
+"""Notebook front ends over amkit, built from ipywidgets 8; they compose library calls and hold no rules.
+
+- :class:`PackageExplorer`: a package's versions, files, manifest, commands, connection type,
+  dependencies and findings;
+- :class:`DependencyExplorer`: the dependency table of many packages, filtered, reversed, drawn;
+- :class:`ImportHistory`: an account's history, filtered, as a timeline, activity or version chart;
+- :class:`AccountDashboard`: an account's modules, with upload-check-import, delete and history;
+- :func:`explore`: the widget for a path, package, inventory, account or history.
+
+Every widget works from plain Python: set the controls' values and read the
+properties (``version``, ``selected_command``, ``findings``, ``frame``...).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from amkit.account import AutomationAccount
+from amkit.inventory import Inventory, find_packages, is_module_folder
+from amkit.package import ModulePackage
+from amkit.widgets.common import ExplorerBase
+from amkit.widgets.dashboard import AccountDashboard
+from amkit.widgets.dependencies import DependencyExplorer
+from amkit.widgets.history import ImportHistory
+from amkit.widgets.package import PackageExplorer
+
+__all__ = ["AccountDashboard", "DependencyExplorer", "ImportHistory", "PackageExplorer", "explore"]
+
+_ACCOUNT_FILES = (".db", ".sqlite", ".sqlite3")
+
+
+def explore(obj: object) -> ExplorerBase:
+    """The widget for ``obj``.
+
+    A package file or module folder opens a :class:`PackageExplorer`; another
+    folder, several paths or an inventory a :class:`DependencyExplorer`; an
+    account, an account file (``.db``, ``.sqlite``) or a module list from
+    Azure (``.json``) an :class:`AccountDashboard`; a history table an
+    :class:`ImportHistory`.
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+    """
+    if isinstance(obj, ModulePackage):
+        return PackageExplorer(obj)
+    if isinstance(obj, Inventory):
+        return DependencyExplorer(obj)
+    if isinstance(obj, AutomationAccount):
+        return AccountDashboard(obj)
+    if isinstance(obj, pd.DataFrame) and {"operation_id", "state", "time"} <= set(obj.columns):
+        return ImportHistory(obj)
+    if isinstance(obj, str | os.PathLike):
+        path = Path(obj)
+        suffix = path.suffix.casefold()
+        if path.is_file() and suffix in _ACCOUNT_FILES:
+            return AccountDashboard(AutomationAccount.open(path))
+        if path.is_file() and suffix == ".json":
+            return AccountDashboard(AutomationAccount.from_arm(path, name=path.stem))
+        if path.is_dir() and not is_module_folder(path) and find_packages(path) != [path]:
+            return DependencyExplorer(path)
+        return PackageExplorer(path)
+    if isinstance(obj, list | tuple):
+        return DependencyExplorer(list(obj))
+    raise TypeError(f"explore takes a path, package, inventory, account or history table, not {type(obj).__name__}")

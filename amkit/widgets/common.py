@@ -1,0 +1,79 @@
+"""What every amkit widget shares: a message area that callbacks report into, and figures as images.
+
+Callbacks never fail silently (:func:`reporting`): whatever goes wrong is
+written into the widget's message area as one readable line, and the widget
+goes on working. Figures are drawn on :class:`matplotlib.figure.Figure`
+objects (no pyplot, so nothing shows twice and no global state changes) and
+put into an :class:`ipywidgets.Output` as PNG images, replacing what was there:
+the Output's ``outputs`` are set on the model, which works the same in a
+kernel and in plain Python, where ``clear_output`` would print to the terminal.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+from IPython.display import Image
+from matplotlib.figure import Figure
+
+from amkit.errors import AmkitError
+from amkit.formatting_html import message_html
+
+__all__ = ["ExplorerBase", "reporting", "show_figure"]
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def describe(error: BaseException) -> str:
+    """One line for a person: an amkit error's own message, else the error's type and text."""
+    if isinstance(error, AmkitError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def reporting(method: Method) -> Method:
+    """Run a widget method, and put any exception it raises into the widget's message area instead."""
+
+    @functools.wraps(method)
+    def guarded(self: ExplorerBase, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = method(self, *args, **kwargs)
+        except Exception as error:  # a callback must not die silently: say what went wrong
+            self.show_message(describe(error))
+            return None
+        return result
+
+    return guarded  # type: ignore[return-value]
+
+
+def show_figure(output: widgets.Output, figure: Figure) -> None:
+    """Replace what ``output`` shows with ``figure``, as a PNG."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    output.outputs = ()
+    output.append_display_data(Image(data=buffer.getvalue(), format="png"))
+
+
+class ExplorerBase(widgets.VBox):
+    """A box with a message area at its foot: errors and notes for the person using the widget."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.messages = widgets.HTML(layout=widgets.Layout(min_height="0"))
+        super().__init__(**kwargs)
+
+    def show_message(self, text: str, *, kind: str = "error") -> None:
+        """Show ``text`` in the message area (``kind`` ``error`` or ``info``)."""
+        self.messages.value = message_html(text, kind=kind)
+
+    def clear_messages(self) -> None:
+        """Empty the message area."""
+        self.messages.value = ""
+
+    @property
+    def message(self) -> str:
+        """The message area's HTML (empty when nothing went wrong)."""
+        return str(self.messages.value)

@@ -1,0 +1,181 @@
+"""AccountDashboard: an account's modules, an upload that checks and imports a package, deletes, history."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from amkit.account import IMPORT_STATES, AutomationAccount, ImportRecord
+from amkit.checks import Report, check
+from amkit.checks.import_rules import MAX_PACKAGE_SIZE
+from amkit.formatting_html import frame_html, message_html
+from amkit.widgets.common import ExplorerBase, reporting
+from amkit.widgets.history import ImportHistory
+
+__all__ = ["AccountDashboard"]
+
+_MODULE_COLUMNS = ["name", "source", "version", "provisioning_state", "last_modified_time", "runtime", "error_message"]
+_FINDING_COLUMNS = ["rule", "severity", "message", "version", "file", "line"]
+_UPLOADABLE = (".zip", ".nupkg")
+
+
+class AccountDashboard(ExplorerBase):
+    """An Automation account at a glance, and the operations on it.
+
+    Tabs: Modules (default and custom, with the version runbooks get and
+    their state), Import (upload a ``.zip``; its findings show at once, and
+    the import's provisioning states appear one by one), Delete (with a
+    confirmation) and History (:class:`~amkit.widgets.ImportHistory`).
+    ``account`` is the real :class:`~amkit.AutomationAccount`: what the
+    dashboard does, it does to the account.
+    """
+
+    def __init__(self, account: AutomationAccount, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.account = account
+        self.kind_filter = widgets.ToggleButtons(options=("all", "custom", "default"), value="all")
+        self.modules_view = widgets.HTML()
+        self.upload = widgets.FileUpload(accept=",".join(_UPLOADABLE), multiple=False, description="Package")
+        self.upload_report = widgets.HTML()
+        self.import_button = widgets.Button(description="Import", button_style="primary", disabled=True)
+        self.progress = widgets.IntProgress(min=0, max=len(IMPORT_STATES), value=0, description="Import")
+        self.states_view = widgets.HTML()
+        self.delete_picker = widgets.Dropdown(options=[], description="Module")
+        self.delete_button = widgets.Button(description="Delete...", button_style="warning")
+        self.confirm_text = widgets.HTML()
+        self.confirm_button = widgets.Button(description="Yes, delete", button_style="danger")
+        self.cancel_button = widgets.Button(description="Cancel")
+        self.confirmation = widgets.HBox([self.confirm_text, self.confirm_button, self.cancel_button])
+        self.confirmation.layout.display = "none"
+        self.history = ImportHistory(account)
+        self.uploaded: Path | None = None
+        self.upload_check: Report | None = None
+        self.last_import: ImportRecord | None = None
+        self._states: list[str] = []
+        self._folder = Path(tempfile.mkdtemp(prefix="amkit-upload-"))
+        self.tabs = widgets.Tab(
+            children=(
+                widgets.VBox([self.kind_filter, self.modules_view]),
+                widgets.VBox([self.upload, self.upload_report, self.import_button, self.progress, self.states_view]),
+                widgets.VBox([widgets.HBox([self.delete_picker, self.delete_button]), self.confirmation]),
+                self.history,
+            ),
+            titles=("Modules", "Import", "Delete", "History"),
+        )
+        self.children = [self.tabs, self.messages]
+        self.kind_filter.observe(self._on_kind, "value")
+        self.upload.observe(self._on_upload, "value")
+        self.import_button.on_click(self._on_import)
+        self.delete_button.on_click(self._on_delete)
+        self.confirm_button.on_click(self._on_confirm)
+        self.cancel_button.on_click(self._on_cancel)
+        if account.read_only:
+            for control in (self.upload, self.import_button, self.delete_button):
+                control.disabled = True
+            self.show_message(f"account {account.name} is read-only: it shows what Azure reported", kind="info")
+        self._refresh()
+
+    @property
+    def modules(self) -> pd.DataFrame:
+        """The module list shown: all, custom or default modules, with ``source`` saying which."""
+        frame = self.account.modules()
+        frame.insert(1, "source", frame["is_global"].map({True: "default", False: "custom"}).astype("string"))
+        if self.kind_filter.value != "all":
+            frame = frame[frame["source"] == self.kind_filter.value]
+        return frame.reset_index(drop=True)
+
+    def _refresh(self) -> None:
+        self.modules_view.value = frame_html(self.modules, columns=_MODULE_COLUMNS)
+        frame = self.account.modules()
+        self.delete_picker.options = sorted(frame.loc[~frame["is_global"], "name"], key=str.casefold)
+        self.history.refresh()
+
+    @reporting
+    def _on_kind(self, change: dict[str, Any]) -> None:
+        self.modules_view.value = frame_html(self.modules, columns=_MODULE_COLUMNS)
+
+    @reporting
+    def _on_upload(self, change: dict[str, Any]) -> None:
+        self.clear_messages()
+        self.import_button.disabled = True
+        self.uploaded = None
+        self.upload_check = None
+        files = change["new"]
+        if not files:
+            return
+        item = files[0]
+        name = str(item["name"])
+        if Path(name).name != name or name in ("", ".", "..") or not name.casefold().endswith(_UPLOADABLE):
+            self.upload_report.value = message_html(f"{name!r} is not a package file name: upload a .zip or .nupkg")
+            return
+        if int(item["size"]) > MAX_PACKAGE_SIZE:
+            self.upload_report.value = message_html(
+                f"{name} is {int(item['size']):,} bytes; Automation refuses packages over 100 MB (AM104)"
+            )
+            return
+        shutil.rmtree(self._folder, ignore_errors=True)
+        self._folder.mkdir(parents=True, exist_ok=True)
+        target = self._folder / name
+        target.write_bytes(bytes(item["content"]))
+        self.uploaded = target
+        self.upload_check = check(target, account=self.account, runtime=self.account.runtime)
+        verdict = message_html(self.upload_check.summary(), kind="info" if self.upload_check.importable else "error")
+        self.upload_report.value = verdict + frame_html(self.upload_check.findings, columns=_FINDING_COLUMNS)
+        self.import_button.disabled = self.account.read_only
+
+    @property
+    def import_states(self) -> tuple[str, ...]:
+        """The states the last import went through, as far as it has gone."""
+        return tuple(self._states)
+
+    def _state(self, state: str, time: object) -> None:
+        self._states.append(state)
+        self.states_view.value += message_html(f"{time}: {state}", kind="error" if state == "Failed" else "info")
+        self.progress.bar_style = "danger" if state == "Failed" else "success" if state == "Succeeded" else "info"
+        self.progress.value = min(self.progress.max, self.progress.value + 1)
+
+    @reporting
+    def _on_import(self, button: widgets.Button) -> None:
+        if self.uploaded is None:
+            self.show_message("upload a package first")
+            return
+        self.progress.value = 0
+        self._states = []
+        self.states_view.value = ""
+        self.import_button.disabled = True
+        record = self.account.import_package(self.uploaded, on_state=self._state)
+        self.last_import = record
+        if not record.succeeded:
+            self.states_view.value += message_html(str(record.error_message))
+        self._refresh()
+
+    @reporting
+    def _on_delete(self, button: widgets.Button) -> None:
+        name = self.delete_picker.value
+        if not name:
+            self.show_message("the account has no custom module to delete", kind="info")
+            return
+        self.confirm_text.value = message_html(f"Delete {name} from {self.account.name}?", kind="info")
+        self.confirmation.layout.display = ""
+
+    @reporting
+    def _on_confirm(self, button: widgets.Button) -> None:
+        self.confirmation.layout.display = "none"
+        name = self.delete_picker.value
+        self.account.delete_module(name)
+        self.show_message(f"deleted {name}", kind="info")
+        self._refresh()
+
+    @reporting
+    def _on_cancel(self, button: widgets.Button) -> None:
+        self.confirmation.layout.display = "none"
+
+    def close(self) -> None:
+        """Close the widget and remove its uploads; the account stays open."""
+        shutil.rmtree(self._folder, ignore_errors=True)
+        super().close()

@@ -1,0 +1,149 @@
+"""ImportHistory: an account's import history, filtered by module and dates, as one of three charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+from matplotlib.figure import Figure
+
+from amkit.account import AutomationAccount
+from amkit.charts.history import import_activity, import_timeline, version_history
+from amkit.formatting_html import frame_html, message_html
+from amkit.widgets.common import ExplorerBase, reporting, show_figure
+
+__all__ = ["CHARTS", "ImportHistory"]
+
+#: The charts the selector offers.
+CHARTS = ("timeline", "activity", "version history")
+_SHOWN = ["time", "operation", "module", "version", "state", "error_code", "error_message"]
+
+
+class ImportHistory(ExplorerBase):
+    """Filter an account's history by module and date range, and chart it.
+
+    Parameters
+    ----------
+    account_or_history
+        An :class:`~amkit.AutomationAccount`, or a history table (its ``history()``).
+
+    ``frame`` is the history as filtered. :meth:`refresh` reads an
+    account's history again (after an import, say).
+    """
+
+    chart = traitlets.Enum(CHARTS, "timeline", help="The chart shown: timeline, activity or version history.")
+
+    def __init__(self, account_or_history: AutomationAccount | pd.DataFrame, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._quiet = False
+        self.account = account_or_history if isinstance(account_or_history, AutomationAccount) else None
+        self._history = account_or_history if isinstance(account_or_history, pd.DataFrame) else pd.DataFrame()
+        self.modules_picker = widgets.SelectMultiple(options=[], description="Modules", rows=8)
+        self.dates = widgets.SelectionRangeSlider(
+            options=["-"],
+            index=(0, 0),
+            description="Dates",
+            continuous_update=False,
+            layout=widgets.Layout(width="95%"),
+        )
+        self.chart_picker = widgets.ToggleButtons(options=CHARTS, value="timeline")
+        self.version_module = widgets.Dropdown(options=[], description="Module")
+        self.freq = widgets.Dropdown(
+            options=(("day", "D"), ("week", "W"), ("month", "MS")), value="W", description="Per"
+        )
+        self.summary = widgets.HTML()
+        self.chart_view = widgets.Output()
+        self.table_view = widgets.HTML()
+        self.figure: Figure | None = None
+        self.children = [
+            widgets.HBox([self.modules_picker, widgets.VBox([self.chart_picker, self.version_module, self.freq])]),
+            self.dates,
+            self.summary,
+            widgets.Tab(children=(self.chart_view, self.table_view), titles=("Chart", "Table")),
+            self.messages,
+        ]
+        for control in (self.modules_picker, self.dates, self.version_module, self.freq):
+            control.observe(self._on_filter, "value")
+        self.chart_picker.observe(self._on_picker, "value")
+        self.observe(self._on_chart, "chart")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the account's history again and reset the filters to everything."""
+        if self.account is not None:
+            self._history = self.account.history()
+        history = self._history
+        names = sorted(set(history["module"].dropna()), key=str.casefold) if not history.empty else []
+        days: list[pd.Timestamp] = []
+        if not history.empty:  # days in UTC, without a zone, as the slider's options
+            utc = history["time"].dt.tz_convert(None)
+            days = list(pd.date_range(utc.min().floor("D"), utc.max().floor("D"), freq="D"))
+        with self.hold_trait_notifications():
+            self._quiet = True
+            self.modules_picker.options = names
+            self.modules_picker.value = tuple(names)
+            self.dates.options = [(day.strftime("%Y-%m-%d"), day) for day in days] or ["-"]
+            self.dates.index = (0, max(0, len(days) - 1))
+            self.dates.disabled = not days
+            self.version_module.options = names
+            self.version_module.value = names[0] if names else None
+            self._quiet = False
+        self._redraw()
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """The whole history, unfiltered."""
+        return self._history
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The history of the chosen modules within the chosen days (both ends included)."""
+        history = self._history
+        if history.empty:
+            return history
+        keep = history["module"].isin(self.modules_picker.value)
+        low, high = self.dates.value
+        if isinstance(low, pd.Timestamp) and isinstance(high, pd.Timestamp):
+            days = history["time"].dt.tz_convert(None).dt.floor("D")
+            keep &= (days >= low) & (days <= high)
+        return history[keep].reset_index(drop=True)
+
+    def _redraw(self) -> None:
+        if self._quiet:  # refresh() is setting several controls: draw once, when it is done
+            return
+        self.clear_messages()
+        frame = self.frame
+        self.summary.value = message_html(f"{len(frame)} of {len(self._history)} history rows", kind="info")
+        self.table_view.value = frame_html(frame, columns=_SHOWN) if not frame.empty else frame_html(frame)
+        self.version_module.layout.display = "" if self.chart == "version history" else "none"
+        self.freq.layout.display = "" if self.chart == "activity" else "none"
+        if frame.empty:
+            self.chart_view.outputs = ()
+            self.figure = None
+            return
+        figure = Figure(figsize=(11, 5))
+        ax = figure.subplots()
+        if self.chart == "timeline":
+            import_timeline(frame, ax=ax)
+        elif self.chart == "activity":
+            import_activity(frame, self.freq.value, ax=ax)
+        else:
+            version_history(frame, self.version_module.value or "", ax=ax)
+        self.figure = figure
+        show_figure(self.chart_view, figure)
+
+    @reporting
+    def _on_filter(self, change: dict[str, Any]) -> None:
+        self._redraw()
+
+    @reporting
+    def _on_picker(self, change: dict[str, Any]) -> None:
+        self.chart = change["new"]
+
+    @reporting
+    def _on_chart(self, change: dict[str, Any]) -> None:
+        if self.chart_picker.value != self.chart:
+            self.chart_picker.value = self.chart
+        self._redraw()

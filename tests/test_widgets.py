@@ -1,0 +1,337 @@
+"""The notebook widgets without a browser: set the controls, read the properties and what the views hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import ipywidgets
+import pytest
+import traitlets
+from packages import module, requires, write_zip
+
+import amkit
+from amkit.widgets import AccountDashboard, DependencyExplorer, ImportHistory, PackageExplorer, explore
+
+EVIL = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+EVIL_SCRIPT = f"""
+function Get-Evil {{
+    <#
+    .SYNOPSIS
+    {EVIL}
+    .DESCRIPTION
+    Description with <b>markup</b> {EVIL}
+    #>
+    [CmdletBinding(HelpUri = 'javascript:alert(1)')]
+    [OutputType([string])]
+    param([Parameter(Mandatory, ParameterSetName = '{EVIL}')][string] $Name)
+}}
+"""
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> dict[str, Path]:
+    return amkit.samples.build(tmp_path / "samples")
+
+
+@pytest.fixture
+def account(samples: dict[str, Path]) -> Iterator[amkit.AutomationAccount]:
+    opened = amkit.AutomationAccount.open()
+    opened.import_package(samples["ContosoCore"], at="2026-01-05T10:00:00Z")
+    opened.import_package(samples["SideBySide"], at="2026-02-01T10:00:00Z")
+    opened.import_package(samples["ContosoNotify"], at="2026-02-20T10:00:00Z")
+    yield opened
+    opened.close()
+
+
+def upload(widget: ipywidgets.FileUpload, path: Path, name: str | None = None) -> None:
+    content = path.read_bytes()
+    widget.value = (
+        {
+            "name": path.name if name is None else name,
+            "type": "application/zip",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+        },
+    )
+
+
+# PackageExplorer ---------------------------------------------------------------------------------
+
+
+def test_package_explorer_follows_the_version_selector(samples: dict[str, Path]) -> None:
+    explorer = PackageExplorer(samples["SideBySide"])
+    assert explorer.version == "2.0.0"  # the latest, as Automation shows
+    assert explorer.version_selector.options == ("2.0.0", "1.0.0")
+    assert list(explorer.commands["name"]) == ["ConvertFrom-Slug", "ConvertTo-Slug", "Format-Duration"]
+    assert "ConvertFrom-Slug" in explorer.commands_view.value
+    assert "SideBySide/2.0.0/SideBySide.psm1" not in explorer.files_view.value  # a tree, by parts
+    assert "2.0.0/" in explorer.files_view.value and "SideBySide.psm1" in explorer.files_view.value
+    assert "ModuleVersion" in explorer.manifest_view.value and "2.0.0" in explorer.manifest_view.value
+    explorer.version_selector.value = "1.0.0"
+    assert explorer.version == "1.0.0"
+    assert list(explorer.commands["name"]) == ["ConvertTo-Slug", "Format-Duration"]
+    assert "ConvertFrom-Slug" not in explorer.commands_view.value
+    explorer.version = "2.0.0"
+    assert explorer.version_selector.value == "2.0.0"
+    with pytest.raises(traitlets.TraitError, match=r"has no version '9\.9'"):
+        explorer.version = "9.9"
+
+
+def test_package_explorer_selects_and_sorts_commands(samples: dict[str, Path]) -> None:
+    explorer = PackageExplorer(samples["ContosoNotify"])
+    assert explorer.selected_command is None
+    assert "select a command" in explorer.command_detail.value
+    explorer.command_list.value = "Send-ContosoNotification"
+    assert explorer.selected_command == "Send-ContosoNotification"
+    detail = explorer.command_detail.value
+    assert "ByConnection" in detail and "ByParameters" in detail  # the parameter sets, side by side
+    assert "Connection" in detail and "hashtable" in detail.casefold()
+    explorer.selected_command = "get-contosonotificationstatus"
+    assert explorer.selected_command == "Get-ContosoNotificationStatus"
+    assert explorer.command_list.value == "Get-ContosoNotificationStatus"
+    with pytest.raises(traitlets.TraitError, match="exports no command"):
+        explorer.selected_command = "Nope"
+    explorer.sort_by.value = "name"
+    explorer.descending.value = True
+    assert list(explorer.commands["name"]) == ["Send-ContosoNotification", "Get-ContosoNotificationStatus"]
+    assert [value for _, value in explorer.command_list.options] == list(explorer.commands["name"])
+    assert "ContosoNotify" in explorer.connection_view.value and "ApiKey" in explorer.connection_view.value
+
+
+def test_package_explorer_findings_filter(samples: dict[str, Path]) -> None:
+    sloppy = amkit.samples.build(samples["SideBySide"].parent, ["SloppyModule"])["SloppyModule"]
+    explorer = PackageExplorer(sloppy)
+    assert set(explorer.findings["severity"]) == {"warning", "info"}
+    explorer.severity_filter.value = ("info",)
+    assert explorer.severities == ("info",)
+    assert set(explorer.findings["severity"]) == {"info"}
+    assert "AM209" in explorer.findings_view.value and "AM201" not in explorer.findings_view.value
+    explorer.severities = ("warning", "error")
+    assert explorer.severity_filter.value == ("error", "warning")
+    assert "AM201" in explorer.findings_view.value
+    assert "NOT importable" not in explorer.header.value and "importable" in explorer.header.value
+
+
+def test_package_explorer_dependencies_tab(samples: dict[str, Path]) -> None:
+    explorer = PackageExplorer(samples["ContosoReports"])
+    assert "ContosoCore" in explorer.dependencies_view.value and "missing" in explorer.dependencies_view.value
+
+
+def test_everything_from_the_package_is_escaped(tmp_path: Path) -> None:
+    members = module("Evil", "1.0.0", functions=("Get-Evil",), Description=f"'{EVIL}'")
+    members["Evil/Evil.psm1"] = EVIL_SCRIPT
+    explorer = PackageExplorer(write_zip(tmp_path / "Evil.zip", members))
+    explorer.selected_command = "Get-Evil"
+    views = [
+        explorer.header.value,
+        explorer.commands_view.value,
+        explorer.command_detail.value,
+        explorer.manifest_view.value,
+        explorer.findings_view.value,
+        explorer.files_view.value,
+    ]
+    for html in views:
+        assert "<img" not in html
+    assert ESCAPED in explorer.commands_view.value
+    assert ESCAPED in explorer.command_detail.value
+    assert ESCAPED in explorer.manifest_view.value
+    assert "href='javascript" not in explorer.command_detail.value  # no link for a javascript: HelpUri
+    assert "<b>markup</b>" not in explorer.command_detail.value
+
+
+def test_a_package_that_cannot_be_opened_says_why(tmp_path: Path) -> None:
+    broken = tmp_path / "Broken.zip"
+    broken.write_bytes(b"not a zip")
+    explorer = PackageExplorer(broken)
+    assert explorer.error is not None and "Broken.zip" in explorer.error
+    assert "amkit-bad" in explorer.header.value
+    assert list(explorer.children) == [explorer.header, explorer.messages]
+
+
+def test_a_failing_callback_shows_its_error_in_the_widget(
+    samples: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    explorer = PackageExplorer(samples["SideBySide"])
+
+    def broken(version: object) -> str:
+        raise amkit.PackageError("the member went away", file="SideBySide.zip")
+
+    monkeypatch.setattr(amkit.widgets.package, "files_tree_html", broken)
+    explorer.version_selector.value = "1.0.0"
+    assert "SideBySide.zip: the member went away" in explorer.message
+    monkeypatch.undo()
+    explorer.version_selector.value = "2.0.0"
+    assert explorer.message == ""
+
+
+# DependencyExplorer ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shelf(tmp_path: Path) -> Path:
+    root = tmp_path / "shelf"
+    write_zip(root / "Base.zip", module("Base", "1.0.0"))
+    write_zip(root / "Mid.zip", module("Mid", "1.0.0", RequiredModules=requires("'Base'")))
+    write_zip(root / "Top.zip", module("Top", "1.0.0", RequiredModules=requires("'Mid'", "'Gone'")))
+    return root
+
+
+def test_dependency_explorer_filters(shelf: Path) -> None:
+    explorer = DependencyExplorer(amkit.scan(shelf, progress=False))
+    assert explorer.frame[["module", "dependency", "status"]].values.tolist() == [
+        ["Mid", "Base", "ok"],
+        ["Top", "Mid", "ok"],
+        ["Top", "Gone", "missing"],
+    ]
+    assert len(explorer.graph.outputs) == 1 and "image/png" in explorer.graph.outputs[0]["data"]
+    explorer.status_filter.value = ("missing",)
+    assert explorer.frame["dependency"].tolist() == ["Gone"]
+    assert "Gone" in explorer.table_view.value and ">Base<" not in explorer.table_view.value
+    assert explorer.figure is not None and len(explorer.figure.axes[0].texts) == 2  # Top and Gone
+    explorer.status_filter.value = ("ok", "missing")
+    explorer.search.value = "mid"
+    assert explorer.frame["module"].tolist() == ["Mid", "Top"]
+    explorer.kind_filter.value = ("nuspec",)
+    assert explorer.frame.empty and "(none)" in explorer.table_view.value
+    assert explorer.graph.outputs == ()
+
+
+def test_dependency_explorer_reverse(shelf: Path) -> None:
+    explorer = DependencyExplorer(shelf)  # a folder is scanned
+    explorer.direction_toggle.value = "reverse"
+    explorer.target_picker.value = "Base"
+    assert explorer.direction == "reverse" and explorer.target == "Base"
+    assert explorer.frame[["module", "depth", "path"]].values.tolist() == [
+        ["Mid", 1, "Mid -> Base"],
+        ["Top", 2, "Top -> Mid -> Base"],
+    ]
+    assert "who needs Base" in explorer.summary.value
+    explorer.target = "gone"
+    assert explorer.target_picker.value == "Gone"
+    assert explorer.frame["module"].tolist() == ["Top"]
+    with pytest.raises(traitlets.TraitError, match="no module 'Nobody'"):
+        explorer.target = "Nobody"
+
+
+# ImportHistory ---------------------------------------------------------------------------------
+
+
+def test_import_history_filters_and_charts(account: amkit.AutomationAccount) -> None:
+    history = ImportHistory(account)
+    assert len(history.frame) == len(account.history())
+    assert history.modules_picker.options == ("ContosoCore", "ContosoNotify", "SideBySide")
+    assert history.chart == "timeline"
+    assert "image/png" in history.chart_view.outputs[0]["data"]
+    assert [label.get_text() for label in history.figure.axes[0].get_yticklabels()] == list(
+        history.modules_picker.options
+    )
+    history.modules_picker.value = ("SideBySide",)
+    assert set(history.frame["module"]) == {"SideBySide"}
+    assert [label.get_text() for label in history.figure.axes[0].get_yticklabels()] == ["SideBySide"]
+    history.dates.value = (history.dates.options[0][1], history.dates.options[10][1])  # 5 to 15 January
+    assert history.frame.empty and history.chart_view.outputs == ()
+    history.modules_picker.value = history.modules_picker.options
+    assert set(history.frame["module"]) == {"ContosoCore"}
+    history.dates.index = (0, len(history.dates.options) - 1)
+    history.chart_picker.value = "activity"
+    assert history.chart == "activity"
+    assert history.figure.axes[0].get_title().startswith("3 imports, per week")
+    history.chart = "version history"
+    history.version_module.value = "SideBySide"
+    assert history.figure.axes[0].get_title() == "SideBySide: version over time"
+
+
+def test_import_history_of_a_table_and_an_empty_one(account: amkit.AutomationAccount) -> None:
+    table = ImportHistory(account.history())
+    assert len(table.frame) == len(account.history())
+    empty = ImportHistory(amkit.AutomationAccount.open())
+    assert empty.frame.empty and empty.dates.disabled
+    assert empty.chart_view.outputs == ()
+
+
+# AccountDashboard ------------------------------------------------------------------------------------
+
+
+def test_dashboard_modules_upload_import_and_delete(account: amkit.AutomationAccount, samples: dict[str, Path]) -> None:
+    dashboard = AccountDashboard(account)
+    assert dashboard.account is account
+    assert len(dashboard.modules) == len(account.modules())
+    dashboard.kind_filter.value = "custom"
+    assert dashboard.modules["name"].tolist() == ["ContosoCore", "ContosoNotify", "SideBySide"]
+    assert "default" not in dashboard.modules_view.value.split("<tbody>")[1]
+    assert dashboard.delete_picker.options == ("ContosoCore", "ContosoNotify", "SideBySide")
+    upload(dashboard.upload, samples["ContosoReports"])
+    assert dashboard.upload_check is not None and dashboard.upload_check.importable
+    assert "ContosoReports.zip: importable" in dashboard.upload_report.value
+    assert not dashboard.import_button.disabled
+    seen: list[str] = []
+    dashboard.progress.observe(lambda change: seen.append(dashboard.import_states[-1]), "value")
+    dashboard.import_button.click()
+    assert dashboard.last_import is not None and dashboard.last_import.succeeded
+    assert seen == [state for state in amkit.account.IMPORT_STATES if state != "ConnectionTypeImported"]
+    assert all(state in dashboard.states_view.value for state in seen)  # they appeared one by one
+    assert dashboard.progress.value == 7 and dashboard.progress.bar_style == "success"
+    assert dashboard.import_states == tuple(seen)
+    assert "ContosoReports" in dashboard.modules_view.value
+    assert "ContosoReports" in dashboard.history.modules_picker.options
+    dashboard.delete_picker.value = "SideBySide"
+    dashboard.delete_button.click()
+    assert dashboard.confirmation.layout.display == "" and "Delete SideBySide" in dashboard.confirm_text.value
+    dashboard.cancel_button.click()
+    assert "SideBySide" in set(account.modules()["name"])
+    dashboard.delete_button.click()
+    dashboard.confirm_button.click()
+    assert "SideBySide" not in set(account.modules()["name"])
+    assert "deleted SideBySide" in dashboard.message
+    assert "SideBySide" not in dashboard.delete_picker.options
+
+
+def test_dashboard_shows_a_failed_import(account: amkit.AutomationAccount, tmp_path: Path) -> None:
+    dashboard = AccountDashboard(account)
+    needy = write_zip(tmp_path / "Needy.zip", module("Needy", "1.0.0", RequiredModules=requires("'Gone'")))
+    upload(dashboard.upload, needy)
+    assert "NOT importable" in dashboard.upload_report.value and "AM111" in dashboard.upload_report.value
+    dashboard.import_button.click()
+    assert dashboard.last_import is not None and dashboard.last_import.state == "Failed"
+    assert dashboard.progress.bar_style == "danger"
+    assert "The specified module &#x27;Gone&#x27; was not loaded" in dashboard.states_view.value
+
+
+@pytest.mark.parametrize("name", ["../escape.zip", "notes.txt", ""])
+def test_dashboard_refuses_odd_uploads(account: amkit.AutomationAccount, samples: dict[str, Path], name: str) -> None:
+    dashboard = AccountDashboard(account)
+    upload(dashboard.upload, samples["ContosoCore"], name=name)
+    assert "is not a package file name" in dashboard.upload_report.value
+    assert dashboard.uploaded is None and dashboard.import_button.disabled
+
+
+def test_dashboard_of_a_read_only_account() -> None:
+    dashboard = AccountDashboard(amkit.AutomationAccount.from_arm(amkit.samples.arm_module_list(), name="prod"))
+    assert dashboard.upload.disabled and dashboard.import_button.disabled and dashboard.delete_button.disabled
+    assert "read-only" in dashboard.message
+    assert "Contoso.Archive" in dashboard.modules_view.value
+
+
+# explore --------------------------------------------------------------------------------------------------
+
+
+def test_explore_picks_the_widget(tmp_path: Path, samples: dict[str, Path], shelf: Path) -> None:
+    assert isinstance(explore(samples["SideBySide"]), PackageExplorer)
+    with amkit.open_package(samples["SideBySide"]) as package:
+        assert isinstance(amkit.explore(package), PackageExplorer)
+    assert isinstance(explore(shelf), DependencyExplorer)
+    assert isinstance(explore(amkit.scan(shelf, progress=False)), DependencyExplorer)
+    assert isinstance(explore([shelf / "Base.zip", shelf / "Mid.zip"]), DependencyExplorer)
+    account = amkit.AutomationAccount.open(tmp_path / "a.db")
+    assert isinstance(explore(account), AccountDashboard)
+    account.close()
+    assert isinstance(explore(tmp_path / "a.db"), AccountDashboard)
+    assert isinstance(explore(amkit.samples.arm_module_list()), AccountDashboard)
+    assert isinstance(explore(amkit.AutomationAccount.open().history()), ImportHistory)
+    with pytest.raises(TypeError, match="explore takes"):
+        explore(42)
