@@ -12,11 +12,14 @@ lab: $(VENV)/.installed
 test: $(VENV)/.installed lint tools
 	$(BIN)/pytest
 
-# Mono's C# compiler rebuilds the binary sample in a test; Debian's package is
-# installed where we may (root with apt), otherwise that test says it skipped.
+# Debian packages the tests use, installed where we may (root with apt):
+# Mono's C# compiler rebuilds the binary sample (that test says it skipped
+# without it); Chromium runs the browser tests (they fail without it).
 tools:
-	@command -v mcs >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		apt-get update -qq && apt-get install -y -qq mono-mcs >/dev/null; } || true
+	@missing=""; command -v mcs >/dev/null || missing="$$missing mono-mcs"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi; true
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check amkit tests benchmarks

@@ -172,6 +172,10 @@ def _cell(value: Any) -> str:
         return escape(", ".join(str(item) for item in value))
     if value is None or pd.isna(value):
         return ""
+    if isinstance(value, pd.Timestamp):  # to the second; the zone only when it is not UTC
+        text = value.strftime("%Y-%m-%d %H:%M:%S")
+        zone = value.strftime("%Z")
+        return escape(text if zone in ("", "UTC") else f"{text} {zone}")
     return escape(str(value))
 
 

@@ -23,9 +23,13 @@ from matplotlib.figure import Figure
 from amkit.errors import AmkitError
 from amkit.formatting_html import message_html
 
-__all__ = ["ExplorerBase", "reporting", "show_figure"]
+__all__ = ["SCROLLING", "ExplorerBase", "reporting", "show_figure"]
 
 Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+#: The layout of views that may hold long tables.
+SCROLLING = {"max_height": "420px", "overflow": "auto"}
 
 
 def describe(error: BaseException) -> str:

@@ -14,7 +14,7 @@ from amkit.account import IMPORT_STATES, AutomationAccount, ImportRecord
 from amkit.checks import Report, check
 from amkit.checks.import_rules import MAX_PACKAGE_SIZE
 from amkit.formatting_html import frame_html, message_html
-from amkit.widgets.common import ExplorerBase, reporting
+from amkit.widgets.common import SCROLLING, ExplorerBase, reporting
 from amkit.widgets.history import ImportHistory
 
 __all__ = ["AccountDashboard"]
@@ -39,9 +39,9 @@ class AccountDashboard(ExplorerBase):
         super().__init__(**kwargs)
         self.account = account
         self.kind_filter = widgets.ToggleButtons(options=("all", "custom", "default"), value="all")
-        self.modules_view = widgets.HTML()
+        self.modules_view = widgets.HTML(layout=SCROLLING)
         self.upload = widgets.FileUpload(accept=",".join(_UPLOADABLE), multiple=False, description="Package")
-        self.upload_report = widgets.HTML()
+        self.upload_report = widgets.HTML(layout=SCROLLING)
         self.import_button = widgets.Button(description="Import", button_style="primary", disabled=True)
         self.progress = widgets.IntProgress(min=0, max=len(IMPORT_STATES), value=0, description="Import")
         self.states_view = widgets.HTML()

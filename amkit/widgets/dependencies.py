@@ -15,7 +15,7 @@ from amkit.deps import STATUSES, dependencies, reverse_dependencies
 from amkit.formatting_html import frame_html, message_html
 from amkit.inventory import Inventory, as_inventory, scan
 from amkit.requirements import REQUIREMENT_KINDS
-from amkit.widgets.common import ExplorerBase, describe, reporting, show_figure
+from amkit.widgets.common import SCROLLING, ExplorerBase, describe, reporting, show_figure
 
 __all__ = ["DependencyExplorer"]
 
@@ -55,7 +55,7 @@ class DependencyExplorer(ExplorerBase):
         names = sorted({*self.table["module"], *self.table["dependency"]}, key=str.casefold)
         self.target_picker = widgets.Dropdown(options=names, value=names[0] if names else None, description="Module")
         self.summary = widgets.HTML()
-        self.table_view = widgets.HTML()
+        self.table_view = widgets.HTML(layout=SCROLLING)
         self.graph = widgets.Output()
         self.figure: Figure | None = None
         controls = widgets.HBox(

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from amkit.account import AutomationAccount
 from amkit.charts.history import import_activity, import_timeline, version_history
 from amkit.formatting_html import frame_html, message_html
-from amkit.widgets.common import ExplorerBase, reporting, show_figure
+from amkit.widgets.common import SCROLLING, ExplorerBase, reporting, show_figure
 
 __all__ = ["CHARTS", "ImportHistory"]
 
@@ -55,7 +55,7 @@ class ImportHistory(ExplorerBase):
         )
         self.summary = widgets.HTML()
         self.chart_view = widgets.Output()
-        self.table_view = widgets.HTML()
+        self.table_view = widgets.HTML(layout=SCROLLING)
         self.figure: Figure | None = None
         self.children = [
             widgets.HBox([self.modules_picker, widgets.VBox([self.chart_picker, self.version_module, self.freq])]),

@@ -23,7 +23,7 @@ from amkit.formatting_html import (
     package_header_html,
 )
 from amkit.package import ModulePackage, ModuleVersion, open_package
-from amkit.widgets.common import ExplorerBase, describe, reporting
+from amkit.widgets.common import SCROLLING, ExplorerBase, describe, reporting
 
 __all__ = ["PackageExplorer"]
 
@@ -71,17 +71,17 @@ class PackageExplorer(ExplorerBase):
         self._dependencies = dependencies(self.package)
         labels = [str(version.version) for version in reversed(self.package.versions)]
         self.version_selector = widgets.Dropdown(options=labels, value=labels[0], description="Version")
-        self.files_view = widgets.HTML()
-        self.manifest_view = widgets.HTML()
+        self.files_view = widgets.HTML(layout=SCROLLING)
+        self.manifest_view = widgets.HTML(layout=SCROLLING)
         self.sort_by = widgets.Dropdown(options=_SORTABLE, value="name", description="Sort by")
         self.descending = widgets.Checkbox(value=False, description="descending", indent=False)
         self.command_list = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="40%"))
         self.command_detail = widgets.HTML(layout=widgets.Layout(width="60%"))
-        self.commands_view = widgets.HTML()
+        self.commands_view = widgets.HTML(layout=SCROLLING)
         self.connection_view = widgets.HTML()
-        self.dependencies_view = widgets.HTML()
+        self.dependencies_view = widgets.HTML(layout=SCROLLING)
         self.severity_filter = widgets.SelectMultiple(options=SEVERITIES, value=SEVERITIES, description="Severity")
-        self.findings_view = widgets.HTML()
+        self.findings_view = widgets.HTML(layout=SCROLLING)
         self.tabs = widgets.Tab(
             children=(
                 self.files_view,
