@@ -335,3 +335,16 @@ def test_explore_picks_the_widget(tmp_path: Path, samples: dict[str, Path], shel
     assert isinstance(explore(amkit.AutomationAccount.open().history()), ImportHistory)
     with pytest.raises(TypeError, match="explore takes"):
         explore(42)
+
+
+def test_widgets_describe_themselves_briefly(samples: dict[str, Path], account: amkit.AutomationAccount) -> None:
+    # A notebook shows this text beside the widget; it stays short and stable.
+    explorer = PackageExplorer(samples["SideBySide"])
+    assert repr(explorer) == "PackageExplorer(SideBySide, version='2.0.0', selected_command=None)"
+    inventory = amkit.scan(samples["SideBySide"].parent, progress=False)
+    assert repr(DependencyExplorer(inventory)) == "DependencyExplorer(1 of 1 rows, direct)"
+    assert (
+        repr(ImportHistory(account))
+        == f"ImportHistory({len(account.history())} of {len(account.history())} rows, chart='timeline')"
+    )
+    assert repr(AccountDashboard(account)) == "AccountDashboard(local, 102 modules, 3 custom)"

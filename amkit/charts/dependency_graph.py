@@ -159,6 +159,7 @@ def dependency_graph(
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     ax.set_axis_off()
     ax.autoscale_view()
-    ax.margins(0.08)
-    ax.set_title(f"Dependencies of {len(nodes)} modules (dependencies below)", fontsize=10)
+    # Room above the top layer for its labels, below the title.
+    ax.margins(x=0.08, y=0.2)
+    ax.set_title(f"Dependencies of {len(nodes)} modules (dependencies below)", fontsize=10, pad=14)
     return ax

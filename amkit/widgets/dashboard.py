@@ -80,6 +80,11 @@ class AccountDashboard(ExplorerBase):
             self.show_message(f"account {account.name} is read-only: it shows what Azure reported", kind="info")
         self._refresh()
 
+    def __repr__(self) -> str:
+        modules = self.account.modules()
+        custom = int((~modules["is_global"]).sum())
+        return f"AccountDashboard({self.account.name}, {len(modules)} modules, {custom} custom)"
+
     @property
     def modules(self) -> pd.DataFrame:
         """The module list shown: all, custom or default modules, with ``source`` saying which."""

@@ -79,6 +79,10 @@ class DependencyExplorer(ExplorerBase):
         self.target = self.target_picker.value
         self._redraw()
 
+    def __repr__(self) -> str:
+        reverse = f", target={self.target!r}" if self.direction == "reverse" else ""
+        return f"DependencyExplorer({len(self.frame)} of {len(self.table)} rows, {self.direction}{reverse})"
+
     @traitlets.validate("target")
     def _valid_target(self, proposal: dict[str, Any]) -> str | None:
         value = proposal["value"]

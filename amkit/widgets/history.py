@@ -70,6 +70,9 @@ class ImportHistory(ExplorerBase):
         self.observe(self._on_chart, "chart")
         self.refresh()
 
+    def __repr__(self) -> str:
+        return f"ImportHistory({len(self.frame)} of {len(self._history)} rows, chart={self.chart!r})"
+
     def refresh(self) -> None:
         """Read the account's history again and reset the filters to everything."""
         if self.account is not None:

@@ -110,6 +110,12 @@ class PackageExplorer(ExplorerBase):
         self.observe(self._on_severities, "severities")
         self.version = labels[0]
 
+    def __repr__(self) -> str:
+        if self.error is not None:
+            return f"PackageExplorer(error={self.error!r})"
+        selected = f"selected_command={self.selected_command!r}"
+        return f"PackageExplorer({self.package.name}, version={self.version!r}, {selected})"
+
     # State ---------------------------------------------------------------------------------------
 
     @traitlets.validate("version")
