@@ -37,6 +37,7 @@ $(VENV)/.installed: pyproject.toml
 notebooks: $(VENV)/.installed
 	cd notebooks && for nb in *.ipynb; do \
 		../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.store_widget_state=False \
 			--ClearMetadataPreprocessor.enabled=True \
 			--ClearMetadataPreprocessor.clear_notebook_metadata=False "$$nb" || exit 1; \
 	done
