@@ -71,6 +71,7 @@ def test_package_explorer_follows_the_version_selector(samples: dict[str, Path])
     assert "ConvertFrom-Slug" in explorer.commands_view.value
     assert "SideBySide/2.0.0/SideBySide.psm1" not in explorer.files_view.value  # a tree, by parts
     assert "2.0.0/" in explorer.files_view.value and "SideBySide.psm1" in explorer.files_view.value
+    assert "1.0.0/" in explorer.files_view.value  # the side-by-side version folders, beside each other
     assert "ModuleVersion" in explorer.manifest_view.value and "2.0.0" in explorer.manifest_view.value
     explorer.version_selector.value = "1.0.0"
     assert explorer.version == "1.0.0"
@@ -161,7 +162,7 @@ def test_a_failing_callback_shows_its_error_in_the_widget(
     def broken(version: object) -> str:
         raise amkit.PackageError("the member went away", file="SideBySide.zip")
 
-    monkeypatch.setattr(amkit.widgets.package, "files_tree_html", broken)
+    monkeypatch.setattr(amkit.widgets.package, "key_values_html", broken)
     explorer.version_selector.value = "1.0.0"
     assert "SideBySide.zip: the member went away" in explorer.message
     monkeypatch.undo()

@@ -71,7 +71,8 @@ class PackageExplorer(ExplorerBase):
         self._dependencies = dependencies(self.package)
         labels = [str(version.version) for version in reversed(self.package.versions)]
         self.version_selector = widgets.Dropdown(options=labels, value=labels[0], description="Version")
-        self.files_view = widgets.HTML(layout=SCROLLING)
+        # The whole package, so that the side-by-side version folders show beside each other.
+        self.files_view = widgets.HTML(files_tree_html(list(self.package.files["path"])), layout=SCROLLING)
         self.manifest_view = widgets.HTML(layout=SCROLLING)
         self.sort_by = widgets.Dropdown(options=_SORTABLE, value="name", description="Sort by")
         self.descending = widgets.Checkbox(value=False, description="descending", indent=False)
@@ -175,7 +176,6 @@ class PackageExplorer(ExplorerBase):
         if self.version_selector.value != self.version:
             self.version_selector.value = self.version
         self.header.value = package_header_html(self.package, self.current, self.check_report)
-        self.files_view.value = files_tree_html(list(version.files["path"]))
         self.manifest_view.value = self._manifest(version)
         self.connection_view.value = self._connection(version)
         deps = self._dependencies[self._dependencies["version"] == self.version]
