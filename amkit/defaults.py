@@ -28,6 +28,7 @@ __all__ = [
     "BUILTIN_ALIASES",
     "CORE_COMMANDS",
     "DEFAULT_MODULES",
+    "ENGINE_MODULE_VERSIONS",
     "INTERNAL_COMMANDS",
     "INTERNAL_MODULE",
     "az_default_modules",
@@ -104,6 +105,17 @@ def az_default_modules(runtime: str) -> tuple[tuple[str, str], ...]:
     del runtime  # the documentation names one default package for every runtime
     return AZ_MODULES
 
+
+#: The versions Windows PowerShell 5.1 gives its own modules, which the module list shows without (or as 0):
+#: an import's validation loads the module in such a session, so requirements are checked against these.
+ENGINE_MODULE_VERSIONS = {
+    "Microsoft.PowerShell.Core": "3.0.0.0",
+    "Microsoft.PowerShell.Diagnostics": "3.0.0.0",
+    "Microsoft.PowerShell.Management": "3.1.0.0",
+    "Microsoft.PowerShell.Security": "3.0.0.0",
+    "Microsoft.PowerShell.Utility": "3.1.0.0",
+    "Microsoft.WSMan.Management": "3.0.0.0",
+}
 
 INTERNAL_MODULE = "Orchestrator.AssetManagement.Cmdlets"
 #: Automation's internal cmdlets: assets, child runbooks and jobs, from inside a runbook.

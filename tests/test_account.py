@@ -420,3 +420,20 @@ def test_in_memory_accounts(samples: dict[str, Path]) -> None:
         assert memory.path is None
         assert memory.import_package(samples["SideBySide"], at=at(0)).succeeded
         assert memory.versions("SideBySide") == (amkit.PSVersion("1.0.0"), amkit.PSVersion("2.0.0"))
+
+
+def test_windows_powershell_modules_satisfy_requirements_at_their_engine_versions(
+    tmp_path: Path, account: amkit.AutomationAccount
+) -> None:
+    # The module list shows no version for them, but the import's PowerShell session has 3.1.0.0.
+    assert pd.isna(account.modules().set_index("name").loc["Microsoft.PowerShell.Utility", "version"])
+    assert account.versions("Microsoft.PowerShell.Utility") == (amkit.PSVersion("3.1.0.0"),)
+    assert account.versions("Microsoft.PowerShell.Core") == (amkit.PSVersion("3.0.0.0"),)  # listed as 0
+    needs = module(
+        "Needs.Utility", "1.0.0", RequiredModules=requires(spec("Microsoft.PowerShell.Utility", ModuleVersion="3.0"))
+    )
+    assert account.import_package(zip_of(tmp_path, needs), at=at(0)).succeeded
+    too_new = module(
+        "Needs.More", "1.0.0", RequiredModules=requires(spec("Microsoft.PowerShell.Utility", ModuleVersion="7.0"))
+    )
+    assert not account.import_package(zip_of(tmp_path, too_new), at=at(5)).succeeded

@@ -18,7 +18,7 @@ import pandas as pd
 
 from amkit.account.store import Store, moment, time_text
 from amkit.connection import ConnectionType
-from amkit.defaults import CORE_COMMANDS, INTERNAL_COMMANDS, INTERNAL_MODULE
+from amkit.defaults import CORE_COMMANDS, ENGINE_MODULE_VERSIONS, INTERNAL_COMMANDS, INTERNAL_MODULE
 from amkit.inventory import Inventory, ModuleRecord
 from amkit.package import ModulePackage
 from amkit.version import PSVersion
@@ -46,8 +46,16 @@ _EFFECTIVE = """SELECT * FROM modules m WHERE (m.is_global = 0 OR NOT EXISTS (
     SELECT 1 FROM modules c WHERE c.runtime = m.runtime AND c.name_key = m.name_key AND c.is_global = 0))"""
 
 
-def listed_version(version: str | None) -> PSVersion:
-    """A version as a module list writes it: ``1`` is ``1.0``; a module listed without one counts as 0.0."""
+def listed_version(version: str | None, name: str = "") -> PSVersion:
+    """A version as a module list writes it: ``1`` is ``1.0``.
+
+    Windows PowerShell's own modules, listed without a version (or as 0),
+    have the version the engine gives them; any other module listed without
+    one counts as 0.0.
+    """
+    engine = next((value for key, value in ENGINE_MODULE_VERSIONS.items() if key.casefold() == name.casefold()), None)
+    if engine is not None and version in (None, "", "0"):
+        return PSVersion(engine)
     if version is None:
         return _UNKNOWN_VERSION
     return PSVersion.parse(version) or PSVersion.parse(f"{version}.0") or _UNKNOWN_VERSION
@@ -88,9 +96,9 @@ class ModuleList:
         if row is None:
             return ()
         if row["is_global"]:
-            return (listed_version(row["version"]),)
+            return (listed_version(row["version"], row["name"]),)
         found = self.store.rows("SELECT version FROM module_versions WHERE module_id = ?", (row["id"],))
-        return tuple(sorted(listed_version(item["version"]) for item in found))
+        return tuple(sorted(listed_version(item["version"], row["name"]) for item in found))
 
     def frame(self, runtime: str | None) -> pd.DataFrame:
         """The effective rows as the ARM module list shows them (see :data:`MODULE_COLUMNS`)."""
@@ -117,7 +125,7 @@ class ModuleList:
                 name = row["name"]
                 commands = CORE_COMMANDS.get(name, INTERNAL_COMMANDS if name == INTERNAL_MODULE else ())
                 records.append(
-                    ModuleRecord(name, listed_version(row["version"]), commands=tuple(commands), source="(default)")
+                    ModuleRecord(name, listed_version(row["version"], name), commands=tuple(commands), source="(default)")
                 )
                 continue
             for item in self.store.rows("SELECT record FROM module_versions WHERE module_id = ?", (row["id"],)):
