@@ -22,10 +22,14 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from amkit.account.store import Store, moment, time_text
+from amkit.account.history import Recorder
+from amkit.account.modules import ModuleList
+from amkit.account.provisioning import Failure
+from amkit.account.store import Store, moment
 from amkit.errors import AccountError
 from amkit.inventory import ModuleRecord
 from amkit.version import PSVersion
@@ -87,12 +91,12 @@ def _runtime(module: Mapping[str, Any]) -> str:
     return f"{match.group(1)}.{match.group(2)}" if match else "5.1"
 
 
-def _time(module: Mapping[str, Any], key: str, index: int, file: str | None) -> str | None:
+def _time(module: Mapping[str, Any], key: str, index: int, file: str | None) -> datetime | None:
     value = module.get(key)
     if value in (None, ""):
         return None
     try:
-        return time_text(moment(value))
+        return moment(value)
     except ValueError:
         raise AccountError(
             f"module {index} ({module['name']}): {key} {value!r} is not a time", code="arm", file=file
@@ -115,9 +119,10 @@ def load_module_list(store: Store, source: object) -> str:
     module also gets one history row: its latest import, in its reported
     state at ``lastModifiedTime`` (the list tells nothing of earlier ones).
     """
-    modules, file = read_module_list(source)
+    listed, file = read_module_list(source)
+    modules = ModuleList(store)
     runtimes: dict[str, int] = {}
-    for index, module in enumerate(modules):
+    for index, module in enumerate(listed):
         name = module["name"].strip()
         runtime = _runtime(module)
         runtimes[runtime] = runtimes.get(runtime, 0) + 1
@@ -129,53 +134,32 @@ def load_module_list(store: Store, source: object) -> str:
             )
         created = created or modified
         modified = modified or created
+        assert created is not None and modified is not None
         reported = module.get("error")
         error = {str(key).casefold(): value for key, value in reported.items()} if isinstance(reported, Mapping) else {}
         state = str(module.get("provisioningstate") or "Succeeded")
         version = None if module.get("version") in (None, "") else str(module["version"])
         is_global = bool(module.get("isglobal"))
-        cursor = store.connection.execute(
-            "INSERT INTO modules (runtime, name, name_key, is_global, version, size_in_bytes, activity_count, "
-            "provisioning_state, creation_time, last_modified_time, description, error_code, error_message, source) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                runtime,
-                name,
-                name.casefold(),
-                int(is_global),
-                version,
-                _number(module, "sizeinbytes", index, file),
-                _number(module, "activitycount", index, file),
-                state,
-                created,
-                modified,
-                module.get("description"),
-                error.get("code") or None,
-                error.get("message") or None,
-                file,
-            ),
+        error_code, error_message = error.get("code") or None, error.get("message") or None
+        module_id = modules.insert(
+            name,
+            version,
+            runtime=runtime,
+            is_global=is_global,
+            state=state,
+            at=modified,
+            created=created,
+            size=_number(module, "sizeinbytes", index, file),
+            activities=_number(module, "activitycount", index, file),
+            description=module.get("description"),
+            source=file,
+            error=(error_code, error_message),
         )
         parsed = PSVersion.parse(version) if version else None
         if not is_global and parsed is not None:
-            record = ModuleRecord(name, parsed, source=file)
-            store.connection.execute(
-                "INSERT INTO module_versions (module_id, version, record) VALUES (?, ?, ?)",
-                (cursor.lastrowid, version, json.dumps(record.to_data())),
-            )
+            modules.add_versions(module_id, [ModuleRecord(name, parsed, source=file)])
         if not is_global:
             # The list tells only the latest import of each module: its state at lastModifiedTime.
-            store.connection.execute(
-                "INSERT INTO history (operation_id, time, operation, runtime, module, version, state, error_code, "
-                "error_message) VALUES (?, ?, 'import', ?, ?, ?, ?, ?, ?)",
-                (
-                    index + 1,
-                    modified,
-                    runtime,
-                    name,
-                    version,
-                    state,
-                    error.get("code") or None,
-                    error.get("message") or None,
-                ),
-            )
+            reported_error = Failure(state, error_code, error_message) if error_code or error_message else None
+            Recorder(store, "import", runtime, name, None).enter(state, modified, version, reported_error)
     return max(runtimes, key=lambda runtime: runtimes[runtime]) if runtimes else "5.1"

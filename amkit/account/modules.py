@@ -125,7 +125,9 @@ class ModuleList:
                 name = row["name"]
                 commands = CORE_COMMANDS.get(name, INTERNAL_COMMANDS if name == INTERNAL_MODULE else ())
                 records.append(
-                    ModuleRecord(name, listed_version(row["version"], name), commands=tuple(commands), source="(default)")
+                    ModuleRecord(
+                        name, listed_version(row["version"], name), commands=tuple(commands), source="(default)"
+                    )
                 )
                 continue
             for item in self.store.rows("SELECT record FROM module_versions WHERE module_id = ?", (row["id"],)):

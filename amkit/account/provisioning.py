@@ -80,8 +80,8 @@ class Failure:
     """Why an import stopped: the state it did not reach, the error code and the message."""
 
     step: str
-    code: str
-    message: str
+    code: str | None
+    message: str | None
     finding: Finding | None = None
 
 
