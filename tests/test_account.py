@@ -361,13 +361,107 @@ def test_warnings(tmp_path: Path, account: amkit.AutomationAccount, samples: dic
 def test_runtimes_keep_their_own_modules(
     tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
 ) -> None:
+    # A runtime gets its default modules when an operation first uses it, and its own custom imports.
+    assert account.versions("Az.Accounts", runtime="7.2") == (amkit.PSVersion("2.8.0"),)
     assert account.import_package(samples["ContosoCore"], at=at(0), runtime="7.2").succeeded
     assert account.versions("ContosoCore") == ()
     assert account.versions("ContosoCore", runtime="7.2") == (amkit.PSVersion("1.2.0"),)
     frame = account.modules(runtime="7.2")
-    assert frame[["name", "runtime"]].values.tolist() == [["ContosoCore", "7.2"]]
+    assert len(frame) == len(DEFAULT_MODULES) + len(AZ_MODULES) + 1
+    assert frame.loc[~frame["is_global"], "name"].tolist() == ["ContosoCore"]
+    needs_accounts = module(
+        "Needs.Accounts", "1.0.0", RequiredModules=requires(spec("Az.Accounts", ModuleVersion="2.0"))
+    )
+    assert account.import_package(zip_of(tmp_path, needs_accounts), at=at(5), runtime="7.4").succeeded
     with pytest.raises(ValueError, match="runtime must be one of"):
         account.import_package(samples["ContosoCore"], runtime="6.0")
+
+
+def test_imports_starting_later_count_against_an_earlier_start(
+    tmp_path: Path, account: amkit.AutomationAccount
+) -> None:
+    # Another process may record later imports first: a start must not crowd their 30 seconds either.
+    paths = [zip_of(tmp_path, module(f"Mod{number}", "1.0.0")) for number in range(7)]
+    for path in paths[:5]:
+        assert account.import_package(path, at=T0 + timedelta(seconds=20)).succeeded
+    earlier = account.import_package(paths[5], at=T0 + timedelta(seconds=10))
+    assert earlier.error_code == "TooManyRequests"
+    assert "Retry after 2026-03-02T09:00:50Z" in str(earlier.error_message)
+    assert account.import_package(paths[6], at=T0 - timedelta(seconds=11)).succeeded  # its window ends before
+
+
+def test_threads_sharing_an_account_wait_for_each_other(
+    account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    import threading
+
+    entered = threading.Event()
+    release = threading.Event()
+    results: dict[str, object] = {}
+
+    def slow(state: str, time: object) -> None:
+        if state == "ContentValidated":
+            entered.set()
+            release.wait(10)
+        if state == "Succeeded":
+            raise RuntimeError("the first import breaks at its end")
+
+    def first() -> None:
+        try:
+            account.import_package(samples["ContosoCore"], at=at(0), on_state=slow)
+        except RuntimeError as error:
+            results["first"] = error
+
+    def second() -> None:
+        results["second"] = account.import_package(samples["SideBySide"], at=at(1))
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert entered.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert isinstance(results["first"], RuntimeError)
+    assert results["second"].succeeded  # type: ignore[attr-defined]
+    assert custom(account)["name"].tolist() == ["SideBySide"]  # the second import was not rolled back with the first
+    assert set(account.history()["module"]) == {"SideBySide"}
+
+
+def test_update_az_modules_imports_what_it_cannot_plan_and_reports_why(
+    tmp_path: Path, account: amkit.AutomationAccount
+) -> None:
+    folder = tmp_path / "rollup"
+    zip_of(folder, module("Az.Accounts", "3.0.0"), "a3")
+    zip_of(folder, module("Az.Accounts", "2.0.0"), "a2")
+    zip_of(
+        folder, module("Az.Old", "1.0.0", RequiredModules=requires(spec("Az.Accounts", RequiredVersion="2.0.0"))), "old"
+    )
+    zip_of(
+        folder, module("Az.New", "1.0.0", RequiredModules=requires(spec("Az.Accounts", ModuleVersion="3.0.0"))), "new"
+    )
+    account.import_package(zip_of(tmp_path, module("Unrelated", "1.0.0")), at=at(10) - timedelta(seconds=5))
+    records = account.update_az_modules(folder, at=at(10))
+    outcome = {record.module: record.state for record in records}
+    # One account holds one Az.Accounts: the highest, and what needs it; Az.Old is tried, and fails as it would.
+    assert outcome == {"Az.Accounts": "Succeeded", "Az.New": "Succeeded", "Az.Old": "Failed"}
+    assert "with version '2.0.0' was not loaded" in str(records[-1].error_message)
+    assert all(record.error_code != "TooManyRequests" for record in records)
+
+
+def test_a_same_named_module_with_another_guid_does_not_satisfy(
+    tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    impostor = zip_of(tmp_path, module("ContosoCore", "1.2.0", guid="00000000-0000-0000-0000-000000000001"))
+    assert account.import_package(impostor, at=at(0)).succeeded
+    record = account.import_package(samples["ContosoReports"], at=at(5))  # asks for ContosoCore by GUID too
+    assert record.state == "Failed"
+    assert account.records("ContosoCore")[0].guid == "00000000-0000-0000-0000-000000000001"
+    plan = amkit.plan_imports(
+        ["ContosoReports"], amkit.scan(samples["ContosoCore"].parent, progress=False), account=account
+    )
+    assert plan.steps[["module", "action"]].values.tolist() == [["ContosoCore", "import"], ["ContosoReports", "import"]]
 
 
 # The account in the rest of amkit --------------------------------------------------------------
@@ -413,6 +507,14 @@ def test_files_that_are_not_accounts(tmp_path: Path) -> None:
     with pytest.raises(amkit.AccountError, match="newer amkit") as schema:
         amkit.AutomationAccount.open(newer)
     assert schema.value.code == "schema"
+    with contextlib.closing(sqlite3.connect(newer)) as connection, connection:
+        connection.execute("UPDATE meta SET value = 'abc' WHERE key = 'schema_version'")
+    with pytest.raises(amkit.AccountError, match="cannot be opened as an amkit account"):
+        amkit.AutomationAccount.open(newer)
+    with pytest.raises(amkit.AccountError, match="it is a folder"):
+        amkit.AutomationAccount.open(tmp_path)
+    with pytest.raises(amkit.AccountError, match="folder that does not exist"):
+        amkit.AutomationAccount.open(tmp_path / "missing" / "a.db")
 
 
 def test_in_memory_accounts(samples: dict[str, Path]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -121,12 +122,21 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = None if path is None else Path(path)
         self.where = ":memory:" if self.path is None else str(self.path)
+        # One connection, used by one thread at a time: another thread's operation waits for the running one,
+        # instead of joining its transaction.
+        self._lock = threading.RLock()
+        if self.path is not None and (self.path.is_dir() or not self.path.parent.is_dir()):
+            problem = "is a folder" if self.path.is_dir() else "is in a folder that does not exist"
+            raise AccountError(f"cannot hold an account: it {problem}", code="not-an-account", file=self.where)
         try:
             self.connection = sqlite3.connect(self.where, timeout=_WAIT, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise AccountError(f"cannot be opened: {error}", code="not-an-account", file=self.where) from None
+        try:
             self.connection.row_factory = sqlite3.Row
             self.connection.execute("PRAGMA foreign_keys = ON")
             self._prepare()
-        except (sqlite3.DatabaseError, AccountError) as error:
+        except (sqlite3.DatabaseError, ValueError, AccountError) as error:
             self.connection.close()
             if isinstance(error, AccountError):
                 raise
@@ -192,29 +202,31 @@ class Store:
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One transaction: everything inside is committed together, or nothing is (on any exception)."""
-        if self.connection.in_transaction:  # an operation inside another: part of the outer transaction
-            yield self.connection
-            return
-        self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute("COMMIT")
+        with self._lock:
+            if self.connection.in_transaction:  # this thread's operation inside another: part of it
+                yield self.connection
+                return
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
 
     def meta(self, key: str) -> str | None:
         """A value of the account's ``meta`` table."""
-        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
+        rows = self.rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if not rows else rows[0][0]
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a ``meta`` value (inside a transaction)."""
         self.connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        """The rows a query returns."""
-        return self.connection.execute(sql, parameters).fetchall()
+        """The rows a query returns (never in the middle of another thread's operation)."""
+        with self._lock:
+            return self.connection.execute(sql, parameters).fetchall()
 
     def close(self) -> None:
         """Close the connection."""
