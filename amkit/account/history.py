@@ -9,13 +9,13 @@ module.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 
 from amkit.account.modules import times_utc
 from amkit.account.provisioning import Failure
-from amkit.account.store import Store, time_text
+from amkit.account.store import Store, moment, time_text
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -26,7 +26,7 @@ __all__ = [
     "history_frame",
     "operations",
     "outcome_of",
-    "starts_within",
+    "starts_between",
 ]
 
 HISTORY_COLUMNS = [
@@ -81,13 +81,13 @@ class Recorder:
             self.listener(state, time)
 
 
-def starts_within(store: Store, end: datetime, window: timedelta) -> list[str]:
-    """When the imports started in the ``window`` up to ``end`` began (their ``Creating`` times), oldest first."""
+def starts_between(store: Store, after: datetime, before: datetime) -> list[datetime]:
+    """When the imports that started strictly between ``after`` and ``before`` began (``Creating``), oldest first."""
     rows = store.rows(
-        "SELECT time FROM history WHERE state = 'Creating' AND time > ? AND time <= ? ORDER BY time",
-        (time_text(end - window), time_text(end)),
+        "SELECT time FROM history WHERE state = 'Creating' AND time > ? AND time < ? ORDER BY time",
+        (time_text(after), time_text(before)),
     )
-    return [row["time"] for row in rows]
+    return [moment(row["time"]) for row in rows]
 
 
 def history_frame(store: Store) -> pd.DataFrame:
@@ -135,22 +135,24 @@ def operations(history: pd.DataFrame) -> pd.DataFrame:
     missing = [column for column in ("operation_id", "time", "state", "module") if column not in history.columns]
     if missing:
         raise ValueError(f"a history table needs the columns {', '.join(missing)}; see {HISTORY_COLUMNS}")
+    history = history.assign(time=pd.to_datetime(history["time"], utc=True))
     if history.empty:
-        return pd.DataFrame(columns=OPERATION_COLUMNS)
+        empty = pd.DataFrame({column: pd.Series(dtype="string") for column in OPERATION_COLUMNS})
+        return empty.astype({"operation_id": "int64", "start": "datetime64[ns, UTC]", "end": "datetime64[ns, UTC]"})
     ordered = history.sort_values(["time"], kind="stable")
     grouped = ordered.groupby("operation_id", sort=False)
     first, last = grouped.first(), grouped.last()
     frame = pd.DataFrame(
         {
             "operation_id": first.index,
-            "operation": first["operation"].to_numpy(),
+            "operation": first["operation"].to_numpy() if "operation" in first else "import",
             "module": first["module"].to_numpy(),
-            "version": last["version"].to_numpy(),
-            "runtime": first["runtime"].to_numpy() if "runtime" in first else None,
+            "version": last["version"].to_numpy() if "version" in last else pd.NA,
+            "runtime": first["runtime"].to_numpy() if "runtime" in first else pd.NA,
             "start": first["time"].to_numpy(),
             "end": last["time"].to_numpy(),
             "state": last["state"].to_numpy(),
-            "error_code": last["error_code"].to_numpy() if "error_code" in last else None,
+            "error_code": last["error_code"].to_numpy() if "error_code" in last else pd.NA,
         }
     )
     frame["outcome"] = frame["state"].map(outcome_of)

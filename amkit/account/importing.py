@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from amkit.account.history import Recorder, StateCallback, starts_within
+from amkit.account.history import Recorder, StateCallback, starts_between
 from amkit.account.modules import ModuleList
 from amkit.account.provisioning import IMPORT_STATES, STATE_DURATIONS, Failure, failure_of, throttled
-from amkit.account.store import Store, moment
+from amkit.account.store import Store
 from amkit.checks import Report, check
 from amkit.connection import ConnectionType
 from amkit.defaults import module_family
 from amkit.errors import AmkitError
-from amkit.inventory import Inventory, records_of
+from amkit.inventory import Inventory, ModuleRecord, records_of
 from amkit.manifest import ModuleSpec
 from amkit.package import ModulePackage, open_package
 from amkit.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS, plan_imports
@@ -85,6 +85,9 @@ class _RuntimeView:
     def versions(self, name: str) -> tuple[PSVersion, ...]:
         return self.modules.versions(name, self.runtime)
 
+    def records(self, name: str) -> tuple[ModuleRecord, ...]:
+        return self.modules.records(name, self.runtime)
+
 
 def _connection_type(package: ModulePackage) -> ConnectionType | None:
     try:
@@ -113,11 +116,35 @@ class Importer:
         """The account's modules of ``runtime``, for checks and plans."""
         return _RuntimeView(self.modules, runtime)
 
-    def _throttle(self, start: datetime) -> Failure | None:
-        started = starts_within(self.store, start, _WINDOW)
-        if len(started) < IMPORT_LIMIT:
+    def _crowded(self, start: datetime) -> datetime | None:
+        """``None`` when an import may start at ``start``; else the earliest later time it may.
+
+        Each import allows at most :data:`~amkit.plan.IMPORT_LIMIT` starts in
+        the 30 seconds up to and including its own, itself counted; a new
+        start must keep that true for itself and for every import started
+        after it (another process may have recorded a later one first).
+        """
+        nearby = starts_between(self.store, start - _WINDOW, start + _WINDOW)
+
+        def fits(moment_: datetime) -> bool:
+            times = sorted([*nearby, moment_])
+            return all(
+                sum(1 for other in times if time - _WINDOW < other <= time) <= IMPORT_LIMIT
+                for time in times
+                if time >= moment_
+            )
+
+        if fits(start):
             return None
-        return throttled(IMPORT_LIMIT, _WINDOW, moment(started[len(started) - IMPORT_LIMIT]) + _WINDOW)
+        candidates = sorted({time + _WINDOW for time in nearby if time + _WINDOW > start})
+        # Past the last nearby start's window nothing can crowd it, so one candidate always fits.
+        return next(candidate for candidate in candidates if fits(candidate))
+
+    def next_start(self, start: datetime) -> datetime:
+        """The earliest time at or after ``start`` at which the throttle lets an import begin."""
+        while (later := self._crowded(start)) is not None:
+            start = later
+        return start
 
     def run(
         self,
@@ -150,8 +177,9 @@ class Importer:
         name = package.name if package is not None else Path(str(target)).stem
         version = str(package.latest.version) if package is not None and package.versions else None
         recorder = Recorder(self.store, operation, runtime, name, on_state)
-        refusal = self._throttle(start)
-        if refusal is not None:
+        retry_at = self._crowded(start)
+        if retry_at is not None:
+            refusal = throttled(IMPORT_LIMIT, _WINDOW, retry_at)
             recorder.enter("Failed", start, version, refusal)
             return _record(recorder, version, refusal, None)
         recorder.enter("Creating", start, version)
@@ -176,24 +204,32 @@ class Importer:
         return _record(recorder, version, None, report)
 
     def update_az(self, available: Inventory, start: datetime, runtime: str) -> list[ImportRecord]:
-        """Import ``available``'s Az modules that are not custom imports yet, dependencies first, in waves."""
+        """Import ``available``'s Az modules that are not custom imports yet, dependencies first.
+
+        Each level starts once the one below it is done, and each import at
+        the first moment the throttle admits it. Modules the plan cannot
+        satisfy are still imported, last: they fail as the service fails
+        them, and the history says why.
+        """
         custom = self.modules.custom_names(runtime)
         targets = [name for name in available.names if module_family(name) == "Az" and name.casefold() not in custom]
-        pinned = [f"{name}=={best.version}" for name in targets if (best := available.best(name)) is not None]
-        steps = plan_imports(pinned, available).steps
-        steps = steps[(steps["action"] == "import") & ~steps["module"].str.casefold().isin(custom)]
+        plan = plan_imports(targets, available)
+        steps = plan.steps[(plan.steps["action"] == "import") & ~plan.steps["module"].str.casefold().isin(custom)]
+        groups = [list(group["source"]) for _, group in steps.groupby("level", sort=True)]
+        failing = [
+            str(best.source)
+            for name in plan.unsatisfiable["module"]
+            if module_family(name) == "Az" and name.casefold() not in custom and (best := available.best(name))
+        ]
         records: list[ImportRecord] = []
         level_start = start
-        for _, group in steps.groupby("level", sort=True):
+        for sources in [*groups, failing]:
             done = level_start
-            for offset in range(0, len(group), IMPORT_LIMIT):
-                wave_start = level_start + offset // IMPORT_LIMIT * _WINDOW
-                for step in group.iloc[offset : offset + IMPORT_LIMIT].itertuples(index=False):
-                    imported = self.run(str(step.source), wave_start, runtime, "update-az")
-                    records.append(imported)
-                    done = max(done, imported.finished)
-            # A level starts once the one it depends on is done, and never inside the throttle's window.
-            level_start = max(done, wave_start + _WINDOW)
+            for source in sources:
+                imported = self.run(source, self.next_start(level_start), runtime, "update-az")
+                records.append(imported)
+                done = max(done, imported.finished)
+            level_start = done
         return records
 
 
