@@ -10,7 +10,7 @@ What a version declares it needs is a :class:`~amkit.requirements.Requirement`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ __all__ = [
     "ModuleRecord",
     "as_inventory",
     "find_packages",
+    "held_records",
     "is_module_folder",
     "records_of",
     "scan",
@@ -324,13 +325,20 @@ class Inventory:
         """The usable versions of module ``name``, ascending in PowerShell's order."""
         return tuple(self._index.get(name.casefold(), ()))
 
-    def best(self, name: str, requirements: Sequence[Requirement] = ()) -> ModuleRecord | None:
+    def best(
+        self, name: str, requirements: Sequence[Requirement] = (), *, excluded: Collection[PSVersion] = ()
+    ) -> ModuleRecord | None:
         """The version to use of ``name``: the highest that meets every requirement, releases first.
 
         A prerelease is chosen only when no release satisfies, as the
-        gallery installs prereleases only when asked to.
+        gallery installs prereleases only when asked to. Versions in
+        ``excluded`` are passed over.
         """
-        satisfying = [record for record in self.versions(name) if all(item.accepts(record) for item in requirements)]
+        satisfying = [
+            record
+            for record in self.versions(name)
+            if record.version not in excluded and all(item.accepts(record) for item in requirements)
+        ]
         return max(satisfying, key=_release_first) if satisfying else None
 
     @property
@@ -393,3 +401,17 @@ def as_inventory(source: object) -> Inventory:
     if isinstance(source, list | tuple) and all(isinstance(item, str | os.PathLike) for item in source):
         return scan(source, progress=False)
     raise TypeError(f"expected an Inventory, a ModulePackage, paths or an account, not {type(source).__name__}")
+
+
+def held_records(account: Any, name: str) -> tuple[ModuleRecord, ...]:
+    """The versions of module ``name`` an account holds, as records (with their GUIDs where it knows them).
+
+    ``account`` is anything with ``versions(name)``, such as
+    :class:`amkit.AutomationAccount`; one that also has ``records(name)``
+    gives records with GUIDs, so that a same-named module with another GUID
+    does not pass for the one required.
+    """
+    records = getattr(account, "records", None)
+    if callable(records):
+        return tuple(records(name))
+    return tuple(ModuleRecord(name, version) for version in account.versions(name))

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from amkit.graph import cycles, levels
-from amkit.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.inventory import Inventory, ModuleRecord, as_inventory, held_records
 from amkit.manifest import ModuleSpec
 from amkit.requirements import Requirement
 from amkit.version import PSVersion
@@ -44,6 +44,8 @@ IMPORT_WINDOW_SECONDS = 30
 _PLANNED_KINDS = ("required", "nested")
 #: How often one module's choice may change before the plan gives up on it.
 _MAX_CHANGES = 25
+#: How many times the plan passes a conflicting module version over and plans again.
+_MAX_RETRIES = 20
 _TARGET = "(target)"
 
 STEP_COLUMNS = ["step", "module", "version", "level", "action", "required_by", "source"]
@@ -97,11 +99,15 @@ class _Choice:
         return self.record.label if self.record is not None else ""
 
 
+_Origin = tuple[str, int]  # who asks (a module version's label, or the target marker), and which of its requirements
+
+
 class _Planner:
-    def __init__(self, available: Inventory, account: AccountModules | None) -> None:
+    def __init__(self, available: Inventory, account: AccountModules | None, banned: dict[str, set[PSVersion]]) -> None:
         self.available = available
         self.account = account
-        self.constraints: dict[str, dict[str, Requirement]] = {}
+        self.banned = banned
+        self.constraints: dict[str, dict[_Origin, Requirement]] = {}
         self.names: dict[str, str] = {}
         self.choices: dict[str, _Choice] = {}
         self.added: dict[str, list[str]] = {}
@@ -109,7 +115,7 @@ class _Planner:
         self.queue: deque[str] = deque()
         self.queued: set[str] = set()
 
-    def require(self, key: str, origin: str, requirement: Requirement) -> None:
+    def require(self, key: str, origin: _Origin, requirement: Requirement) -> None:
         self.names.setdefault(key, requirement.name)
         self.constraints.setdefault(key, {})[origin] = requirement
         self.enqueue(key)
@@ -136,30 +142,33 @@ class _Planner:
             new = _Choice("unsatisfiable", reason=f"the requirements on it keep changing ({self._listed(key)})")
         for dependency in self.added.pop(key, []):
             if old is not None:
-                self.constraints.get(dependency, {}).pop(old.origin, None)
+                held = self.constraints.get(dependency, {})
+                for origin in [origin for origin in held if origin[0] == old.origin]:
+                    del held[origin]
             self.enqueue(dependency)
         if new is None:
             self.choices.pop(key, None)
             return
         self.choices[key] = new
         if new.action == "import" and new.record is not None:
-            for requirement in new.record.requirements:
+            for number, requirement in enumerate(new.record.requirements):
                 if requirement.kind in _PLANNED_KINDS:
                     dependency = requirement.name.casefold()
-                    self.require(dependency, new.origin, requirement)
+                    self.require(dependency, (new.origin, number), requirement)
                     self.added.setdefault(key, []).append(dependency)
 
     def decide(self, key: str, requirements: list[Requirement]) -> _Choice:
         name = self.names[key]
-        held = list(self.account.versions(name)) if self.account is not None else []
-        accepted = [version for version in held if all(item.accepts_version(version) for item in requirements)]
+        held = held_records(self.account, name) if self.account is not None else ()
+        accepted = [record.version for record in held if all(item.accepts(record) for item in requirements)]
         if accepted:
-            return _Choice("skip", version=max(accepted))
-        best = self.available.best(name, requirements)
+            return _Choice("skip", version=max(version for version in accepted if version is not None))
+        best = self.available.best(name, requirements, excluded=self.banned.get(key, set()))
         if best is not None:
             return _Choice("import", record=best, version=best.version)
         found = self.available.versions(name)
-        holds = f"; the account holds {', '.join(map(str, held))}" if held else ""
+        shown = ", ".join(str(record.version) for record in held)
+        holds = f"; the account holds {shown}" if held else ""
         if not found:
             where = "the account nor the available packages hold it" if self.account else "no package provides it"
             return _Choice("unsatisfiable", reason=f"{where}{holds}")
@@ -170,10 +179,27 @@ class _Planner:
         )
 
     def _listed(self, key: str) -> str:
-        return "; ".join(f"{item.written} by {origin}" for origin, item in self.constraints.get(key, {}).items())
+        return "; ".join(f"{item.written} by {origin}" for (origin, _), item in self.constraints.get(key, {}).items())
 
     def required_by(self, key: str) -> str:
-        return ", ".join(sorted(self.constraints.get(key, {}), key=str.casefold))
+        origins = {origin for origin, _ in self.constraints.get(key, {})}
+        return ", ".join(sorted(origins, key=str.casefold))
+
+    def conflict_origins(self) -> list[tuple[str, PSVersion]]:
+        """The module versions whose requirements rule out every version of a module that has some.
+
+        Passing one of them over (its next version down may ask less) is how
+        the plan retries; targets are never passed over.
+        """
+        found = []
+        for key, choice in self.choices.items():
+            if choice.action != "unsatisfiable" or choice.record is not None or not self.available.versions(key):
+                continue
+            for origin, _ in self.constraints.get(key, {}):
+                chosen = next((item for item in self.choices.values() if item.record and item.origin == origin), None)
+                if chosen is not None and chosen.record is not None and chosen.record.version is not None:
+                    found.append((chosen.record.name.casefold(), chosen.record.version))
+        return found
 
 
 def _block(planner: _Planner, graph: dict[str, list[str]]) -> None:
@@ -226,11 +252,46 @@ def plan_imports(
     ImportPlan
     """
     items = [targets] if isinstance(targets, str | ModuleSpec | Requirement) else list(targets)
-    planner = _Planner(as_inventory(available), account)
-    for target in items:
-        requirement = target_requirement(target)
-        planner.require(requirement.name.casefold(), _TARGET, requirement)
+    requirements = [target_requirement(target) for target in items]
+    inventory = as_inventory(available)
+    banned: dict[str, set[PSVersion]] = {}
+    planner = _plan_once(inventory, account, requirements, banned)
+    best = planner
+    # Narrowing never goes back up: when a chosen version's requirements leave a module no version, pass that
+    # version over and plan again, a bounded number of times, keeping the plan with the fewest failures.
+    for _ in range(_MAX_RETRIES):
+        origins = [origin for origin in planner.conflict_origins() if origin[1] not in banned.get(origin[0], set())]
+        if not origins:
+            break
+        name, version = max(origins, key=lambda origin: origin[1])
+        banned.setdefault(name, set()).add(version)
+        planner = _plan_once(inventory, account, requirements, banned)
+        if _failures(planner) < _failures(best):
+            best = planner
+        if not _failures(best):
+            break
+    return _finish(best)
+
+
+def _plan_once(
+    inventory: Inventory,
+    account: AccountModules | None,
+    requirements: list[Requirement],
+    banned: dict[str, set[PSVersion]],
+) -> _Planner:
+    planner = _Planner(inventory, account, banned)
+    for number, requirement in enumerate(requirements):
+        planner.require(requirement.name.casefold(), (_TARGET, number), requirement)
     planner.run()
+    return planner
+
+
+def _failures(planner: _Planner) -> int:
+    return sum(choice.action == "unsatisfiable" for choice in planner.choices.values())
+
+
+def _finish(planner: _Planner) -> ImportPlan:
+    """Block what needs an unsatisfiable module, find cycles, and make the plan."""
     graph = _graph(planner)
     _block(planner, graph)
     imports = {key: [dep for dep in graph[key] if planner.choices[dep].action == "import"] for key in graph}

@@ -280,3 +280,38 @@ def test_real_azure_stack_manifests_import_az_accounts_first(tmp_path: Path) -> 
         frame.drop(index=["Az.Accounts", "Az.Resources", "Azs.Backup.Admin", "Azs.Subscriptions.Admin"])["level"] == 2
     ).all()
     assert len(frame) == len(names) - 1 + 2
+
+
+def test_conflicting_targets_are_unsatisfiable(tmp_path: Path) -> None:
+    available = inventory(tmp_path, module("Foo", "1.0.0"), module("Foo", "2.0.0"))
+    for targets in (["Foo==1.0.0", "Foo==2.0.0"], ["Foo==2.0.0", "Foo==1.0.0"]):
+        plan = amkit.plan_imports(targets, available)
+        assert not plan.complete and steps(plan) == []
+        assert "Foo[RequiredVersion=1.0.0] by (target)" in failures(plan)["Foo"]
+
+
+def test_every_requirement_of_one_version_counts(tmp_path: Path) -> None:
+    # Bar is needed twice by Foo (RequiredModules and NestedModules): both must hold.
+    available = inventory(
+        tmp_path,
+        module("Foo", "1.0.0", RequiredModules=requires(spec("Bar", ModuleVersion="2.0.0")), NestedModules="@('Bar')"),
+        module("Bar", "1.0.0"),
+        module("Bar", "2.0.0"),
+    )
+    plan = amkit.plan_imports("Foo", available, account=Account({"Bar": ["1.0.0"]}))
+    assert steps(plan) == [(1, "Bar", "2.0.0", 0, "import"), (2, "Foo", "1.0.0", 1, "import")]
+
+
+def test_a_lower_version_of_a_dependant_resolves_a_conflict(tmp_path: Path) -> None:
+    # A 2.0 needs C==2 but B needs C==1: A 1.0, which needs C==1, makes a plan.
+    available = inventory(
+        tmp_path,
+        module("A", "2.0.0", RequiredModules=requires(spec("C", RequiredVersion="2.0.0"))),
+        module("A", "1.0.0", RequiredModules=requires(spec("C", RequiredVersion="1.0.0"))),
+        module("B", "1.0.0", RequiredModules=requires(spec("C", RequiredVersion="1.0.0"))),
+        module("C", "1.0.0"),
+        module("C", "2.0.0"),
+    )
+    plan = amkit.plan_imports(["A", "B"], available)
+    assert plan.complete
+    assert {row[1]: row[2] for row in steps(plan)} == {"A": "1.0.0", "B": "1.0.0", "C": "1.0.0"}

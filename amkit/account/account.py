@@ -31,9 +31,9 @@ from amkit.account.importing import Importer, ImportRecord
 from amkit.account.modules import ModuleList
 from amkit.account.store import Store, moment
 from amkit.checks import RUNTIMES
-from amkit.defaults import DEFAULT_MODULES, az_default_modules, module_family
+from amkit.defaults import module_family
 from amkit.errors import AccountError
-from amkit.inventory import Inventory, as_inventory
+from amkit.inventory import Inventory, ModuleRecord, as_inventory
 from amkit.package import ModulePackage
 from amkit.version import PSVersion
 
@@ -89,11 +89,7 @@ class AutomationAccount:
                 store.set_meta("name", name)
                 store.set_meta("runtime", runtime)
                 store.set_meta("read_only", "0")
-                created = moment()
-                for module, version in (*DEFAULT_MODULES, *az_default_modules(runtime)):
-                    account._modules.insert(
-                        module, version, runtime=runtime, is_global=True, state="Created", at=created
-                    )
+                account._modules.provision(runtime, moment())
         return account
 
     @classmethod
@@ -169,6 +165,10 @@ class AutomationAccount:
         """The usable versions of module ``name`` (every side-by-side version of its import), ascending."""
         return self._modules.versions(name, self._runtime_of(runtime))
 
+    def records(self, name: str, *, runtime: str | None = None) -> tuple[ModuleRecord, ...]:
+        """The usable versions of module ``name`` with what their packages declared (GUID, requirements, commands)."""
+        return self._modules.records(name, self._runtime_of(runtime))
+
     def effective_version(
         self, name: str, required_version: str | PSVersion | None = None, *, runtime: str | None = None
     ) -> PSVersion | None:
@@ -218,6 +218,7 @@ class AutomationAccount:
         chosen = self._runtime_of(runtime)
         start = moment(at)
         with self._store.write():
+            self._modules.provision(chosen, start)
             return self._importer.run(pkg_or_path, start, chosen, "import", on_state)
 
     def delete_module(self, name: str, *, at: object = None, runtime: str | None = None) -> None:
@@ -266,8 +267,10 @@ class AutomationAccount:
         self._writable()
         chosen = self._runtime_of(runtime)
         available = as_inventory(source)
+        start = moment(at)
         with self._store.write():
-            return self._importer.update_az(available, moment(at), chosen)
+            self._modules.provision(chosen, start)
+            return self._importer.update_az(available, start, chosen)
 
     # History, connections, warnings ---------------------------------------------------------
 

@@ -18,7 +18,14 @@ import pandas as pd
 
 from amkit.account.store import Store, moment, time_text
 from amkit.connection import ConnectionType
-from amkit.defaults import CORE_COMMANDS, ENGINE_MODULE_VERSIONS, INTERNAL_COMMANDS, INTERNAL_MODULE
+from amkit.defaults import (
+    CORE_COMMANDS,
+    DEFAULT_MODULES,
+    ENGINE_MODULE_VERSIONS,
+    INTERNAL_COMMANDS,
+    INTERNAL_MODULE,
+    az_default_modules,
+)
 from amkit.inventory import Inventory, ModuleRecord
 from amkit.package import ModulePackage
 from amkit.version import PSVersion
@@ -68,6 +75,12 @@ def times_utc(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def _default_record(name: str, version: str | None) -> ModuleRecord:
+    """A default module as a record: its listed version, and the commands amkit knows it has."""
+    commands = CORE_COMMANDS.get(name, INTERNAL_COMMANDS if name == INTERNAL_MODULE else ())
+    return ModuleRecord(name, listed_version(version, name), commands=tuple(commands), source="(default)")
+
+
 class ModuleList:
     """The ``modules`` and ``module_versions`` tables of one account file."""
 
@@ -81,24 +94,59 @@ class ModuleList:
         )
 
     def effective(self, name: str, runtime: str) -> sqlite3.Row | None:
-        """The row runbooks use for ``name``: the custom import, else the default module."""
+        """The row runbooks use for ``name``: the custom import, else the default module.
+
+        A custom row whose import did not succeed (a module list from Azure
+        can hold one) leaves the default module in use, when there is one.
+        """
         rows = self.rows(name, runtime)
-        return rows[0] if rows else None
+        usable = [row for row in rows if row["is_global"] or row["provisioning_state"] == "Succeeded"]
+        return usable[0] if usable else (rows[0] if rows else None)
+
+    def has_runtime(self, runtime: str) -> bool:
+        """Whether the account has a module list for ``runtime`` yet."""
+        return bool(self.store.rows("SELECT 1 FROM modules WHERE runtime = ? LIMIT 1", (runtime,)))
+
+    def provision(self, runtime: str, at: datetime) -> None:
+        """Give ``runtime`` its default modules, the first time an operation uses it (inside its transaction)."""
+        if self.has_runtime(runtime):
+            return
+        for module, version in (*DEFAULT_MODULES, *az_default_modules(runtime)):
+            self.insert(module, version, runtime=runtime, is_global=True, state="Created", at=at)
 
     def custom_names(self, runtime: str) -> set[str]:
         """The names (lower case) of modules imported as custom modules."""
         found = self.store.rows("SELECT name_key FROM modules WHERE runtime = ? AND is_global = 0", (runtime,))
         return {row["name_key"] for row in found}
 
-    def versions(self, name: str, runtime: str) -> tuple[PSVersion, ...]:
-        """The usable versions of ``name``, ascending: every side-by-side version of its import."""
+    def records(self, name: str, runtime: str) -> tuple[ModuleRecord, ...]:
+        """The usable versions of ``name``, ascending, with what their packages declared (GUID, requirements).
+
+        A default module has its listed version (and, for Windows PowerShell's
+        own modules and Automation's internal one, their commands).
+        """
         row = self.effective(name, runtime)
         if row is None:
-            return ()
+            if self.has_runtime(runtime):
+                return ()
+            # A runtime no operation has used yet holds just the default modules.
+            listed = [
+                item
+                for item in (*DEFAULT_MODULES, *az_default_modules(runtime))
+                if item[0].casefold() == name.casefold()
+            ]
+            return tuple(_default_record(module, version) for module, version in listed)
+        if row["provisioning_state"] not in ("Succeeded", "Created"):
+            return ()  # an import that failed, or is still running, provides nothing
         if row["is_global"]:
-            return (listed_version(row["version"], row["name"]),)
-        found = self.store.rows("SELECT version FROM module_versions WHERE module_id = ?", (row["id"],))
-        return tuple(sorted(listed_version(item["version"], row["name"]) for item in found))
+            return (_default_record(row["name"], row["version"]),)
+        found = self.store.rows("SELECT record FROM module_versions WHERE module_id = ?", (row["id"],))
+        records = [ModuleRecord.from_data(json.loads(item["record"])) for item in found]
+        return tuple(sorted(records, key=lambda record: record.version or _UNKNOWN_VERSION))
+
+    def versions(self, name: str, runtime: str) -> tuple[PSVersion, ...]:
+        """The usable versions of ``name``, ascending: every side-by-side version of its import."""
+        return tuple(record.version for record in self.records(name, runtime) if record.version is not None)
 
     def frame(self, runtime: str | None) -> pd.DataFrame:
         """The effective rows as the ARM module list shows them (see :data:`MODULE_COLUMNS`)."""
@@ -119,20 +167,7 @@ class ModuleList:
         Default modules carry their version, and Windows PowerShell's own
         modules and Automation's internal one their commands.
         """
-        records: list[ModuleRecord] = []
-        for row in self.frame_rows(runtime):
-            if row["is_global"]:
-                name = row["name"]
-                commands = CORE_COMMANDS.get(name, INTERNAL_COMMANDS if name == INTERNAL_MODULE else ())
-                records.append(
-                    ModuleRecord(
-                        name, listed_version(row["version"], name), commands=tuple(commands), source="(default)"
-                    )
-                )
-                continue
-            for item in self.store.rows("SELECT record FROM module_versions WHERE module_id = ?", (row["id"],)):
-                records.append(ModuleRecord.from_data(json.loads(item["record"])))
-        return Inventory(records)
+        return Inventory(record for row in self.frame_rows(runtime) for record in self.records(row["name"], runtime))
 
     def frame_rows(self, runtime: str) -> list[sqlite3.Row]:
         """The effective rows of ``runtime``, by name."""

@@ -13,6 +13,7 @@ from amkit.checks.context import CheckContext
 from amkit.checks.registry import Hit, rule
 from amkit.defaults import module_family
 from amkit.errors import ConnectionTypeError, LayoutError, PackageError
+from amkit.inventory import held_records
 from amkit.manifest import Manifest
 from amkit.package import ModuleVersion
 from amkit.version import PSVersion
@@ -331,11 +332,12 @@ def az_and_azurerm(context: CheckContext) -> Iterator[Hit]:
     needs="account",
 )
 def dependencies_present(context: CheckContext) -> Iterator[Hit]:
-    """Each RequiredModules entry is satisfied by a version the account holds (``account.versions(name)``)."""
+    """Each RequiredModules entry is satisfied by a version (and GUID, where known) the account holds."""
     for version, manifest in context.manifests():
         for spec in manifest.required_modules:
-            available = [str(item) for item in context.account.versions(spec.name)]
-            if not any(spec.accepts(item) for item in available):
+            held_versions = held_records(context.account, spec.name)
+            if not any(spec.accepts(item.version, item.guid) for item in held_versions if item.version is not None):
+                available = [str(item.version) for item in held_versions]
                 held = f"it holds {', '.join(available)}" if available else "it does not hold it"
                 yield _at_key(
                     f"requires {spec.written} but the account cannot satisfy it: {held}",
