@@ -113,3 +113,35 @@ def test_bad_module_lists(tmp_path: Path, document: str, problem: str) -> None:
 def test_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(amkit.AccountError, match="cannot read the module list"):
         amkit.AutomationAccount.from_arm(tmp_path / "gone.json", name="a")
+
+
+def test_failed_and_odd_rows_of_a_module_list() -> None:
+    listed = [
+        {"name": "Az.Accounts", "isGlobal": True, "version": "2.12.1", "creationTime": "2024-01-01T00:00:00Z"},
+        {
+            "name": "Az.Accounts",
+            "isGlobal": False,
+            "version": "3.0.0",
+            "provisioningState": "Failed",
+            "lastModifiedTime": "2025-01-01T00:00:00Z",
+        },
+        {
+            "name": "One",
+            "isGlobal": False,
+            "version": "1",
+            "provisioningState": "Succeeded",
+            "lastModifiedTime": "2025-01-02T00:00:00Z",
+        },
+    ]
+    account = amkit.AutomationAccount.from_arm(listed, name="a")
+    # The failed custom import provides nothing: runbooks still get the default module.
+    assert account.versions("Az.Accounts") == (amkit.PSVersion("2.12.1"),)
+    assert account.modules().set_index("name").loc["Az.Accounts", "provisioning_state"] == "Failed"
+    assert account.versions("One") == (amkit.PSVersion("1.0"),)
+    assert "One" in account.inventory()
+
+
+def test_a_module_listed_twice_is_refused() -> None:
+    twice = [{"name": "A", "creationTime": "2025-01-01"}, {"name": "a", "creationTime": "2025-01-02"}]
+    with pytest.raises(amkit.AccountError, match="listed twice"):
+        amkit.AutomationAccount.from_arm(twice, name="a")

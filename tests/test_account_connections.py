@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,6 +77,31 @@ def test_connections_are_checked_against_their_type(
         account.add_connection("c", type_name, **fields)
     assert refused.value.code == "connection"
     assert account.connections().empty
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [(5, "5"), ("+5", "5"), (" -7 ", "-7"), ("--5", None), ("99999999999999999999", None), ("5.0", None), (True, None)],
+)
+def test_integer_fields(tmp_path: Path, value: object, stored: str | None) -> None:
+    package = tmp_path / "Typed"
+    (package).mkdir()
+    (package / "Typed.psd1").write_text(
+        "@{ ModuleVersion = '1.0.0'; RootModule = 'Typed.psm1'; FunctionsToExport = @() }"
+    )
+    (package / "Typed.psm1").write_text("")
+    fields = [{"Name": "Port", "TypeName": "System.Int32", "IsEncrypted": False, "IsOptional": False}]
+    document = {"ConnectionFields": fields, "ConnectionTypeName": "Typed", "IntegrationModuleName": "Typed"}
+    (package / "Typed-Automation.json").write_text(json.dumps(document))
+    with amkit.AutomationAccount.open() as account:
+        assert account.import_package(package, at="2026-03-02T09:00:00Z").succeeded
+        if stored is None:
+            with pytest.raises(amkit.AccountError, match="whole number from -2147483648 to 2147483647"):
+                account.add_connection("c", "Typed", Port=value)
+        else:
+            assert account.add_connection("c", "Typed", Port=value).values == {"Port": stored}
+        with pytest.raises(amkit.AccountError, match="given twice"):
+            account.add_connection("d", "Typed", Port=1, port=2)
 
 
 def test_connection_names_are_unique(account: amkit.AutomationAccount) -> None:

@@ -159,3 +159,24 @@ def test_new_figures_and_outcome_names() -> None:
             assert {str(item.get_label()) for item in [*ax.collections, *ax.containers]} >= {"Succeeded", "Failed"}
         finally:
             plt.close(ax.figure)
+
+
+def test_charts_of_an_empty_history() -> None:
+    history = amkit.AutomationAccount.open().history()
+    for draw in (import_timeline, import_activity):
+        ax = draw(history, ax=Figure().subplots())
+        assert ax.get_title().startswith("0 imports")
+    assert version_history(history, "Nothing", ax=Figure().subplots()).get_lines() == []
+
+
+@pytest.mark.parametrize("freq", ["ME", "M", "MS"])
+def test_month_periods_hold_their_own_days(freq: str) -> None:
+    rows = [
+        (T0.replace(month=1, day=31), "import", "A", "1.0.0", "Succeeded", None, None, "5.1", 1),
+        (T0.replace(month=2, day=15), "import", "A", "1.0.0", "Succeeded", None, None, "5.1", 2),
+    ]
+    history = pd.DataFrame(rows, columns=amkit.account.HISTORY_COLUMNS)
+    ax = import_activity(history, freq, ax=Figure().subplots())
+    (bars,) = ax.containers
+    assert [patch.get_height() for patch in bars] == [1, 1]
+    assert ax.get_title() == "2 imports, per month"

@@ -276,7 +276,7 @@ def test_dashboard_modules_upload_import_and_delete(account: amkit.AutomationAcc
     assert dashboard.last_import is not None and dashboard.last_import.succeeded
     assert seen == [state for state in amkit.account.IMPORT_STATES if state != "ConnectionTypeImported"]
     assert all(state in dashboard.states_view.value for state in seen)  # they appeared one by one
-    assert dashboard.progress.value == 7 and dashboard.progress.bar_style == "success"
+    assert dashboard.progress.value == dashboard.progress.max and dashboard.progress.bar_style == "success"
     assert dashboard.import_states == tuple(seen)
     assert "ContosoReports" in dashboard.modules_view.value
     assert "ContosoReports" in dashboard.history.modules_picker.options
@@ -349,3 +349,23 @@ def test_widgets_describe_themselves_briefly(samples: dict[str, Path], account: 
         == f"ImportHistory({len(account.history())} of {len(account.history())} rows, chart='timeline')"
     )
     assert repr(AccountDashboard(account)) == "AccountDashboard(local, 102 modules, 3 custom)"
+
+
+def test_import_history_takes_histories_from_files(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    path = tmp_path / "history.csv"
+    account.history()[["time", "module", "state", "operation_id"]].to_csv(path, index=False)
+    import pandas as pd
+
+    widget = explore(pd.read_csv(path))
+    assert isinstance(widget, ImportHistory)
+    assert len(widget.frame) == len(account.history())
+    assert widget.chart_view.outputs
+    with pytest.raises(ValueError, match="needs the columns"):
+        ImportHistory(pd.DataFrame({"time": [], "state": [], "operation_id": []}))
+
+
+def test_a_finished_import_fills_the_progress_bar(account: amkit.AutomationAccount, samples: dict[str, Path]) -> None:
+    dashboard = AccountDashboard(account)
+    upload(dashboard.upload, samples["ContosoReports"])
+    dashboard.import_button.click()
+    assert dashboard.progress.value == dashboard.progress.max

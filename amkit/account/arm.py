@@ -27,12 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from amkit.account.history import Recorder
-from amkit.account.modules import ModuleList
+from amkit.account.modules import ModuleList, listed_version
 from amkit.account.provisioning import Failure
 from amkit.account.store import Store, moment
 from amkit.errors import AccountError
 from amkit.inventory import ModuleRecord
-from amkit.version import PSVersion
 
 __all__ = ["load_module_list", "read_module_list"]
 
@@ -141,6 +140,13 @@ def load_module_list(store: Store, source: object) -> str:
         version = None if module.get("version") in (None, "") else str(module["version"])
         is_global = bool(module.get("isglobal"))
         error_code, error_message = error.get("code") or None, error.get("message") or None
+        if modules.rows(name, runtime) and any(row["is_global"] == is_global for row in modules.rows(name, runtime)):
+            kind = "default" if is_global else "custom"
+            raise AccountError(
+                f"module {index} ({name}) is listed twice as a {kind} module of runtime {runtime}",
+                code="arm",
+                file=file,
+            )
         module_id = modules.insert(
             name,
             version,
@@ -155,9 +161,8 @@ def load_module_list(store: Store, source: object) -> str:
             source=file,
             error=(error_code, error_message),
         )
-        parsed = PSVersion.parse(version) if version else None
-        if not is_global and parsed is not None:
-            modules.add_versions(module_id, [ModuleRecord(name, parsed, source=file)])
+        if not is_global and version is not None:
+            modules.add_versions(module_id, [ModuleRecord(name, listed_version(version, name), source=file)])
         if not is_global:
             # The list tells only the latest import of each module: its state at lastModifiedTime.
             reported_error = Failure(state, error_code, error_message) if error_code or error_message else None

@@ -56,6 +56,31 @@ def seal(value: str) -> dict[str, str]:
     return {"scrypt": digest.hex(), "salt": salt.hex()}
 
 
+#: The values each integer type of .NET holds.
+_INTEGER_RANGES = {
+    "byte": (0, 2**8 - 1),
+    "sbyte": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "uint16": (0, 2**16 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "uint32": (0, 2**32 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+    "uint64": (0, 2**64 - 1),
+}
+
+
+def _whole_number(value: object) -> int | None:
+    """An int, or text of one optional sign and digits, as a number; else ``None``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text[:1] in "+-" else text
+        if digits.isascii() and digits.isdigit():
+            return int(text)
+    return None
+
+
 def _text(connection_type: ConnectionType, definition: ConnectionField, value: object) -> str:
     """A field's value as Automation stores it (text), checked against the field's type."""
     kind = definition.type_name.casefold().removeprefix("system.")
@@ -66,12 +91,12 @@ def _text(connection_type: ConnectionType, definition: ConnectionField, value: o
         if isinstance(value, str) and value.strip().casefold() in ("true", "false"):
             return value.strip().casefold()
         problem = "true or false"
-    elif kind in ("int16", "int32", "int64", "uint16", "uint32", "uint64", "byte"):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return value.strip()
-        problem = "a whole number"
+    elif kind in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[kind]
+        number = _whole_number(value)
+        if number is not None and low <= number <= high:
+            return str(number)
+        problem = f"a whole number from {low} to {high}"
     elif isinstance(value, str):
         return value
     else:
@@ -101,6 +126,10 @@ def validated_fields(connection_type: ConnectionType, values: Mapping[str, objec
             code="connection",
         )
     given = {name.casefold(): value for name, value in values.items()}
+    if len(given) < len(values):
+        raise AccountError(
+            f"connection type {connection_type.name}: a field is given twice (names ignore case)", code="connection"
+        )
     missing = [
         definition.name
         for definition in connection_type.fields

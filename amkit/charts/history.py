@@ -32,7 +32,8 @@ OTHERS = "({count} other modules)"
 _IMPORTS = ("import", "update-az")
 #: Lanes with at most this many imports get a version label at each.
 _LABELLED = 12
-_PERIODS = {"D": "day", "W": "week", "MS": "month", "M": "month", "ME": "month", "QS": "quarter", "YS": "year"}
+_PERIODS = {"D": "day", "W": "week", "MS": "month", "QS": "quarter", "YS": "year"}
+_STARTS = {"M": "MS", "ME": "MS", "Q": "QS", "QE": "QS", "Y": "YS", "YE": "YS", "A": "YS"}
 
 
 def _new_axes(width: float, height: float) -> Axes:
@@ -115,7 +116,7 @@ def import_timeline(history: pd.DataFrame, *, ax: Axes | None = None, top: int =
             color=OUTCOME_COLORS["Failed"] if failed else "#333333",
         )
     ax.set_yticks(range(len(lanes)), lanes, fontsize=7 if len(lanes) > 25 else 8)
-    ax.set_ylim(len(lanes) - 0.5, -0.5)
+    ax.set_ylim(max(len(lanes), 1) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.set_title(f"{len(imports)} imports of {len(counts)} modules", fontsize=10)
@@ -135,6 +136,8 @@ def import_activity(history: pd.DataFrame, freq: str = "W", *, ax: Axes | None =
     imports = _imports(history)
     if ax is None:
         ax = _new_axes(11.0, 3.5)
+    # Periods labelled by their start: month, quarter and year ends become their starts.
+    freq = _STARTS.get(freq.upper(), freq)
     present = [outcome for outcome in OUTCOMES if outcome in set(imports["outcome"])]
     marks = pd.DataFrame({outcome: imports["outcome"] == outcome for outcome in present}, dtype="int64")
     marks.index = pd.DatetimeIndex(imports["start"].dt.tz_convert(None))

@@ -142,7 +142,9 @@ class AccountDashboard(ExplorerBase):
         self._states.append(state)
         self.states_view.value += message_html(f"{time}: {state}", kind="error" if state == "Failed" else "info")
         self.progress.bar_style = "danger" if state == "Failed" else "success" if state == "Succeeded" else "info"
-        self.progress.value = min(self.progress.max, self.progress.value + 1)
+        # A finished import fills the bar, whether or not it had a connection type to import.
+        done = state in ("Succeeded", "Failed")
+        self.progress.value = self.progress.max if done else min(self.progress.max, self.progress.value + 1)
 
     @reporting
     def _on_import(self, button: widgets.Button) -> None:

@@ -9,7 +9,8 @@ import pandas as pd
 import traitlets
 from matplotlib.figure import Figure
 
-from amkit.account import AutomationAccount
+from amkit.account import HISTORY_COLUMNS, AutomationAccount
+from amkit.account.history import operations
 from amkit.charts.history import import_activity, import_timeline, version_history
 from amkit.formatting_html import frame_html, message_html
 from amkit.widgets.common import SCROLLING, ExplorerBase, reporting, show_figure
@@ -19,6 +20,22 @@ __all__ = ["CHARTS", "ImportHistory"]
 #: The charts the selector offers.
 CHARTS = ("timeline", "activity", "version history")
 _SHOWN = ["time", "operation", "module", "version", "state", "error_code", "error_message"]
+
+
+def _normalised(history: pd.DataFrame) -> pd.DataFrame:
+    """A history table with every column the views use and times in UTC (a CSV file gives text, say).
+
+    Raises
+    ------
+    ValueError
+        Without the columns a history needs (operation_id, time, state, module).
+    """
+    operations(history)  # says which columns are missing
+    frame = history.assign(time=pd.to_datetime(history["time"], utc=True))
+    for column in HISTORY_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = pd.NA
+    return frame
 
 
 class ImportHistory(ExplorerBase):
@@ -39,7 +56,9 @@ class ImportHistory(ExplorerBase):
         super().__init__(**kwargs)
         self._quiet = False
         self.account = account_or_history if isinstance(account_or_history, AutomationAccount) else None
-        self._history = account_or_history if isinstance(account_or_history, pd.DataFrame) else pd.DataFrame()
+        self._history = (
+            _normalised(account_or_history) if isinstance(account_or_history, pd.DataFrame) else pd.DataFrame()
+        )
         self.modules_picker = widgets.SelectMultiple(options=[], description="Modules", rows=8)
         self.dates = widgets.SelectionRangeSlider(
             options=["-"],
