@@ -44,8 +44,10 @@ IMPORT_WINDOW_SECONDS = 30
 _PLANNED_KINDS = ("required", "nested")
 #: How often one module's choice may change before the plan gives up on it.
 _MAX_CHANGES = 25
-#: How many times the plan passes a conflicting module version over and plans again.
+#: How many times the plan passes a conflicting module version over and plans again,
+#: and after how many retries in a row that fail to improve it the plan stops trying.
 _MAX_RETRIES = 20
+_MAX_STALE = 3
 _TARGET = "(target)"
 
 STEP_COLUMNS = ["step", "module", "version", "level", "action", "required_by", "source"]
@@ -191,14 +193,15 @@ class _Planner:
         Passing one of them over (its next version down may ask less) is how
         the plan retries; targets are never passed over.
         """
+        chosen = {item.origin: item.record for item in self.choices.values() if item.record is not None}
         found = []
         for key, choice in self.choices.items():
             if choice.action != "unsatisfiable" or choice.record is not None or not self.available.versions(key):
                 continue
             for origin, _ in self.constraints.get(key, {}):
-                chosen = next((item for item in self.choices.values() if item.record and item.origin == origin), None)
-                if chosen is not None and chosen.record is not None and chosen.record.version is not None:
-                    found.append((chosen.record.name.casefold(), chosen.record.version))
+                record = chosen.get(origin)
+                if record is not None and record.version is not None:
+                    found.append((record.name.casefold(), record.version))
         return found
 
 
@@ -259,17 +262,17 @@ def plan_imports(
     best = planner
     # Narrowing never goes back up: when a chosen version's requirements leave a module no version, pass that
     # version over and plan again, a bounded number of times, keeping the plan with the fewest failures.
+    stale = 0
     for _ in range(_MAX_RETRIES):
         origins = [origin for origin in planner.conflict_origins() if origin[1] not in banned.get(origin[0], set())]
-        if not origins:
+        if not origins or not _failures(best) or stale == _MAX_STALE:
             break
         name, version = max(origins, key=lambda origin: origin[1])
         banned.setdefault(name, set()).add(version)
         planner = _plan_once(inventory, account, requirements, banned)
-        if _failures(planner) < _failures(best):
+        stale = 0 if _failures(planner) < _failures(best) else stale + 1
+        if not stale:
             best = planner
-        if not _failures(best):
-            break
     return _finish(best)
 
 
