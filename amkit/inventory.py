@@ -20,6 +20,7 @@ import pandas as pd
 from amkit.archive import Limits
 from amkit.commands import exported_commands
 from amkit.errors import AmkitError
+from amkit.layout import MODULE_FILE_EXTENSIONS
 from amkit.package import ModulePackage, ModuleVersion, open_package
 from amkit.requirements import Requirement, declared_requirements
 from amkit.version import PSVersion
@@ -49,7 +50,6 @@ INVENTORY_COLUMNS = [
 ]
 #: Files a folder of packages holds that are packages themselves.
 PACKAGE_SUFFIXES = (".zip", ".nupkg")
-_MODULE_FILES = (".psd1", ".psm1", ".dll")
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def records_of(package: ModulePackage) -> list[ModuleRecord]:
 
 def is_module_folder(folder: Path) -> bool:
     """Whether ``folder`` is a module: ``<Name>.psd1``, ``.psm1`` or ``.dll`` in it or in a version folder."""
-    wanted = {(folder.name + extension).casefold() for extension in _MODULE_FILES}
+    wanted = {(folder.name + extension).casefold() for extension in MODULE_FILE_EXTENSIONS}
     try:
         children = list(folder.iterdir())
         places = [folder, *(child for child in children if child.is_dir() and PSVersion.parse(child.name))]

@@ -17,11 +17,20 @@ from dataclasses import dataclass
 from amkit.errors import LayoutError
 from amkit.version import PSVersion
 
-__all__ = ["NUPKG_METADATA", "Layout", "LayoutProblem", "VersionFolder", "find_layout", "top_level_folder"]
+__all__ = [
+    "MODULE_FILE_EXTENSIONS",
+    "NUPKG_METADATA",
+    "Layout",
+    "LayoutProblem",
+    "VersionFolder",
+    "find_layout",
+    "top_level_folder",
+]
 
 #: Entries NuGet adds to a package; they are not part of the module.
 NUPKG_METADATA = ("_rels/", "package/", "[Content_Types].xml")
-_MODULE_FILE_EXTENSIONS = (".psd1", ".psm1", ".dll")
+#: The files a module (or version) folder must hold one of, named like the module.
+MODULE_FILE_EXTENSIONS = (".psd1", ".psm1", ".dll")
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,7 @@ def find_layout(
             )
             continue
         folders.append(VersionFolder(sub_path, version, _join(sub_path, manifest)))
-    loose = sorted(file for file in files if file.casefold().endswith(_MODULE_FILE_EXTENSIONS))
+    loose = sorted(file for file in files if file.casefold().endswith(MODULE_FILE_EXTENSIONS))
     if folders:
         if loose:
             problems.append(
