@@ -369,3 +369,14 @@ def test_a_finished_import_fills_the_progress_bar(account: amkit.AutomationAccou
     upload(dashboard.upload, samples["ContosoReports"])
     dashboard.import_button.click()
     assert dashboard.progress.value == dashboard.progress.max
+
+
+def test_dashboard_shows_every_usable_version(account: amkit.AutomationAccount) -> None:
+    dashboard = AccountDashboard(account)
+    listed = dashboard.modules.set_index("name")
+    assert (listed.loc["SideBySide", "version"], listed.loc["SideBySide", "usable_versions"]) == (
+        "2.0.0",
+        "1.0.0, 2.0.0",
+    )
+    assert listed.loc["Microsoft.PowerShell.Utility", "usable_versions"] == "3.1.0.0"
+    assert "1.0.0, 2.0.0" in dashboard.modules_view.value

@@ -19,7 +19,16 @@ from amkit.widgets.history import ImportHistory
 
 __all__ = ["AccountDashboard"]
 
-_MODULE_COLUMNS = ["name", "source", "version", "provisioning_state", "last_modified_time", "runtime", "error_message"]
+_MODULE_COLUMNS = [
+    "name",
+    "source",
+    "version",
+    "usable_versions",
+    "provisioning_state",
+    "last_modified_time",
+    "runtime",
+    "error_message",
+]
 _FINDING_COLUMNS = ["rule", "severity", "message", "version", "file", "line"]
 _UPLOADABLE = (".zip", ".nupkg")
 
@@ -87,9 +96,17 @@ class AccountDashboard(ExplorerBase):
 
     @property
     def modules(self) -> pd.DataFrame:
-        """The module list shown: all, custom or default modules, with ``source`` saying which."""
+        """The module list shown: all, custom or default modules, with ``source`` saying which.
+
+        ``usable_versions`` are the versions runbooks can load: every side-by-side version of a custom import.
+        """
         frame = self.account.modules()
         frame.insert(1, "source", frame["is_global"].map({True: "default", False: "custom"}).astype("string"))
+        usable = [
+            ", ".join(str(version) for version in self.account.versions(str(name), runtime=str(runtime)))
+            for name, runtime in zip(frame["name"], frame["runtime"], strict=True)
+        ]
+        frame.insert(3, "usable_versions", pd.Series(usable, index=frame.index, dtype="string"))
         if self.kind_filter.value != "all":
             frame = frame[frame["source"] == self.kind_filter.value]
         return frame.reset_index(drop=True)
