@@ -14,6 +14,7 @@ from packages import Members, module, requires, spec, write_zip
 
 import amkit
 from amkit.account import HISTORY_COLUMNS, IMPORT_STATES, MODULE_COLUMNS
+from amkit.account.history import OPERATIONS
 from amkit.defaults import AZ_MODULES, DEFAULT_MODULES
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -333,6 +334,7 @@ def test_update_az_modules(tmp_path: Path, account: amkit.AutomationAccount) -> 
     }
     assert all(record.succeeded for record in records), [record.error_message for record in records]
     assert {record.operation for record in records} == {"update-az"}
+    assert set(account.history()["operation"]) <= set(OPERATIONS)
     starts = sorted(record.states[0][1] for record in records)
     assert all(sum(1 for other in starts if start - timedelta(seconds=30) < other <= start) <= 5 for start in starts)
     accounts_done = records[0].finished

@@ -312,3 +312,17 @@ def test_console_script(zips: dict[str, Path], tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert bad.stderr == f"amkit: error: {missing}: no such file or folder\n"
+
+
+def test_python_dash_m_amkit_runs_the_command_line(zips: dict[str, Path]) -> None:
+    # Where the amkit script is not on PATH (a notebook's shell, say), python -m amkit is the same command.
+    done = subprocess.run(
+        [sys.executable, "-m", "amkit", "check", str(zips["ContosoCore"]), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["name"] == "ContosoCore"
+    failing = subprocess.run([sys.executable, "-m", "amkit", "check", "missing.zip"], capture_output=True, text=True)
+    assert failing.returncode == 2 and "no such file or folder" in failing.stderr
