@@ -260,7 +260,12 @@ def scan(
     """
     from tqdm.auto import tqdm
 
-    starts = [paths_or_folder] if isinstance(paths_or_folder, str | os.PathLike) else list(paths_or_folder)
+    if isinstance(paths_or_folder, str | os.PathLike):
+        starts = [paths_or_folder]
+    elif isinstance(paths_or_folder, Iterable) and not isinstance(paths_or_folder, bytes):
+        starts = list(paths_or_folder)
+    else:
+        raise TypeError(f"scan takes a path or paths, not {type(paths_or_folder).__name__}")
     packages: list[Path] = []
     for start in starts:
         try:

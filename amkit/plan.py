@@ -12,7 +12,12 @@ throttle admits.
 
 The choice is found by repeated narrowing: each chosen version adds its
 requirements; when a later requirement rules a choice out, the next version
-down is taken and what the old one required is withdrawn. A module whose
+down is taken and what the old one required is withdrawn. When the
+requirements of a chosen version leave another module no version at all,
+that version is passed over and the plan made again (a bounded number of
+times), so a lower version of a dependant that asks less can make the plan
+whole. This is a search, not a complete solver: a plan that needs many
+versions changed at once may still be reported unsatisfiable. A module whose
 choice keeps changing, one that no version satisfies, a dependency cycle, and
 everything that needs one of them, are listed as unsatisfiable with the
 reason, never looped on.

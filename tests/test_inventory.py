@@ -224,3 +224,5 @@ def test_records_and_inventories_from_code() -> None:
     assert amkit.inventory.as_inventory(inventory) is inventory
     with pytest.raises(TypeError, match="expected an Inventory"):
         amkit.inventory.as_inventory(42)
+    with pytest.raises(TypeError, match="scan takes a path or paths, not int"):
+        amkit.scan(42)  # type: ignore[arg-type]
