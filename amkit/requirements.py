@@ -149,15 +149,17 @@ class Requirement:
         return record.version is not None and self.accepts_version(record.version) and self.accepts_guid(record.guid)
 
 
-def _names_own_file(version: ModuleVersion, spec: ModuleSpec, kind: str) -> bool:
-    """Whether ``spec`` names a file of ``version`` itself (part of the module) rather than another module.
+def _names_a_file(version: ModuleVersion, spec: ModuleSpec, kind: str) -> bool:
+    r"""Whether ``spec`` names a file (of this module, usually) rather than another module by name.
 
-    A path names a file (``Join-Path $PSScriptRoot ...`` always one of the
-    module's own); a bare RequiredModules name is a module, while a bare
-    NestedModules name is first looked up as a file, as PowerShell does.
+    A path (``.\Sub\Sub.psm1``, ``Helpers.dll``, ``Join-Path $PSScriptRoot ...``)
+    is a file PowerShell loads from where it says, never a module it looks
+    up by name: when the file is missing, AM107 says so. A bare
+    RequiredModules name is a module; a bare NestedModules name is first
+    looked up as a file of the version, as PowerShell does.
     """
     if spec.path is not None:
-        return bool(spec.problems) or version.resolve(spec.path) is not None
+        return True
     return kind == "nested" and version.resolve(spec.name) is not None
 
 
@@ -197,7 +199,7 @@ def _manifest_requirements(version: ModuleVersion, manifest: Manifest) -> list[R
     found: list[Requirement] = []
     for kind, specs in (("required", manifest.required_modules), ("nested", manifest.nested_modules)):
         for spec in specs:
-            if _names_own_file(version, spec, kind):
+            if _names_a_file(version, spec, kind):
                 continue
             note = f"unusable specification: {'; '.join(spec.problems)}" if spec.problems else None
             found.append(Requirement(spec.name, kind, spec.written, spec, None, spec.name.casefold() in outside, note))

@@ -181,6 +181,15 @@ def test_nested_and_external_kinds(tmp_path: Path) -> None:
     ]
 
 
+def test_nested_module_files_are_never_dependencies(tmp_path: Path) -> None:
+    # Missing files are AM107's business; '.\\Helpers.Extension' is not a module called Helpers.
+    members = module(
+        "Own", "1.0.0", NestedModules="@('.\\Own.Extension', 'Missing.dll', 'Sub\\Gone.psm1', 'Other.Module')"
+    )
+    frame = table(tmp_path, members, module("Other.Module", "1.0.0"))
+    assert rows(frame, "dependency", "kind", "status") == [["Other.Module", "nested", "ok"]]
+
+
 def test_a_single_package_resolves_against_itself(tmp_path: Path) -> None:
     members = {
         **module("Pair", "1.0.0", versioned=True),
