@@ -145,3 +145,26 @@ def test_a_module_listed_twice_is_refused() -> None:
     twice = [{"name": "A", "creationTime": "2025-01-01"}, {"name": "a", "creationTime": "2025-01-02"}]
     with pytest.raises(amkit.AccountError, match="listed twice"):
         amkit.AutomationAccount.from_arm(twice, name="a")
+
+
+def test_what_windows_powershell_convertto_json_writes() -> None:
+    # Get-AzAutomationModule | ConvertTo-Json, in Windows PowerShell 5.1.
+    listed = [
+        {
+            "ResourceGroupName": "rg",
+            "AutomationAccountName": "contoso",
+            "Name": "Az.Accounts",
+            "IsGlobal": False,
+            "Version": "2.12.1",
+            "SizeInBytes": 1234,
+            "ActivityCount": 40,
+            "CreationTime": {"value": "/Date(1700000000000)/", "DateTime": "Tuesday, November 14, 2023 10:13:20 PM"},
+            "LastModifiedTime": {"value": "/Date(1700003600000+0100)/"},
+            "ProvisioningState": "Succeeded",
+        }
+    ]
+    account = amkit.AutomationAccount.from_arm(listed, name="contoso")
+    row = account.modules().iloc[0]
+    assert str(row["creation_time"]) == "2023-11-14 22:13:20+00:00"
+    assert str(row["last_modified_time"]) == "2023-11-14 23:13:20+00:00"
+    assert (row["name"], row["size_in_bytes"], row["activity_count"]) == ("Az.Accounts", 1234, 40)

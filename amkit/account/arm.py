@@ -6,7 +6,9 @@ Accepted forms, as JSON text, a path, or already parsed:
   ``{"value": [{"name": ..., "properties": {...}}, ...]}``;
 - the Azure CLI's (``az automation module list``): a list of modules whose
   properties are not nested;
-- a single module, or a plain list of REST modules.
+- a single module, or a plain list of REST modules;
+- ``Get-AzAutomationModule | ConvertTo-Json`` (Windows PowerShell writes its
+  times as ``/Date(milliseconds)/``, inside an object).
 
 Property names are matched ignoring case. Each module needs a ``name``; its
 ``provisioningState``, ``isGlobal``, ``version``, ``sizeInBytes``,
@@ -22,7 +24,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,8 @@ from amkit.inventory import ModuleRecord
 __all__ = ["load_module_list", "read_module_list"]
 
 _RUNTIME_COLLECTION = re.compile(r"/powershell(\d)(\d)modules/", re.IGNORECASE)
+#: How .NET's JSON writes a time: milliseconds since 1970, and an offset that does not change the instant.
+_MICROSOFT_DATE = re.compile(r"/Date\((-?\d+)(?:[+-]\d{4})?\)/")
 
 
 def read_module_list(source: object) -> tuple[list[dict[str, Any]], str | None]:
@@ -92,8 +96,15 @@ def _runtime(module: Mapping[str, Any]) -> str:
 
 def _time(module: Mapping[str, Any], key: str, index: int, file: str | None) -> datetime | None:
     value = module.get(key)
+    if isinstance(value, Mapping):
+        # Windows PowerShell's ConvertTo-Json writes a DateTimeOffset as an object: {"value": "/Date(...)/", ...}.
+        folded = {str(name).casefold(): item for name, item in value.items()}
+        value = folded.get("value", folded.get("datetime"))
     if value in (None, ""):
         return None
+    milliseconds = _MICROSOFT_DATE.fullmatch(str(value).strip())
+    if milliseconds is not None:
+        return datetime.fromtimestamp(int(milliseconds.group(1)) / 1000, UTC)
     try:
         return moment(value)
     except ValueError:
