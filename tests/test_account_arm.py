@@ -136,6 +136,7 @@ def test_failed_and_odd_rows_of_a_module_list() -> None:
     account = amkit.AutomationAccount.from_arm(listed, name="a")
     # The failed custom import provides nothing: runbooks still get the default module.
     assert account.versions("Az.Accounts") == (amkit.PSVersion("2.12.1"),)
+    assert [str(record.version) for record in account.inventory().versions("Az.Accounts")] == ["2.12.1"]
     assert account.modules().set_index("name").loc["Az.Accounts", "provisioning_state"] == "Failed"
     assert account.versions("One") == (amkit.PSVersion("1.0"),)
     assert "One" in account.inventory()

@@ -75,6 +75,16 @@ def times_utc(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def _pick(rows: list[sqlite3.Row]) -> sqlite3.Row | None:
+    """Of one module's rows (custom first), the one runbooks use: the custom import, else the default.
+
+    A custom row whose import did not succeed (a module list from Azure can
+    hold one) leaves the default module in use, when there is one.
+    """
+    usable = [row for row in rows if row["is_global"] or row["provisioning_state"] == "Succeeded"]
+    return usable[0] if usable else (rows[0] if rows else None)
+
+
 def _default_record(name: str, version: str | None) -> ModuleRecord:
     """A default module as a record: its listed version, and the commands amkit knows it has."""
     commands = CORE_COMMANDS.get(name, INTERNAL_COMMANDS if name == INTERNAL_MODULE else ())
@@ -94,14 +104,8 @@ class ModuleList:
         )
 
     def effective(self, name: str, runtime: str) -> sqlite3.Row | None:
-        """The row runbooks use for ``name``: the custom import, else the default module.
-
-        A custom row whose import did not succeed (a module list from Azure
-        can hold one) leaves the default module in use, when there is one.
-        """
-        rows = self.rows(name, runtime)
-        usable = [row for row in rows if row["is_global"] or row["provisioning_state"] == "Succeeded"]
-        return usable[0] if usable else (rows[0] if rows else None)
+        """The row runbooks use for ``name``: the custom import, else the default module (see :func:`_pick`)."""
+        return _pick(self.rows(name, runtime))
 
     def has_runtime(self, runtime: str) -> bool:
         """Whether the account has a module list for ``runtime`` yet."""
@@ -126,16 +130,12 @@ class ModuleList:
         own modules and Automation's internal one, their commands).
         """
         row = self.effective(name, runtime)
-        if row is None:
-            if self.has_runtime(runtime):
-                return ()
-            # A runtime no operation has used yet holds just the default modules.
-            listed = [
-                item
-                for item in (*DEFAULT_MODULES, *az_default_modules(runtime))
-                if item[0].casefold() == name.casefold()
-            ]
-            return tuple(_default_record(module, version) for module, version in listed)
+        if row is None and not self.has_runtime(runtime):
+            return self.inventory(runtime).versions(name)  # just the default modules, as the runtime will hold
+        return self._usable(row) if row is not None else ()
+
+    def _usable(self, row: sqlite3.Row) -> tuple[ModuleRecord, ...]:
+        """The versions a module row provides, ascending."""
         if row["provisioning_state"] not in ("Succeeded", "Created"):
             return ()  # an import that failed, or is still running, provides nothing
         if row["is_global"]:
@@ -167,7 +167,14 @@ class ModuleList:
         Default modules carry their version, and Windows PowerShell's own
         modules and Automation's internal one their commands.
         """
-        return Inventory(record for row in self.frame_rows(runtime) for record in self.records(row["name"], runtime))
+        by_name: dict[str, list[sqlite3.Row]] = {}
+        for row in self.store.rows("SELECT * FROM modules WHERE runtime = ? ORDER BY name_key, is_global", (runtime,)):
+            by_name.setdefault(row["name_key"], []).append(row)
+        if not by_name:  # a runtime no operation has used yet holds just the default modules
+            defaults = (*DEFAULT_MODULES, *az_default_modules(runtime))
+            return Inventory(_default_record(module, version) for module, version in defaults)
+        picked = [_pick(rows) for rows in by_name.values()]
+        return Inventory(record for row in picked if row is not None for record in self._usable(row))
 
     def frame_rows(self, runtime: str) -> list[sqlite3.Row]:
         """The effective rows of ``runtime``, by name."""
