@@ -18,12 +18,13 @@ from typing import Any, TypeVar
 
 import ipywidgets as widgets
 from IPython.display import Image
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from amkit.errors import AmkitError
 from amkit.formatting_html import message_html
 
-__all__ = ["SCROLLING", "ExplorerBase", "reporting", "show_figure"]
+__all__ = ["SCROLLING", "ExplorerBase", "draw_chart", "reporting", "show_figure"]
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 
@@ -60,6 +61,19 @@ def show_figure(output: widgets.Output, figure: Figure) -> None:
     figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
     output.outputs = ()
     output.append_display_data(Image(data=buffer.getvalue(), format="png"))
+
+
+def draw_chart(
+    output: widgets.Output, size: tuple[float, float], draw: Callable[[Axes], object] | None
+) -> Figure | None:
+    """Draw a new figure of ``size`` with ``draw(ax)`` into ``output`` and return it; empty ``output`` when ``None``."""
+    if draw is None:
+        output.outputs = ()
+        return None
+    figure = Figure(figsize=size)
+    draw(figure.subplots())
+    show_figure(output, figure)
+    return figure
 
 
 class ExplorerBase(widgets.VBox):

@@ -15,7 +15,7 @@ from amkit.deps import STATUSES, dependencies, reverse_dependencies
 from amkit.formatting_html import frame_html, message_html
 from amkit.inventory import Inventory, as_inventory, scan
 from amkit.requirements import REQUIREMENT_KINDS
-from amkit.widgets.common import SCROLLING, ExplorerBase, describe, reporting, show_figure
+from amkit.widgets.common import SCROLLING, ExplorerBase, draw_chart, reporting
 
 __all__ = ["DependencyExplorer"]
 
@@ -118,18 +118,9 @@ class DependencyExplorer(ExplorerBase):
         self.summary.value = message_html(f"{len(frame)} of {len(self.table)} rows: {what}", kind="info")
         self.target_picker.layout.display = "" if self.direction == "reverse" else "none"
         drawn = frame if self.direction == "direct" else self.table[self.table["module"].isin(set(frame["module"]))]
-        if drawn.empty:
-            self.graph.outputs = ()
-            self.figure = None
-            return
-        figure = Figure(figsize=(11, 6))
-        try:
-            dependency_graph(drawn, ax=figure.subplots())
-        except ValueError as error:
-            self.show_message(describe(error))
-            return
-        self.figure = figure
-        show_figure(self.graph, figure)
+        self.figure = draw_chart(
+            self.graph, (11, 6), None if drawn.empty else lambda ax: dependency_graph(drawn, ax=ax)
+        )
 
     @reporting
     def _on_filter(self, change: dict[str, Any]) -> None:

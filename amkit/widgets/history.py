@@ -7,13 +7,14 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 import traitlets
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from amkit.account import HISTORY_COLUMNS, AutomationAccount
 from amkit.account.history import operations
 from amkit.charts.history import import_activity, import_timeline, version_history
 from amkit.formatting_html import frame_html, message_html
-from amkit.widgets.common import SCROLLING, ExplorerBase, reporting, show_figure
+from amkit.widgets.common import SCROLLING, ExplorerBase, draw_chart, reporting
 
 __all__ = ["CHARTS", "ImportHistory"]
 
@@ -138,23 +139,18 @@ class ImportHistory(ExplorerBase):
         self.clear_messages()
         frame = self.frame
         self.summary.value = message_html(f"{len(frame)} of {len(self._history)} history rows", kind="info")
-        self.table_view.value = frame_html(frame, columns=_SHOWN) if not frame.empty else frame_html(frame)
+        self.table_view.value = frame_html(frame, columns=_SHOWN)
         self.version_module.layout.display = "" if self.chart == "version history" else "none"
         self.freq.layout.display = "" if self.chart == "activity" else "none"
-        if frame.empty:
-            self.chart_view.outputs = ()
-            self.figure = None
-            return
-        figure = Figure(figsize=(11, 5))
-        ax = figure.subplots()
+        self.figure = draw_chart(self.chart_view, (11, 5), None if frame.empty else lambda ax: self._chart(frame, ax))
+
+    def _chart(self, frame: pd.DataFrame, ax: Axes) -> None:
         if self.chart == "timeline":
             import_timeline(frame, ax=ax)
         elif self.chart == "activity":
             import_activity(frame, self.freq.value, ax=ax)
         else:
             version_history(frame, self.version_module.value or "", ax=ax)
-        self.figure = figure
-        show_figure(self.chart_view, figure)
 
     @reporting
     def _on_filter(self, change: dict[str, Any]) -> None:
