@@ -298,22 +298,15 @@ def test_an_exception_inside_an_import_leaves_no_partial_rows(
         pd.testing.assert_frame_equal(again.history(), history)
 
 
+#: The Az modules of the rollup that an update imports (Az.Compute is already a custom import).
+UPDATED = ("Az.Storage", "Az.KeyVault", "Az.Network", "Az.Resources", "Az.Sql", "Az.Monitor")
+
+
 def test_update_az_modules(tmp_path: Path, account: amkit.AutomationAccount) -> None:
     needs_accounts = {"RequiredModules": requires(spec("Az.Accounts", ModuleVersion="2.12.0"))}
     packages = [
         module("Az.Accounts", "2.12.1"),
-        *(
-            module(name, "9.0.0", **needs_accounts)
-            for name in (
-                "Az.Compute",
-                "Az.Storage",
-                "Az.KeyVault",
-                "Az.Network",
-                "Az.Resources",
-                "Az.Sql",
-                "Az.Monitor",
-            )
-        ),
+        *(module(name, "9.0.0", **needs_accounts) for name in ("Az.Compute", *UPDATED)),
         module("Contoso.Other", "1.0.0"),
     ]
     folder = tmp_path / "az"
@@ -323,15 +316,7 @@ def test_update_az_modules(tmp_path: Path, account: amkit.AutomationAccount) -> 
     account.import_package(zip_of(tmp_path, module("Az.Compute", "5.0.0")), at=at(0))
     records = account.update_az_modules(folder / "rollup", at=at(10))
     assert records[0].module == "Az.Accounts"
-    assert {record.module for record in records} == {
-        "Az.Accounts",
-        "Az.Storage",
-        "Az.KeyVault",
-        "Az.Network",
-        "Az.Resources",
-        "Az.Sql",
-        "Az.Monitor",
-    }
+    assert {record.module for record in records} == {"Az.Accounts", *UPDATED}
     assert all(record.succeeded for record in records), [record.error_message for record in records]
     assert {record.operation for record in records} == {"update-az"}
     assert set(account.history()["operation"]) <= set(OPERATIONS)

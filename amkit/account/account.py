@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from amkit.account.arm import load_module_list
 from amkit.account.connections import Connection, Connections
 from amkit.account.history import Recorder, StateCallback, history_frame
 from amkit.account.importing import Importer, ImportRecord
@@ -32,6 +33,7 @@ from amkit.account.modules import ModuleList
 from amkit.account.store import Store, moment
 from amkit.checks import RUNTIMES
 from amkit.defaults import module_family
+from amkit.deps import resolve
 from amkit.errors import AccountError
 from amkit.inventory import Inventory, ModuleRecord, as_inventory
 from amkit.package import ModulePackage
@@ -106,8 +108,6 @@ class AutomationAccount:
         AccountError
             When the input is not a module list, naming the file and the module.
         """
-        from amkit.account.arm import load_module_list
-
         store = Store(None)
         with store.write():
             store.set_meta("name", name)
@@ -323,8 +323,6 @@ class AutomationAccount:
         pandas.DataFrame
             kind (``az-and-azurerm`` or ``unsatisfied-dependency``), module, message.
         """
-        from amkit.deps import resolve
-
         chosen = self._runtime_of(runtime)
         rows: list[tuple[str, str, str]] = []
         modules = self.modules(runtime=chosen)
