@@ -20,13 +20,21 @@ The main entry points:
 
 from typing import Any
 
-from amkit import samples, textfile
+from amkit import samples
 from amkit.account import AutomationAccount, ImportRecord
-from amkit.archive import Limits
 from amkit.checks import Finding, Report, check, rules
-from amkit.comment_help import CommentHelp
-from amkit.connection import ConnectionField, ConnectionType, read_connection_type
-from amkit.deps import dependencies, reverse_dependencies
+from amkit.deps import (
+    ImportPlan,
+    Inventory,
+    ModuleRecord,
+    Requirement,
+    commands_index,
+    dependencies,
+    plan_imports,
+    reverse_dependencies,
+    runbook_requirements,
+    scan,
+)
 from amkit.errors import (
     AccountError,
     AmkitError,
@@ -37,17 +45,35 @@ from amkit.errors import (
     PackageError,
     ScriptError,
 )
-from amkit.hashtable import PSHashtable
-from amkit.inventory import Inventory, ModuleRecord, scan
-from amkit.manifest import ExportList, Manifest, ModuleSpec, module_type_of
-from amkit.nuspec import NuGetRange, NuspecInfo, parse_nuget_range
-from amkit.package import ModulePackage, ModuleVersion, open_package
-from amkit.plan import ImportPlan, plan_imports
-from amkit.psd1 import Symbolic, read_psd1
-from amkit.requirements import Requirement
-from amkit.runbooks import commands_index, runbook_requirements
-from amkit.script import FunctionInfo, ModuleReference, ParameterInfo, ScriptInfo, parse_script
-from amkit.version import PSVersion
+from amkit.package import (
+    ConnectionField,
+    ConnectionType,
+    ExportList,
+    Limits,
+    Manifest,
+    ModulePackage,
+    ModuleSpec,
+    ModuleVersion,
+    NuGetRange,
+    NuspecInfo,
+    module_type_of,
+    open_package,
+    parse_nuget_range,
+    read_connection_type,
+)
+from amkit.powershell import (
+    CommentHelp,
+    FunctionInfo,
+    ModuleReference,
+    ParameterInfo,
+    PSHashtable,
+    PSVersion,
+    ScriptInfo,
+    Symbolic,
+    parse_script,
+    read_psd1,
+    textfile,
+)
 
 __all__ = [
     "AccountError",

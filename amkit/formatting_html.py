@@ -18,7 +18,7 @@ from amkit.errors import AmkitError
 
 if TYPE_CHECKING:
     from amkit.checks.report import Report
-    from amkit.package import ModulePackage, ModuleVersion
+    from amkit.package.module_package import ModulePackage, ModuleVersion
 
 __all__ = [
     "MAX_ROWS",

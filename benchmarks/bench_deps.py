@@ -28,7 +28,7 @@ from pathlib import Path
 from measure import measure
 
 import amkit
-from amkit.manifest import ModuleSpec
+from amkit.package.manifest import ModuleSpec
 
 AZ_MODULES = 80
 GALLERY_MODULES = 100

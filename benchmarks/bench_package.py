@@ -22,7 +22,7 @@ from pathlib import Path
 from measure import measure
 
 import amkit
-from amkit.summary import package_summary
+from amkit.package.summary import package_summary
 
 FUNCTION = """
 function {name} {{

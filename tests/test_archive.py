@@ -1,4 +1,4 @@
-"""Tests of amkit.archive: safe, bounded reading of untrusted packages."""
+"""Tests of amkit.package.archive: safe, bounded reading of untrusted packages."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from amkit.archive import Entry, FolderSource, Limits, ZipSource, open_source
 from amkit.errors import LimitExceededError, PackageError
+from amkit.package.archive import Entry, FolderSource, Limits, ZipSource, open_source
 
 # A source that is garbage-collected unclosed must not leave a file open.
 pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")

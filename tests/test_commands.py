@@ -9,7 +9,7 @@ from packages import manifest, write_zip
 
 import amkit
 from amkit import samples
-from amkit.commands import exported_commands, prefixed_name
+from amkit.package.commands import exported_commands, prefixed_name
 
 DLL = (samples.source("ContosoBinary") / "ContosoBinary.dll").read_bytes()
 WIDGET_CMDLETS = ["Export-ContosoWidget", "Get-ContosoWidget", "Set-ContosoWidget"]

@@ -67,7 +67,7 @@ def test_corpus_encodings_are_honoured() -> None:
     assert {row["encoding"] for row in rows} >= {"ascii", "utf-16le-bom"}
     for row in rows:
         data = (MANIFESTS / row["file"]).read_bytes()
-        _, encoding = amkit.textfile.decode_source(data)
+        _, encoding = amkit.powershell.textfile.decode_source(data)
         expected = {"ascii": "utf-8"}.get(row["encoding"], row["encoding"])
         assert encoding == expected, row["file"]
 

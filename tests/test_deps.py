@@ -11,7 +11,7 @@ import pytest
 from packages import Members, guid_of, module, requires, spec, write_zip
 
 import amkit
-from amkit.deps import DEPENDENCY_COLUMNS
+from amkit.deps.table import DEPENDENCY_COLUMNS
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
 

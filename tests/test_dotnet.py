@@ -9,14 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amkit import samples
-from amkit.dotnet import (
+from amkit.errors import PackageError
+from amkit.package.dotnet import (
     BinaryCmdlet,
     BinaryParameter,
     assembly_name,
     is_dotnet_assembly,
     read_cmdlets,
 )
-from amkit.errors import PackageError
 
 DLL = samples.source("ContosoBinary") / "ContosoBinary.dll"
 DOTNET_SRC = Path(samples.__file__).parent / "dotnet_src"

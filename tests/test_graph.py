@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amkit.graph import cycles, levels
+from amkit.deps.graph import cycles, levels
 
 DIAMOND = {"app": ["left", "right"], "left": ["base"], "right": ["base"], "base": []}
 

@@ -9,7 +9,7 @@ import pytest
 from packages import guid_of, module, requires, spec, write_folder, write_zip
 
 import amkit
-from amkit.inventory import INVENTORY_COLUMNS, find_packages
+from amkit.deps.inventory import INVENTORY_COLUMNS, find_packages
 
 NUSPEC = """<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
@@ -150,7 +150,7 @@ def test_versions_and_the_best_one(tmp_path: Path) -> None:
     assert [str(record.version) for record in inventory.versions("TOOL")] == ["1.0.0", "1.9.0", "1.10.0", "2.0.0-beta"]
     best = inventory.best("Tool")
     assert best is not None and str(best.version) == "1.10.0"  # a release before a higher prerelease
-    exact = amkit.plan.target_requirement("Tool==2.0.0")
+    exact = amkit.deps.plan.target_requirement("Tool==2.0.0")
     chosen = inventory.best("Tool", [exact])
     assert chosen is not None and str(chosen.version) == "2.0.0-beta"  # only the prerelease satisfies
     assert inventory.best("Nothing") is None
@@ -221,8 +221,8 @@ def test_records_and_inventories_from_code() -> None:
     assert inventory.names == ("A",)
     assert [str(item.version) for item in inventory.versions("A")] == ["1.0", "2.0"]
     assert isinstance(inventory.modules, pd.DataFrame)
-    assert amkit.inventory.as_inventory(inventory) is inventory
+    assert amkit.deps.inventory.as_inventory(inventory) is inventory
     with pytest.raises(TypeError, match="expected an Inventory"):
-        amkit.inventory.as_inventory(42)
+        amkit.deps.inventory.as_inventory(42)
     with pytest.raises(TypeError, match="scan takes a path or paths, not int"):
         amkit.scan(42)  # type: ignore[arg-type]

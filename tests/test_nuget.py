@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import amkit
-from amkit.nuspec import nuget_version_key
+from amkit.package.nuspec import nuget_version_key
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""``amkit.pack``: reproducible, importable zips of module folders, and nothing else."""
+"""``amkit.package.pack``: reproducible, importable zips of module folders, and nothing else."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from packages import SCRIPT, manifest, write_folder
 
 import amkit
 from amkit import samples
-from amkit.archive import Limits
 from amkit.errors import LimitExceededError, PackageError
-from amkit.pack import pack, write_module_zip
+from amkit.package.archive import Limits
+from amkit.package.pack import pack, write_module_zip
 
 
 @pytest.fixture()

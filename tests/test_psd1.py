@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amkit import DataFileError, PSHashtable, Symbolic, read_psd1
-from amkit.psd1 import MAX_KEYS, MAX_NODES
+from amkit.powershell.psd1 import MAX_KEYS, MAX_NODES
 
 
 def psd1(text: str, **options):

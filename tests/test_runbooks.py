@@ -10,7 +10,7 @@ import pytest
 from packages import Members, module, write_zip
 
 import amkit
-from amkit.runbooks import COMMAND_INDEX_COLUMNS, RUNBOOK_COLUMNS
+from amkit.deps.runbooks import COMMAND_INDEX_COLUMNS, RUNBOOK_COLUMNS
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 import amkit
 from amkit import samples
-from amkit.commands import COMMAND_COLUMNS
+from amkit.package.commands import COMMAND_COLUMNS
 
 CORE_GUID = "d9a4c334-3bd4-4fa2-80c0-e1d661854ed8"
 STRING = ("string",)

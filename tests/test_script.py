@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from amkit.comment_help import parse_help
 from amkit.errors import ScriptError
-from amkit.script import ScriptInfo, parse_script
+from amkit.powershell.comment_help import parse_help
+from amkit.powershell.script import ScriptInfo, parse_script
 
 
 def ps(text: str, *, file: str | None = None, strict: bool = False) -> ScriptInfo:

@@ -33,11 +33,11 @@ from amkit.account.modules import ModuleList
 from amkit.account.store import Store, moment
 from amkit.checks import RUNTIMES
 from amkit.defaults import module_family
-from amkit.deps import resolve
+from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.deps.table import resolve
 from amkit.errors import AccountError
-from amkit.inventory import Inventory, ModuleRecord, as_inventory
-from amkit.package import ModulePackage
-from amkit.version import PSVersion
+from amkit.package.module_package import ModulePackage
+from amkit.powershell.version import PSVersion
 
 __all__ = ["WARNING_COLUMNS", "AutomationAccount"]
 

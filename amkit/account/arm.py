@@ -32,8 +32,8 @@ from amkit.account.history import Recorder
 from amkit.account.modules import ModuleList, listed_version
 from amkit.account.provisioning import Failure
 from amkit.account.store import Store, moment
+from amkit.deps.inventory import ModuleRecord
 from amkit.errors import AccountError
-from amkit.inventory import ModuleRecord
 
 __all__ = ["load_module_list", "read_module_list"]
 

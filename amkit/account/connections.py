@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from amkit.account.store import Store, moment, time_text
-from amkit.connection import ConnectionField, ConnectionType
 from amkit.errors import AccountError
+from amkit.package.connection import ConnectionField, ConnectionType
 
 __all__ = ["BUILTIN_CONNECTION_TYPES", "HIDDEN", "Connection", "Connections", "seal", "validated_fields"]
 

@@ -22,14 +22,14 @@ from amkit.account.modules import ModuleList
 from amkit.account.provisioning import IMPORT_STATES, STATE_DURATIONS, Failure, failure_of, throttled
 from amkit.account.store import Store
 from amkit.checks import Report, check
-from amkit.connection import ConnectionType
 from amkit.defaults import module_family
+from amkit.deps.inventory import Inventory, ModuleRecord, records_of
+from amkit.deps.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS, plan_imports
 from amkit.errors import AmkitError
-from amkit.inventory import Inventory, ModuleRecord, records_of
-from amkit.manifest import ModuleSpec
-from amkit.package import ModulePackage, open_package
-from amkit.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS, plan_imports
-from amkit.version import PSVersion
+from amkit.package.connection import ConnectionType
+from amkit.package.manifest import ModuleSpec
+from amkit.package.module_package import ModulePackage, open_package
+from amkit.powershell.version import PSVersion
 
 __all__ = ["ImportRecord", "Importer"]
 
@@ -119,7 +119,7 @@ class Importer:
     def _crowded(self, start: datetime) -> datetime | None:
         """``None`` when an import may start at ``start``; else the earliest later time it may.
 
-        Each import allows at most :data:`~amkit.plan.IMPORT_LIMIT` starts in
+        Each import allows at most :data:`~amkit.deps.plan.IMPORT_LIMIT` starts in
         the 30 seconds up to and including its own, itself counted; a new
         start must keep that true for itself and for every import started
         after it (another process may have recorded a later one first).

@@ -17,7 +17,6 @@ from datetime import datetime
 import pandas as pd
 
 from amkit.account.store import Store, moment, time_text
-from amkit.connection import ConnectionType
 from amkit.defaults import (
     CORE_COMMANDS,
     DEFAULT_MODULES,
@@ -26,9 +25,10 @@ from amkit.defaults import (
     INTERNAL_MODULE,
     az_default_modules,
 )
-from amkit.inventory import Inventory, ModuleRecord
-from amkit.package import ModulePackage
-from amkit.version import PSVersion
+from amkit.deps.inventory import Inventory, ModuleRecord
+from amkit.package.connection import ConnectionType
+from amkit.package.module_package import ModulePackage
+from amkit.powershell.version import PSVersion
 
 __all__ = ["MODULE_COLUMNS", "ModuleList", "listed_version"]
 

@@ -1,6 +1,6 @@
 """The dependency graph as a layered drawing: dependencies below their dependants.
 
-Modules are placed in layers by dependency level (:func:`amkit.graph.levels`:
+Modules are placed in layers by dependency level (:func:`amkit.deps.graph.levels`:
 modules needing nothing at the bottom), ordered within a layer to keep edges
 short (a few barycentre sweeps, as Sugiyama-style layouts do), and a wide
 layer is folded into several rows so that 100 modules stay readable. Nodes
@@ -18,8 +18,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from amkit.charts.style import STATUS_COLORS
-from amkit.deps import DEPENDENCY_COLUMNS, STATUSES, dependencies
-from amkit.graph import levels
+from amkit.deps.graph import levels
+from amkit.deps.table import DEPENDENCY_COLUMNS, STATUSES, dependencies
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

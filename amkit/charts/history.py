@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 
 from amkit.account.history import OUTCOMES, operations
 from amkit.charts.style import OUTCOME_COLORS, OUTCOME_MARKERS
-from amkit.version import PSVersion
+from amkit.powershell.version import PSVersion
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

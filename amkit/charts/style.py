@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["OUTCOME_COLORS", "OUTCOME_MARKERS", "STATUS_COLORS"]
 
-#: Dependency statuses (see :mod:`amkit.deps`), from good to bad: green, grey, purple, orange, amber, red.
+#: Dependency statuses (see :mod:`amkit.deps.table`), from good to bad: green, grey, purple, orange, amber, red.
 STATUS_COLORS = {
     "ok": "#2e7d32",
     "external": "#757575",

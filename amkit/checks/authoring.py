@@ -17,16 +17,16 @@ from amkit.checks.context import CheckContext
 from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC, _at_key
 from amkit.checks.registry import Hit, rule
 from amkit.checks.sandbox import function_of, host_references, sandbox_calls, syntax_tree, workflow_safe
-from amkit.commands import ExportedCommand
 from amkit.defaults import module_family
 from amkit.errors import AmkitError, ScriptError
-from amkit.manifest import ExportList, Manifest
-from amkit.package import ModuleVersion
-from amkit.script import FunctionInfo, ParameterInfo, ScriptInfo
-from amkit.textfile import decode_source
+from amkit.package.commands import ExportedCommand
+from amkit.package.manifest import ExportList, Manifest
+from amkit.package.module_package import ModuleVersion
+from amkit.powershell.script import FunctionInfo, ParameterInfo, ScriptInfo
+from amkit.powershell.textfile import decode_source
 
 if TYPE_CHECKING:
-    from amkit.connection import ConnectionType
+    from amkit.package.connection import ConnectionType
 
 __all__: list[str] = []
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from amkit.commands import ExportedCommand, exported_commands
 from amkit.errors import AmkitError
-from amkit.manifest import Manifest
-from amkit.package import ModulePackage, ModuleVersion
-from amkit.script import FunctionInfo
+from amkit.package.commands import ExportedCommand, exported_commands
+from amkit.package.manifest import Manifest
+from amkit.package.module_package import ModulePackage, ModuleVersion
+from amkit.powershell.script import FunctionInfo
 
 __all__ = ["RUNTIMES", "CheckContext"]
 

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from amkit.checks.context import CheckContext
 from amkit.checks.registry import Hit, rule
 from amkit.defaults import module_family
+from amkit.deps.inventory import held_records
 from amkit.errors import ConnectionTypeError, LayoutError, PackageError
-from amkit.inventory import held_records
-from amkit.manifest import Manifest
-from amkit.package import ModuleVersion
-from amkit.version import PSVersion
+from amkit.package.manifest import Manifest
+from amkit.package.module_package import ModuleVersion
+from amkit.powershell.version import PSVersion
 
 __all__: list[str] = []
 

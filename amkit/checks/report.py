@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from amkit.checks.registry import SEVERITIES
-from amkit.version import PSVersion
+from amkit.powershell.version import PSVersion
 
 __all__ = ["FINDING_COLUMNS", "Finding", "Report"]
 

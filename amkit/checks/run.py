@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from amkit.archive import Limits
 from amkit.checks.context import RUNTIMES, CheckContext
 from amkit.checks.registry import Hit, Rule, all_rules
 from amkit.checks.report import Finding, Report
 from amkit.errors import AmkitError
-from amkit.package import ModulePackage, open_package
+from amkit.package.archive import Limits
+from amkit.package.module_package import ModulePackage, open_package
 
 __all__ = ["UNREADABLE_RULE", "check"]
 

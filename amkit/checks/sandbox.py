@@ -16,15 +16,15 @@ import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from amkit import _calls, _recovery
-from amkit._syntax import SourceText, string_value, unwrap, walk
 from amkit.errors import ScriptError
-from amkit.textfile import decode_source
+from amkit.powershell import calls, recovery
+from amkit.powershell.syntax import SourceText, string_value, unwrap, walk
+from amkit.powershell.textfile import decode_source
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from amkit.package import ModuleVersion
+    from amkit.package.module_package import ModuleVersion
 
 __all__ = [
     "HOST_VARIABLES",
@@ -182,7 +182,7 @@ def syntax_tree(version: ModuleVersion, path: str) -> SourceText:
     if path not in trees:
         member = version.package.member_name(path)
         text = decode_source(version.package.read(path), file=member, error=ScriptError)[0]
-        trees[path] = _recovery.parse_source(text, member)[0]
+        trees[path] = recovery.parse_source(text, member)[0]
     return trees[path]
 
 
@@ -194,7 +194,7 @@ def function_of(source: SourceText, node: Node) -> str | None:
             name = next((child for child in parent.named_children if child.type == "function_name"), None)
             written = source.node_text(name) if name is not None else ""
             prefix, colon, bare = written.partition(":")
-            return bare if colon and prefix.casefold() in _calls.SCOPES else written
+            return bare if colon and prefix.casefold() in calls.SCOPES else written
         parent = parent.parent
     return None
 
@@ -321,7 +321,7 @@ def sandbox_calls(source: SourceText) -> Iterator[tuple[Node, str, str]]:
     for node in walk(source.root):
         if node.type != "command":
             continue
-        written = _calls.command_name(source, node)
+        written = calls.command_name(source, node)
         folded = (written or "").rpartition("\\")[2].casefold()  # DnsClient\Resolve-DnsName
         reason = SANDBOX_LIMITED_COMMANDS.get(_ALIASES.get(folded, folded))
         if written is not None and reason is not None:

@@ -13,8 +13,8 @@ from amkit.checks import RUNTIMES, Report, check
 from amkit.checks.registry import SEVERITIES
 from amkit.checks.sarif import sarif_log
 from amkit.cli.text import table
-from amkit.inventory import find_packages
-from amkit.pack import pack
+from amkit.deps.inventory import find_packages
+from amkit.package.pack import pack
 
 __all__ = ["add_parsers"]
 

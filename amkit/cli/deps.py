@@ -12,10 +12,10 @@ import pandas as pd
 
 from amkit.account import AutomationAccount
 from amkit.cli.text import table
-from amkit.deps import dependencies, reverse_dependencies
+from amkit.deps.inventory import Inventory, scan
+from amkit.deps.plan import plan_imports
+from amkit.deps.table import dependencies, reverse_dependencies
 from amkit.errors import AccountError
-from amkit.inventory import Inventory, scan
-from amkit.plan import plan_imports
 
 __all__ = ["add_parsers"]
 

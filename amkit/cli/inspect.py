@@ -7,8 +7,8 @@ import json
 from typing import Any, TextIO
 
 from amkit.cli.text import table
-from amkit.package import open_package
-from amkit.summary import package_summary
+from amkit.package.module_package import open_package
+from amkit.package.summary import package_summary
 
 __all__ = ["add_parser"]
 

@@ -25,7 +25,7 @@ ContosoBinary
     ``CmdletsToExport``. The DLL is a real .NET assembly with three cmdlet
     classes (``Get-``, ``Set-`` and ``Export-ContosoWidget``) compiled by Mono's
     mcs from ``amkit/samples/dotnet_src`` (see ``build.sh`` there); amkit lists
-    them from metadata with :func:`amkit.dotnet.read_cmdlets`.
+    them from metadata with :func:`amkit.package.dotnet.read_cmdlets`.
 ContosoCore, ContosoReports
     A dependency: ContosoReports' ``RequiredModules`` names ContosoCore
     ``1.2.0`` by name, version and GUID, and its functions call ContosoCore's.
@@ -67,7 +67,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from amkit.errors import PackageError
-from amkit.pack import write_module_zip
+from amkit.package.pack import write_module_zip
 
 __all__ = ["arm_module_list", "build", "faulty_names", "names", "source"]
 
@@ -139,7 +139,7 @@ def build(dest: str | os.PathLike[str], names: Iterable[str] | None = None) -> d
     Each ``<dest>/<Name>.zip`` holds the ``<Name>/`` folder, as Azure
     Automation requires of an uploaded module. Entries use ``/``, come in
     sorted order and carry a fixed date (1980-01-01) and mode, so two builds
-    are byte-identical: :func:`amkit.pack.write_module_zip` writes them, as
+    are byte-identical: :func:`amkit.package.pack.write_module_zip` writes them, as
     it does for ``amkit pack``.
 
     Parameters

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from amkit.account import AutomationAccount
-from amkit.inventory import Inventory, find_packages, is_module_folder
-from amkit.package import ModulePackage
+from amkit.deps.inventory import Inventory, find_packages, is_module_folder
+from amkit.package.module_package import ModulePackage
 from amkit.widgets.common import ExplorerBase
 from amkit.widgets.dashboard import AccountDashboard
 from amkit.widgets.dependencies import DependencyExplorer

@@ -11,10 +11,10 @@ import traitlets
 from matplotlib.figure import Figure
 
 from amkit.charts.dependency_graph import dependency_graph
-from amkit.deps import STATUSES, dependencies, reverse_dependencies
+from amkit.deps.inventory import Inventory, as_inventory, scan
+from amkit.deps.requirements import REQUIREMENT_KINDS
+from amkit.deps.table import STATUSES, dependencies, reverse_dependencies
 from amkit.formatting_html import frame_html, message_html
-from amkit.inventory import Inventory, as_inventory, scan
-from amkit.requirements import REQUIREMENT_KINDS
 from amkit.widgets.common import SCROLLING, ExplorerBase, draw_chart, reporting
 
 __all__ = ["DependencyExplorer"]

@@ -11,8 +11,7 @@ import traitlets
 
 from amkit.checks import check
 from amkit.checks.registry import SEVERITIES
-from amkit.commands import exported_commands, parameters_by_set
-from amkit.deps import dependencies
+from amkit.deps.table import dependencies
 from amkit.errors import AmkitError
 from amkit.formatting_html import (
     command_html,
@@ -22,7 +21,8 @@ from amkit.formatting_html import (
     message_html,
     package_header_html,
 )
-from amkit.package import ModulePackage, ModuleVersion, open_package
+from amkit.package.commands import exported_commands, parameters_by_set
+from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
 from amkit.widgets.common import SCROLLING, ExplorerBase, describe, reporting
 
 __all__ = ["PackageExplorer"]

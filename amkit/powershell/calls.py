@@ -13,11 +13,11 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from amkit._recovery import parse_source, syntax_error, syntax_errors
-from amkit._syntax import SourceText, children, string_value, unwrap, walk
 from amkit.errors import DataFileError, ScriptError
-from amkit.hashtable import PSHashtable
-from amkit.psd1 import constant_value
+from amkit.powershell.hashtable import PSHashtable
+from amkit.powershell.psd1 import constant_value
+from amkit.powershell.recovery import parse_source, syntax_error, syntax_errors
+from amkit.powershell.syntax import SourceText, children, string_value, unwrap, walk
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -32,11 +32,11 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from amkit.graph import cycles, levels
-from amkit.inventory import Inventory, ModuleRecord, as_inventory, held_records
-from amkit.manifest import ModuleSpec
-from amkit.requirements import Requirement
-from amkit.version import PSVersion
+from amkit.deps.graph import cycles, levels
+from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory, held_records
+from amkit.deps.requirements import Requirement
+from amkit.package.manifest import ModuleSpec
+from amkit.powershell.version import PSVersion
 
 __all__ = ["IMPORT_LIMIT", "IMPORT_WINDOW_SECONDS", "ImportPlan", "plan_imports", "target_requirement"]
 
@@ -249,7 +249,7 @@ def plan_imports(
         Modules to import: ``'Az.Storage'``, ``'Az.Storage==5.0.0'``, a
         :class:`~amkit.ModuleSpec` or a requirement; one or several.
     available
-        Where versions come from: an :class:`~amkit.inventory.Inventory`
+        Where versions come from: an :class:`~amkit.deps.inventory.Inventory`
         (from :func:`amkit.scan`), or paths to scan.
     account
         An Automation account (anything with ``versions(name)``): what it

@@ -5,9 +5,9 @@ version folders, if any). :func:`pack` writes exactly that from a module folder
 on disk; :func:`write_module_zip` is the one place that writes such a zip, and
 :func:`amkit.samples.build` uses it too.
 
-The folder is read through :func:`amkit.archive.open_source`, so packing obeys
+The folder is read through :func:`amkit.package.archive.open_source`, so packing obeys
 the rules reading does: links are refused (nothing from outside the folder
-ends up in the zip), names must be safe and the :class:`~amkit.archive.Limits`
+ends up in the zip), names must be safe and the :class:`~amkit.package.archive.Limits`
 apply. The zip is reproducible: entries in sorted order with ``/`` separators,
 one fixed date (1980-01-01, the earliest a zip can hold) and one fixed mode, so
 packing the same files twice gives identical bytes. It is written to a
@@ -23,8 +23,8 @@ import secrets
 import zipfile
 from pathlib import Path
 
-from amkit.archive import Limits, open_source
 from amkit.errors import PackageError
+from amkit.package.archive import Limits, open_source
 
 __all__ = ["pack", "write_module_zip"]
 
@@ -53,7 +53,7 @@ def pack(
         The folder to write the zip to, created when missing; the current
         folder by default. A zip of the same name there is replaced.
     limits
-        Reading limits (see :func:`amkit.archive.open_source`).
+        Reading limits (see :func:`amkit.package.archive.open_source`).
 
     Returns
     -------
@@ -92,7 +92,7 @@ def write_module_zip(
     Parameters
     ----------
     folder
-        The folder to pack, read with :func:`amkit.archive.open_source`.
+        The folder to pack, read with :func:`amkit.package.archive.open_source`.
     archive
         The zip to write; its folder is created when missing, and an existing
         file is replaced only once the new zip is complete.

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from amkit.errors import LayoutError
-from amkit.version import PSVersion
+from amkit.powershell.version import PSVersion
 
 __all__ = [
     "MODULE_FILE_EXTENSIONS",

@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from amkit import _calls
-from amkit._syntax import SourceText, children, string_value, unwrap, walk
 from amkit.errors import DataFileError
-from amkit.psd1 import constant_value
+from amkit.powershell import calls
+from amkit.powershell.psd1 import constant_value
+from amkit.powershell.syntax import SourceText, children, string_value, unwrap, walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from amkit.comment_help import CommentHelp, CommentIndex
+    from amkit.powershell.comment_help import CommentHelp, CommentIndex
 
 __all__ = ["CmdletBinding", "ParamBlock", "ParameterInfo", "read_param_block"]
 
@@ -227,13 +227,13 @@ class _AttributeReader:
         return tuple(names)
 
     def strings(self, nodes: list[Node]) -> tuple[str, ...]:
-        found = (_calls.word(self.source, item) for node in nodes for item in _calls.items(node))
+        found = (calls.word(self.source, item) for node in nodes for item in calls.items(node))
         return tuple(text for text in found if text)
 
     def parameter(
         self, node: Node, variable: Node, help_: CommentHelp | None, comments: CommentIndex | None
     ) -> ParameterInfo:
-        name = _calls.variable_name(self.source.node_text(variable))[1]
+        name = calls.variable_name(self.source.node_text(variable))[1]
         type_: str | None = None
         sets: list[str] = []
         flags = dict.fromkeys(_FLAGS, False)

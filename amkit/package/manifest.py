@@ -1,6 +1,6 @@
 """Module manifests (``.psd1``): the keys PowerShell reads and what each form means.
 
-A manifest is a data file (see :mod:`amkit.psd1`); this module gives its
+A manifest is a data file (see :mod:`amkit.powershell.psd1`); this module gives its
 documented keys their meaning: the root module and the module type it implies,
 dependency specifications in all their written forms, export lists with their
 ``*`` / ``@()`` / unset semantics, and ``PrivateData.PSData``.
@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from amkit.hashtable import PSHashtable
-from amkit.psd1 import Symbolic, read_psd1
-from amkit.version import PSVersion
-from amkit.wildcard import has_wildcard, wildcard_match
+from amkit.powershell.hashtable import PSHashtable
+from amkit.powershell.psd1 import Symbolic, read_psd1
+from amkit.powershell.version import PSVersion
+from amkit.powershell.wildcard import has_wildcard, wildcard_match
 
 __all__ = ["DOCUMENTED_KEYS", "ExportList", "Manifest", "ModuleSpec", "module_type_of"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from amkit.errors import ConnectionTypeError
-from amkit.textfile import decode_source
+from amkit.powershell.textfile import decode_source
 
 __all__ = ["ConnectionField", "ConnectionType", "connection_type_file", "read_connection_type"]
 

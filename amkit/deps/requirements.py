@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from amkit.manifest import Manifest, ModuleSpec
-from amkit.nuspec import NuGetRange, NuspecDependency, nuget_version_key, parse_nuget_range
-from amkit.package import ModuleVersion
-from amkit.version import PSVersion
+from amkit.package.manifest import Manifest, ModuleSpec
+from amkit.package.module_package import ModuleVersion
+from amkit.package.nuspec import NuGetRange, NuspecDependency, nuget_version_key, parse_nuget_range
+from amkit.powershell.version import PSVersion
 
 if TYPE_CHECKING:
-    from amkit.inventory import ModuleRecord
+    from amkit.deps.inventory import ModuleRecord
 
 __all__ = ["REQUIREMENT_KINDS", "Requirement", "declared_requirements"]
 

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from amkit.archive import Limits, PackageSource, open_source
-from amkit.connection import ConnectionType, connection_type_file, read_connection_type
 from amkit.errors import AmkitError, PackageError
-from amkit.layout import NUPKG_METADATA, LayoutProblem, VersionFolder, find_layout, top_level_folder
-from amkit.manifest import Manifest, module_type_of
-from amkit.nuspec import NuspecInfo, read_nuspec
-from amkit.version import PSVersion
+from amkit.package.archive import Limits, PackageSource, open_source
+from amkit.package.connection import ConnectionType, connection_type_file, read_connection_type
+from amkit.package.layout import NUPKG_METADATA, LayoutProblem, VersionFolder, find_layout, top_level_folder
+from amkit.package.manifest import Manifest, module_type_of
+from amkit.package.nuspec import NuspecInfo, read_nuspec
+from amkit.powershell.version import PSVersion
 
 if TYPE_CHECKING:
-    from amkit.script import ScriptInfo
+    from amkit.powershell.script import ScriptInfo
 
 __all__ = ["ModulePackage", "ModuleVersion", "open_package"]
 
@@ -329,7 +329,7 @@ class ModuleVersion:
     def script(self, path: str) -> ScriptInfo:
         """The script or script module at package path ``path``, parsed once (see :func:`amkit.parse_script`)."""
         if path not in self._parsed:
-            from amkit.script import parse_script
+            from amkit.powershell.script import parse_script
 
             self._parsed[path] = parse_script(self.package.read(path), file=self.package.member_name(path))
         return self._parsed[path]
@@ -397,9 +397,9 @@ class ModuleVersion:
 
         The script modules PowerShell loads (nested modules, nested manifests'
         modules, the root module) and the ``.ps1`` files the root module
-        dot-sources, as :func:`amkit.commands.exported_commands` finds them.
+        dot-sources, as :func:`amkit.package.commands.exported_commands` finds them.
         """
-        from amkit.commands import script_modules
+        from amkit.package.commands import script_modules
 
         return script_modules(self)
 
@@ -410,7 +410,7 @@ class ModuleVersion:
         Columns: name, kind, synopsis, description, help_uri, output_types,
         parameter_sets, parameters, file, line.
         """
-        from amkit.commands import command_table
+        from amkit.package.commands import command_table
 
         return command_table(self)
 

@@ -19,12 +19,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from amkit.hashtable import PSHashtable
+from amkit.powershell.hashtable import PSHashtable
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from amkit._syntax import SourceText
+    from amkit.powershell.syntax import SourceText
 
 __all__ = ["CommentHelp", "CommentIndex", "parse_help"]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from amkit.errors import PackageError
-from amkit.version import PSVersion, label_order
+from amkit.powershell.version import PSVersion, label_order
 
 __all__ = [
     "NuGetRange",

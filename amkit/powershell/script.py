@@ -15,14 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from amkit import _calls, _recovery
-from amkit._calls import ExportInfo, ModuleReference, RequiresInfo
-from amkit._syntax import children, number_value, unwrap, walk
-from amkit.comment_help import CommentHelp, CommentIndex
 from amkit.errors import ScriptError
-from amkit.hashtable import PSHashtable
-from amkit.param_block import CmdletBinding, ParameterInfo, read_param_block
-from amkit.textfile import load_source
+from amkit.powershell import calls, recovery
+from amkit.powershell.calls import ExportInfo, ModuleReference, RequiresInfo
+from amkit.powershell.comment_help import CommentHelp, CommentIndex
+from amkit.powershell.hashtable import PSHashtable
+from amkit.powershell.param_block import CmdletBinding, ParameterInfo, read_param_block
+from amkit.powershell.syntax import children, number_value, unwrap, walk
+from amkit.powershell.textfile import load_source
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -238,11 +238,11 @@ class _ScriptReader:
     """Walk one parsed file, in source order, once."""
 
     def __init__(self, text: str, file: str | None) -> None:
-        self.source, self.commas, self.errors = _recovery.parse_source(text, file)
+        self.source, self.commas, self.errors = recovery.parse_source(text, file)
         self.file = file
         self.functions: list[_Function] = []
         self.comments: list[Node] = []
-        self.errors += [_recovery.syntax_error(self.source, n) for n in _recovery.syntax_errors(self.source)]
+        self.errors += [recovery.syntax_error(self.source, n) for n in recovery.syntax_errors(self.source)]
         self.references: list[ModuleReference] = []
         self.writes: list[ScopeWrite] = []
         self.commands: dict[str, str] = {}
@@ -300,7 +300,7 @@ class _ScriptReader:
         name_node = next((c for c in node.named_children if c.type == "function_name"), None)
         written = self.source.node_text(name_node) if name_node is not None else ""
         prefix, colon, bare = written.partition(":")
-        scope = prefix.casefold() if colon and prefix.casefold() in _calls.SCOPES else None
+        scope = prefix.casefold() if colon and prefix.casefold() in calls.SCOPES else None
         braces = [c for c in node.children if c.type in ("{", "}")]
         function = _Function(
             node,
@@ -334,7 +334,7 @@ class _ScriptReader:
         statements = next((c for c in self.source.root.named_children if c.type == "statement_list"), None)
         for statement in children(statements) if statements is not None else []:
             command = unwrap(statement)
-            name = _calls.command_name(self.source, command) if command.type == "command" else None
+            name = calls.command_name(self.source, command) if command.type == "command" else None
             if command.type != "empty_statement" and (name or "").casefold() != "using":
                 return statement if statement.type == "function_statement" else None
         return None
@@ -367,7 +367,7 @@ class _ScriptReader:
 
     def command(self, node: Node, current: _Function | None) -> _Function | None:
         """Record a command call; return the function a ``configuration`` keyword defines."""
-        name = _calls.command_name(self.source, node)
+        name = calls.command_name(self.source, node)
         if name is None or number_value(name.partition("..")[0]) is not None:
             return None  # computed, or a number or range the grammar took for a command (1..10)
         folded = name.casefold().rpartition("\\")[2]  # Microsoft.PowerShell.Core\Import-Module
@@ -376,7 +376,7 @@ class _ScriptReader:
             return configuration
         if folded == "using":
             if len(arguments) >= 2 and self.source.node_text(arguments[0]).casefold() == "module":
-                self.references += self.modules(_calls.Call(node, {"name": [arguments[1]]}), "using-module", current)
+                self.references += self.modules(calls.Call(node, {"name": [arguments[1]]}), "using-module", current)
             return None
         if folded in _BLOCKS and [unwrap(a).type for a in arguments] == ["script_block_expression"]:
             return None  # a script's begin/process/end block, read as a command by the grammar
@@ -385,41 +385,41 @@ class _ScriptReader:
         (current.commands if current else self.commands).setdefault(name.casefold(), name)
         self.every_command.setdefault(name.casefold(), name)
         if folded in ("import-module", "ipmo"):
-            call = _calls.bind(self.source, node, _calls.IMPORT_MODULE, self.commas)
+            call = calls.bind(self.source, node, calls.IMPORT_MODULE, self.commas)
             self.references += self.modules(call, "import-module", current)
         elif folded in ("set-variable", "new-variable", "set", "sv", "nv"):
-            self.set_variable(_calls.bind(self.source, node, _calls.SET_VARIABLE, self.commas), name, current)
+            self.set_variable(calls.bind(self.source, node, calls.SET_VARIABLE, self.commas), name, current)
         elif current is None and folded == "export-modulemember":
-            self.export(_calls.bind(self.source, node, _calls.EXPORT_MODULE_MEMBER, self.commas))
+            self.export(calls.bind(self.source, node, calls.EXPORT_MODULE_MEMBER, self.commas))
         elif current is None and folded in ("set-alias", "new-alias", "sal", "nal"):
-            call = _calls.bind(self.source, node, _calls.SET_ALIAS, self.commas)
-            alias, target = (_calls.words(self.source, call.named.get(key)) for key in ("name", "value"))
+            call = calls.bind(self.source, node, calls.SET_ALIAS, self.commas)
+            alias, target = (calls.words(self.source, call.named.get(key)) for key in ("name", "value"))
             if len(alias) == 1 and len(target) == 1 and alias[0] and target[0]:
                 self.aliases[alias[0]] = target[0]
         return None
 
-    def modules(self, call: _calls.Call, kind: str, current: _Function | None) -> list[ModuleReference]:
-        return _calls.module_references(self.source, call, kind, current.name if current else None)
+    def modules(self, call: calls.Call, kind: str, current: _Function | None) -> list[ModuleReference]:
+        return calls.module_references(self.source, call, kind, current.name if current else None)
 
-    def set_variable(self, call: _calls.Call, command: str, current: _Function | None) -> None:
+    def set_variable(self, call: calls.Call, command: str, current: _Function | None) -> None:
         """Record ``Set-Variable``/``New-Variable -Scope Global|Script``."""
-        scope = next(iter(_calls.words(self.source, call.named.get("scope"))), None)
+        scope = next(iter(calls.words(self.source, call.named.get("scope"))), None)
         if scope is None or scope.casefold() not in _WRITTEN_SCOPES:
             return
         line, column = self.source.position(call.node)
         function = current.name if current else None
-        for variable in _calls.words(self.source, call.named.get("name")):
+        for variable in calls.words(self.source, call.named.get("name")):
             if variable:
                 self.write(ScopeWrite(scope.casefold(), variable, line, column, function, command), current)
 
-    def export(self, call: _calls.Call) -> None:
+    def export(self, call: calls.Call) -> None:
         if self.exports is None:
             self.exports = {key: [] for key in ("functions", "cmdlets", "variables", "aliases", "unresolved")}
         if call.splatted:
             self.exports["unresolved"].append(self.source.node_text(call.node))
         for parameter, key in _EXPORTS:
             for item in call.named.get(parameter, []):
-                text = _calls.word(self.source, item)
+                text = calls.word(self.source, item)
                 if text is None:
                     text, key = f"-{parameter.title()} {self.source.node_text(item)}", "unresolved"
                 self.exports[key].append(text)
@@ -430,7 +430,7 @@ class _ScriptReader:
             base = unwrap(base.named_children[0])
         if base.type != "variable":
             return
-        scope, name = _calls.variable_name(self.source.node_text(base))
+        scope, name = calls.variable_name(self.source.node_text(base))
         if scope in _WRITTEN_SCOPES:
             line, column = self.source.position(target)
             function = current.name if current else None
@@ -450,7 +450,7 @@ class _ScriptReader:
         for comment in self.comments:
             text = self.source.node_text(comment)
             if text[1:9].casefold() == "requires" and not text.startswith("<#"):
-                fields, references, errors = _calls.read_requires(text, self.file, *self.source.position(comment))
+                fields, references, errors = calls.read_requires(text, self.file, *self.source.position(comment))
                 for key, value in fields.items():
                     found[key] = found.get(key, ()) + value if isinstance(value, tuple) else found.get(key, value)
                 self.references += references

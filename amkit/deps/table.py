@@ -1,6 +1,6 @@
 """Dependency tables: what each module version needs, whether the source can satisfy it, and who needs what.
 
-Every requirement a version declares (see :class:`amkit.inventory.Requirement`)
+Every requirement a version declares (see :class:`amkit.deps.inventory.Requirement`)
 is resolved against the same source: the highest version meeting the
 requirement under its own semantics (PowerShell's for manifests, NuGet's for
 nuspecs), releases before prereleases. A requirement is:
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from amkit.graph import cycles
-from amkit.inventory import Inventory, ModuleRecord, as_inventory
-from amkit.requirements import Requirement
+from amkit.deps.graph import cycles
+from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.deps.requirements import Requirement
 
 __all__ = ["DEPENDENCY_COLUMNS", "STATUSES", "Resolution", "dependencies", "resolve", "reverse_dependencies"]
 
@@ -88,7 +88,7 @@ def _joined(*notes: str | None) -> str | None:
 def resolve(source: object) -> list[Resolution]:
     """Every requirement of every usable module version in ``source``, resolved against ``source`` itself.
 
-    ``source`` is anything :func:`amkit.inventory.as_inventory` takes. The
+    ``source`` is anything :func:`amkit.deps.inventory.as_inventory` takes. The
     resolutions come in the inventory's order of records, then declaration
     order; resolutions whose versions depend on each other are marked
     ``cycle``, with the cycle in their note.
@@ -150,7 +150,7 @@ def dependencies(source: object) -> pd.DataFrame:
     Parameters
     ----------
     source
-        An :class:`~amkit.inventory.Inventory` (from :func:`amkit.scan`), an
+        An :class:`~amkit.deps.inventory.Inventory` (from :func:`amkit.scan`), an
         open package, paths to scan, or an Automation account.
 
     Returns
@@ -158,7 +158,7 @@ def dependencies(source: object) -> pd.DataFrame:
     pandas.DataFrame
         Columns: module, version, dependency, kind (required, nested,
         external, nuspec), min_version, required_version, max_version, guid
-        (as declared), resolved_version, status (see :mod:`amkit.deps`),
+        (as declared), resolved_version, status (see :mod:`amkit.deps.table`),
         semantics (``PowerShell`` or ``NuGet``: how the versions compare),
         written (the declaration), note (why a status is not ok; a nuspec
         range that disagrees with its manifest) and source (the package).

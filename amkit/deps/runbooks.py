@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from amkit.defaults import builtin_module, is_builtin_module
-from amkit.inventory import Inventory, ModuleRecord, as_inventory
-from amkit.manifest import ModuleSpec
-from amkit.requirements import Requirement
-from amkit.script import ModuleReference, parse_script
+from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.deps.requirements import Requirement
+from amkit.package.manifest import ModuleSpec
+from amkit.powershell.script import ModuleReference, parse_script
 
 __all__ = ["COMMAND_INDEX_COLUMNS", "RUNBOOK_COLUMNS", "RUNBOOK_STATUSES", "commands_index", "runbook_requirements"]
 
@@ -62,8 +62,8 @@ def commands_index(inventory: object) -> pd.DataFrame:
     Parameters
     ----------
     inventory
-        An :class:`~amkit.inventory.Inventory` (or anything
-        :func:`amkit.inventory.as_inventory` takes).
+        An :class:`~amkit.deps.inventory.Inventory` (or anything
+        :func:`amkit.deps.inventory.as_inventory` takes).
 
     Returns
     -------
@@ -132,8 +132,8 @@ def runbook_requirements(
     script_text_or_path
         The runbook's text, bytes or path (as :func:`amkit.parse_script` takes).
     inventory
-        The modules available: an :class:`~amkit.inventory.Inventory`, or
-        anything :func:`amkit.inventory.as_inventory` takes.
+        The modules available: an :class:`~amkit.deps.inventory.Inventory`, or
+        anything :func:`amkit.deps.inventory.as_inventory` takes.
     strict
         Raise the runbook's first syntax error instead of reading what parses.
 

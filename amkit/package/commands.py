@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from amkit.dotnet import BinaryCmdlet, read_cmdlets
-from amkit.script import FunctionInfo, ScriptInfo
-from amkit.wildcard import has_wildcard, wildcard_match
+from amkit.package.dotnet import BinaryCmdlet, read_cmdlets
+from amkit.powershell.script import FunctionInfo, ScriptInfo
+from amkit.powershell.wildcard import has_wildcard, wildcard_match
 
 if TYPE_CHECKING:
-    from amkit.manifest import Manifest
-    from amkit.package import ModuleVersion
+    from amkit.package.manifest import Manifest
+    from amkit.package.module_package import ModuleVersion
 
 __all__ = [
     "COMMAND_COLUMNS",

@@ -4,7 +4,7 @@
 folders, and folders of them), keeps what dependency work needs from each
 version in a :class:`ModuleRecord` and closes the package again, so an
 inventory of thousands of versions holds no open files and no syntax trees.
-What a version declares it needs is a :class:`~amkit.requirements.Requirement`.
+What a version declares it needs is a :class:`~amkit.deps.requirements.Requirement`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Any
 
 import pandas as pd
 
-from amkit.archive import Limits
-from amkit.commands import exported_commands
+from amkit.deps.requirements import Requirement, declared_requirements
 from amkit.errors import AmkitError
-from amkit.layout import MODULE_FILE_EXTENSIONS
-from amkit.package import ModulePackage, ModuleVersion, open_package
-from amkit.requirements import Requirement, declared_requirements
-from amkit.version import PSVersion
+from amkit.package.archive import Limits
+from amkit.package.commands import exported_commands
+from amkit.package.layout import MODULE_FILE_EXTENSIONS
+from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
+from amkit.powershell.version import PSVersion
 
 __all__ = [
     "INVENTORY_COLUMNS",

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from amkit._syntax import SourceText, children, first_error, number_value, string_value, unwrap
 from amkit.errors import DataFileError
-from amkit.hashtable import PSHashtable
-from amkit.textfile import load_source
+from amkit.powershell.hashtable import PSHashtable
+from amkit.powershell.syntax import SourceText, children, first_error, number_value, string_value, unwrap
+from amkit.powershell.textfile import load_source
 
 if TYPE_CHECKING:
     from tree_sitter import Node

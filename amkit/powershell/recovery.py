@@ -5,7 +5,7 @@ argument mode (``Export-ModuleMember -Function Get-A, Get-B``), a bare word
 glued to a variable (``$PSScriptRoot\Foo.psm1``), a type literal before a
 named attribute argument. :func:`parse_source` re-reads the first with its
 commas blanked (same length, so positions do not move; the offsets let
-:func:`amkit._calls.bind` rebuild the list) and :func:`syntax_errors` does
+:func:`amkit.powershell.calls.bind` rebuild the list) and :func:`syntax_errors` does
 not report the others. When a broken statement swallowed the functions
 after it, it is blanked too, so they are still listed. Only nodes of the
 tree guide these repairs; no pattern is matched against the source text.
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from amkit._syntax import SourceText, walk
 from amkit.errors import ScriptError
+from amkit.powershell.syntax import SourceText, walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node
