@@ -1,7 +1,8 @@
 """Check a package before import: Azure Automation's import rules and the authoring practices."""
 
+from amkit.checks.catalogue import all_rules, rules
 from amkit.checks.context import RUNTIMES, CheckContext
-from amkit.checks.registry import Hit, Rule, all_rules, rules
+from amkit.checks.registry import Hit, Rule
 from amkit.checks.report import Finding, Report
 from amkit.checks.run import check
 

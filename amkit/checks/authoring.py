@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from amkit.checks.context import CheckContext
-from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC, _at_key
-from amkit.checks.registry import Hit, rule
+from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC
+from amkit.checks.registry import Hit, hit_at_key, rule
 from amkit.checks.sandbox import function_of, host_references, sandbox_calls, syntax_tree, workflow_safe
 from amkit.defaults import module_family
 from amkit.errors import AmkitError, ScriptError
@@ -415,6 +415,6 @@ def export_lists(context: CheckContext) -> Iterator[Hit]:
             exports: ExportList = getattr(manifest, attribute)
             if exports.declared in ("absent", "null"):
                 shown = "not set" if exports.declared == "absent" else "$null"
-                yield _at_key(f"{key} is {shown}: every command is exported", version, manifest, key)
+                yield hit_at_key(f"{key} is {shown}: every command is exported", version, manifest, key)
             elif exports.patterns == ("*",):
-                yield _at_key(f"{key} is '*': every command is exported", version, manifest, key)
+                yield hit_at_key(f"{key} is '*': every command is exported", version, manifest, key)

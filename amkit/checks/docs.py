@@ -11,7 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from amkit.checks.registry import SEVERITIES, Rule, all_rules
+from amkit.checks.catalogue import all_rules
+from amkit.checks.registry import SEVERITIES, Rule
 
 __all__ = ["DEFAULT_OUTPUT", "main", "rules_markdown"]
 

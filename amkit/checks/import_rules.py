@@ -10,7 +10,7 @@ import posixpath
 from collections.abc import Iterator
 
 from amkit.checks.context import CheckContext
-from amkit.checks.registry import Hit, rule
+from amkit.checks.registry import Hit, hit_at_key, rule
 from amkit.defaults import module_family
 from amkit.deps.inventory import held_records
 from amkit.errors import ConnectionTypeError, LayoutError, PackageError
@@ -35,12 +35,6 @@ MAX_PATH_LENGTH = 140
 #: Automation refuses a package larger than this (100 MB).
 MAX_PACKAGE_SIZE = 104_857_600
 _MANIFEST_FILE_KEYS = ("ScriptsToProcess", "TypesToProcess", "FormatsToProcess", "FileList")
-
-
-def _at_key(message: str, version: ModuleVersion, manifest: Manifest, key: str) -> Hit:
-    """A hit at the place the manifest writes ``key``."""
-    line, column = manifest.position(key) or (None, None)
-    return Hit(message, str(version.version), version.manifest_path, line, column)
 
 
 @rule(
@@ -186,9 +180,9 @@ def version_folder(context: CheckContext) -> Iterator[Hit]:
         declared = manifest.module_version
         if declared is None or PSVersion.parse(declared) is None:
             shown = "no ModuleVersion" if declared is None else f"ModuleVersion {declared!r}, which is not a version"
-            yield _at_key(f"the manifest has {shown}", version, manifest, "ModuleVersion")
+            yield hit_at_key(f"the manifest has {shown}", version, manifest, "ModuleVersion")
         elif version.version_mismatch:
-            yield _at_key(
+            yield hit_at_key(
                 f"the folder is {version.folder_version} but the manifest says ModuleVersion = '{declared}'",
                 version,
                 manifest,
@@ -247,7 +241,7 @@ def named_files(context: CheckContext) -> Iterator[Hit]:
         for key, path, written, how in _named_files(manifest):
             found = version.resolve(path) if how == "module" else _find_file(version, path) if how == "file" else True
             if found is None:
-                yield _at_key(f"{key} names {written!r}, which is not in the package", version, manifest, key)
+                yield hit_at_key(f"{key} names {written!r}, which is not in the package", version, manifest, key)
 
 
 @rule(
@@ -311,7 +305,7 @@ def az_and_azurerm(context: CheckContext) -> Iterator[Hit]:
             if family:
                 families.setdefault(family, []).append(spec.name)
         if len(families) == 2:
-            yield _at_key(
+            yield hit_at_key(
                 f"RequiredModules holds Az ({', '.join(families['Az'])}) "
                 f"and AzureRM ({', '.join(families['AzureRM'])})",
                 version,
@@ -339,7 +333,7 @@ def dependencies_present(context: CheckContext) -> Iterator[Hit]:
             if not any(spec.accepts(item.version, item.guid) for item in held_versions if item.version is not None):
                 available = [str(item.version) for item in held_versions]
                 held = f"it holds {', '.join(available)}" if available else "it does not hold it"
-                yield _at_key(
+                yield hit_at_key(
                     f"requires {spec.written} but the account cannot satisfy it: {held}",
                     version,
                     manifest,
@@ -368,7 +362,7 @@ def runtime(context: CheckContext) -> Iterator[Hit]:
             and target is not None
             and (required.major, required.minor) > (target.major, target.minor)
         ):
-            yield _at_key(
+            yield hit_at_key(
                 f"PowerShellVersion is {manifest.powershell_version} but the runtime is {context.runtime}",
                 version,
                 manifest,
@@ -377,7 +371,7 @@ def runtime(context: CheckContext) -> Iterator[Hit]:
         editions = manifest.compatible_ps_editions
         # PowerShell compares edition names ignoring case.
         if editions and str(context.edition).casefold() not in {edition.casefold() for edition in editions}:
-            yield _at_key(
+            yield hit_at_key(
                 f"CompatiblePSEditions is {', '.join(editions)} but runtime {context.runtime} is {context.edition}",
                 version,
                 manifest,

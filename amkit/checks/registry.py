@@ -1,8 +1,9 @@
-"""The rule catalogue: one registry drives the checks, the docs and SARIF.
+"""How a rule is declared: the :func:`rule` decorator, the :class:`Rule` it records, the :class:`Hit` it yields.
 
 Each rule is one small function decorated with :func:`rule`, which records its
 id, severity, title, rationale and the documentation it comes from. The ids
-(``AM101`` ...) are part of amkit's public interface.
+(``AM101`` ...) are part of amkit's public interface. The rule modules import
+this one; :mod:`amkit.checks.catalogue` imports them and lists what they declared.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 if TYPE_CHECKING:
     from amkit.checks.context import CheckContext
+    from amkit.package.manifest import Manifest
+    from amkit.package.module_package import ModuleVersion
 
-__all__ = ["SEVERITIES", "Hit", "Rule", "all_rules", "rule", "rules"]
+__all__ = ["SEVERITIES", "Hit", "Rule", "hit_at_key", "registered", "rule"]
 
 #: Severities from the most to the least serious.
 SEVERITIES = ("error", "warning", "info")
@@ -78,14 +79,12 @@ def rule(
     return register
 
 
-def all_rules() -> tuple[Rule, ...]:
-    """Every registered rule, ordered by id."""
-    from amkit.checks import authoring, import_rules  # noqa: F401 - importing registers the rules
-
-    return tuple(_REGISTRY[key] for key in sorted(_REGISTRY))
+def registered() -> dict[str, Rule]:
+    """The rules declared so far, by id (:func:`amkit.checks.catalogue.all_rules` declares them all first)."""
+    return dict(_REGISTRY)
 
 
-def rules() -> pd.DataFrame:
-    """The rule catalogue: id, severity, title, rationale, help, source, help_uri, needs."""
-    columns = ["id", "severity", "title", "rationale", "help", "source", "help_uri", "needs"]
-    return pd.DataFrame([[getattr(item, column) for column in columns] for item in all_rules()], columns=columns)
+def hit_at_key(message: str, version: ModuleVersion, manifest: Manifest, key: str) -> Hit:
+    """A hit at the place the manifest writes ``key``."""
+    line, column = manifest.position(key) or (None, None)
+    return Hit(message, str(version.version), version.manifest_path, line, column)

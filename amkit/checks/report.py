@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from amkit.checks.registry import SEVERITIES
+from amkit.checks.sarif import sarif_log
 from amkit.powershell.version import PSVersion
 
 __all__ = ["FINDING_COLUMNS", "Finding", "Report"]
@@ -96,8 +97,6 @@ class Report:
 
     def to_sarif(self, *, indent: int | None = 2) -> str:
         """The report as a SARIF 2.1.0 log (see :mod:`amkit.checks.sarif`)."""
-        from amkit.checks.sarif import sarif_log
-
         return json.dumps(sarif_log([self]), indent=indent)
 
     def __repr__(self) -> str:

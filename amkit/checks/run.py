@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from amkit.checks.catalogue import all_rules
 from amkit.checks.context import RUNTIMES, CheckContext
-from amkit.checks.registry import Hit, Rule, all_rules
+from amkit.checks.registry import Hit, Rule
 from amkit.checks.report import Finding, Report
 from amkit.errors import AmkitError
 from amkit.package.archive import Limits

@@ -1,7 +1,7 @@
 """Check reports as one SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
 
 One run holds every report: ``tool.driver.rules`` is the whole rule catalogue
-(:func:`amkit.checks.registry.all_rules`, so ``ruleIndex`` is stable for a
+(:func:`amkit.checks.catalogue.all_rules`, so ``ruleIndex`` is stable for a
 given amkit), and each finding is one result.
 
 Where a result points
@@ -39,10 +39,13 @@ import os
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from amkit.checks.registry import Rule, all_rules
-from amkit.checks.report import Finding, Report
+from amkit.checks.catalogue import all_rules
+
+if TYPE_CHECKING:
+    from amkit.checks.registry import Rule
+    from amkit.checks.report import Finding, Report
 
 __all__ = ["LEVELS", "SARIF_SCHEMA", "SARIF_VERSION", "SRCROOT", "sarif_log"]
 
