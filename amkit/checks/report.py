@@ -103,6 +103,6 @@ class Report:
         return f"<Report {self.summary()}>"
 
     def _repr_html_(self) -> str:
-        from amkit.formatting_html import report_html
+        from amkit.widgets.html import report_html
 
         return report_html(self)

@@ -203,7 +203,7 @@ class ModulePackage:
         return f"<ModulePackage {self.name} ({self.kind}) versions: {versions}>"
 
     def _repr_html_(self) -> str:
-        from amkit.formatting_html import package_html
+        from amkit.widgets.html import package_html
 
         return package_html(self)
 
@@ -418,6 +418,6 @@ class ModuleVersion:
         return f"<ModuleVersion {self.name} {self.version} in {self.folder or '.'}>"
 
     def _repr_html_(self) -> str:
-        from amkit.formatting_html import version_html
+        from amkit.widgets.html import version_html
 
         return version_html(self)

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from amkit.errors import AmkitError
-from amkit.formatting_html import message_html
+from amkit.widgets.html import message_html
 
 __all__ = ["SCROLLING", "ExplorerBase", "draw_chart", "reporting", "show_figure"]
 

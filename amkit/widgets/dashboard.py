@@ -13,9 +13,9 @@ import pandas as pd
 from amkit.account import IMPORT_STATES, AutomationAccount, ImportRecord
 from amkit.checks import Report, check
 from amkit.checks.import_rules import MAX_PACKAGE_SIZE
-from amkit.formatting_html import frame_html, message_html
 from amkit.widgets.common import SCROLLING, ExplorerBase, reporting
 from amkit.widgets.history import ImportHistory
+from amkit.widgets.html import frame_html, message_html
 
 __all__ = ["AccountDashboard"]
 

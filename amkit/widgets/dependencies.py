@@ -14,8 +14,8 @@ from amkit.charts.dependency_graph import dependency_graph
 from amkit.deps.inventory import Inventory, as_inventory, scan
 from amkit.deps.requirements import REQUIREMENT_KINDS
 from amkit.deps.table import STATUSES, dependencies, reverse_dependencies
-from amkit.formatting_html import frame_html, message_html
 from amkit.widgets.common import SCROLLING, ExplorerBase, draw_chart, reporting
+from amkit.widgets.html import frame_html, message_html
 
 __all__ = ["DependencyExplorer"]
 

@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 from amkit.account import HISTORY_COLUMNS, AutomationAccount
 from amkit.account.history import operations
 from amkit.charts.history import import_activity, import_timeline, version_history
-from amkit.formatting_html import frame_html, message_html
 from amkit.widgets.common import SCROLLING, ExplorerBase, draw_chart, reporting
+from amkit.widgets.html import frame_html, message_html
 
 __all__ = ["CHARTS", "ImportHistory"]
 

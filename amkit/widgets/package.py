@@ -13,7 +13,10 @@ from amkit.checks import check
 from amkit.checks.registry import SEVERITIES
 from amkit.deps.table import dependencies
 from amkit.errors import AmkitError
-from amkit.formatting_html import (
+from amkit.package.commands import exported_commands, parameters_by_set
+from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
+from amkit.widgets.common import SCROLLING, ExplorerBase, describe, reporting
+from amkit.widgets.html import (
     command_html,
     files_tree_html,
     frame_html,
@@ -21,9 +24,6 @@ from amkit.formatting_html import (
     message_html,
     package_header_html,
 )
-from amkit.package.commands import exported_commands, parameters_by_set
-from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
-from amkit.widgets.common import SCROLLING, ExplorerBase, describe, reporting
 
 __all__ = ["PackageExplorer"]
 
