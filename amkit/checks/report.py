@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from amkit.checks.html import report_html
 from amkit.checks.registry import SEVERITIES
 from amkit.checks.sarif import sarif_log
 from amkit.powershell.version import PSVersion
@@ -103,6 +104,4 @@ class Report:
         return f"<Report {self.summary()}>"
 
     def _repr_html_(self) -> str:
-        from amkit.widgets.html import report_html
-
         return report_html(self)

@@ -19,6 +19,7 @@ import pandas as pd
 from amkit.errors import AmkitError, PackageError
 from amkit.package.archive import Limits, PackageSource, open_source
 from amkit.package.connection import ConnectionType, connection_type_file, read_connection_type
+from amkit.package.html import package_html, version_html
 from amkit.package.layout import NUPKG_METADATA, LayoutProblem, VersionFolder, find_layout, top_level_folder
 from amkit.package.manifest import Manifest, module_type_of
 from amkit.package.nuspec import NuspecInfo, read_nuspec
@@ -203,8 +204,6 @@ class ModulePackage:
         return f"<ModulePackage {self.name} ({self.kind}) versions: {versions}>"
 
     def _repr_html_(self) -> str:
-        from amkit.widgets.html import package_html
-
         return package_html(self)
 
 
@@ -418,6 +417,4 @@ class ModuleVersion:
         return f"<ModuleVersion {self.name} {self.version} in {self.folder or '.'}>"
 
     def _repr_html_(self) -> str:
-        from amkit.widgets.html import version_html
-
         return version_html(self)
