@@ -45,11 +45,11 @@ from amkit.errors import (
     PackageError,
     ScriptError,
 )
+from amkit.limits import Limits
 from amkit.package import (
     ConnectionField,
     ConnectionType,
     ExportList,
-    Limits,
     Manifest,
     ModulePackage,
     ModuleSpec,

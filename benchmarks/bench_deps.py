@@ -28,7 +28,7 @@ from pathlib import Path
 from measure import measure
 
 import amkit
-from amkit.package.manifest import ModuleSpec
+from amkit.package.module_spec import ModuleSpec
 
 AZ_MODULES = 80
 GALLERY_MODULES = 100

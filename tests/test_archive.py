@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from amkit.errors import LimitExceededError, PackageError
-from amkit.package.archive import Entry, FolderSource, Limits, ZipSource, open_source
+from amkit.limits import Limits
+from amkit.package.archive import Entry, FolderSource, ZipSource, open_source
 
 # A source that is garbage-collected unclosed must not leave a file open.
 pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")

@@ -13,7 +13,7 @@ from packages import SCRIPT, manifest, write_folder
 import amkit
 from amkit import samples
 from amkit.errors import LimitExceededError, PackageError
-from amkit.package.archive import Limits
+from amkit.limits import Limits
 from amkit.package.pack import pack, write_module_zip
 
 

@@ -27,8 +27,8 @@ from amkit.deps.inventory import Inventory, ModuleRecord, records_of
 from amkit.deps.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS, plan_imports
 from amkit.errors import AmkitError
 from amkit.package.connection import ConnectionType
-from amkit.package.manifest import ModuleSpec
 from amkit.package.module_package import ModulePackage, open_package
+from amkit.package.module_spec import ModuleSpec
 from amkit.powershell.version import PSVersion
 
 __all__ = ["ImportRecord", "Importer"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from amkit.checks.report import Finding, Report
-from amkit.package.manifest import ModuleSpec
+from amkit.package.module_spec import ModuleSpec
 
 __all__ = [
     "FAILURE_STEPS",

@@ -11,7 +11,7 @@ from amkit.checks.context import RUNTIMES, CheckContext
 from amkit.checks.registry import Hit, Rule
 from amkit.checks.report import Finding, Report
 from amkit.errors import AmkitError
-from amkit.package.archive import Limits
+from amkit.limits import Limits
 from amkit.package.module_package import ModulePackage, open_package
 
 __all__ = ["UNREADABLE_RULE", "check"]

@@ -19,7 +19,7 @@ import pandas as pd
 
 from amkit.deps.requirements import Requirement, declared_requirements
 from amkit.errors import AmkitError
-from amkit.package.archive import Limits
+from amkit.limits import Limits
 from amkit.package.commands import exported_commands
 from amkit.package.layout import MODULE_FILE_EXTENSIONS
 from amkit.package.module_package import ModulePackage, ModuleVersion, open_package

@@ -35,7 +35,7 @@ import pandas as pd
 from amkit.deps.graph import cycles, levels
 from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory, held_records
 from amkit.deps.requirements import Requirement
-from amkit.package.manifest import ModuleSpec
+from amkit.package.module_spec import ModuleSpec
 from amkit.powershell.version import PSVersion
 
 __all__ = ["IMPORT_LIMIT", "IMPORT_WINDOW_SECONDS", "ImportPlan", "plan_imports", "target_requirement"]

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from amkit.package.manifest import Manifest, ModuleSpec
+from amkit.package.manifest import Manifest
 from amkit.package.module_package import ModuleVersion
+from amkit.package.module_spec import ModuleSpec
 from amkit.package.nuspec import NuGetRange, NuspecDependency, nuget_version_key, parse_nuget_range
 from amkit.powershell.version import PSVersion
 

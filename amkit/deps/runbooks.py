@@ -20,7 +20,7 @@ import pandas as pd
 from amkit.defaults import builtin_module, is_builtin_module
 from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
 from amkit.deps.requirements import Requirement
-from amkit.package.manifest import ModuleSpec
+from amkit.package.module_spec import ModuleSpec
 from amkit.powershell.script import ModuleReference, parse_script
 
 __all__ = ["COMMAND_INDEX_COLUMNS", "RUNBOOK_COLUMNS", "RUNBOOK_STATUSES", "commands_index", "runbook_requirements"]

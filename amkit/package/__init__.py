@@ -8,10 +8,10 @@ exported commands, and reproducible packing. Its modules may import
 import the dependency, check, account or front-end layers.
 """
 
-from amkit.package.archive import Limits
 from amkit.package.connection import ConnectionField, ConnectionType, read_connection_type
-from amkit.package.manifest import ExportList, Manifest, ModuleSpec, module_type_of
+from amkit.package.manifest import ExportList, Manifest, module_type_of
 from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
+from amkit.package.module_spec import ModuleSpec
 from amkit.package.nuspec import NuGetRange, NuspecInfo, parse_nuget_range
 from amkit.package.pack import pack
 
@@ -19,7 +19,6 @@ __all__ = [
     "ConnectionField",
     "ConnectionType",
     "ExportList",
-    "Limits",
     "Manifest",
     "ModulePackage",
     "ModuleSpec",

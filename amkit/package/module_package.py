@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from amkit.errors import AmkitError, PackageError
-from amkit.package.archive import Limits, PackageSource, open_source
+from amkit.limits import Limits
+from amkit.package.archive import PackageSource, open_source
 from amkit.package.connection import ConnectionType, connection_type_file, read_connection_type
 from amkit.package.html import package_html, version_html
 from amkit.package.layout import NUPKG_METADATA, LayoutProblem, VersionFolder, find_layout, top_level_folder

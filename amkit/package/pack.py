@@ -24,7 +24,8 @@ import zipfile
 from pathlib import Path
 
 from amkit.errors import PackageError
-from amkit.package.archive import Limits, open_source
+from amkit.limits import Limits
+from amkit.package.archive import open_source
 
 __all__ = ["pack", "write_module_zip"]
 

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 
 from amkit.errors import AmkitError
-from amkit.package.manifest import ModuleSpec
 from amkit.package.module_package import ModulePackage, ModuleVersion
+from amkit.package.module_spec import ModuleSpec
 
 __all__ = ["package_summary"]
 

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from amkit.errors import DataFileError
 from amkit.powershell.hashtable import PSHashtable
-from amkit.powershell.syntax import SourceText, children, first_error, number_value, string_value, unwrap
+from amkit.powershell.literals import number_value
+from amkit.powershell.syntax import SourceText, children, first_error, string_value, unwrap
 from amkit.powershell.textfile import load_source
 
 if TYPE_CHECKING:

@@ -20,8 +20,9 @@ from amkit.powershell import calls, recovery
 from amkit.powershell.calls import ExportInfo, ModuleReference, RequiresInfo
 from amkit.powershell.comment_help import CommentHelp, CommentIndex
 from amkit.powershell.hashtable import PSHashtable
+from amkit.powershell.literals import number_value
 from amkit.powershell.param_block import CmdletBinding, ParameterInfo, read_param_block
-from amkit.powershell.syntax import children, number_value, unwrap, walk
+from amkit.powershell.syntax import children, unwrap, walk
 from amkit.powershell.textfile import load_source
 
 if TYPE_CHECKING:

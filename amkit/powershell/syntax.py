@@ -1,8 +1,9 @@
 """The PowerShell grammar (tree-sitter-powershell) and helpers shared by its readers.
 
 Both the data-file reader (``psd1``) and the script reader (``script``) walk
-the same syntax tree; this module owns the parser, positions, and the decoding
-of string and number literals, so each rule of the language lives in one place.
+the same syntax tree; this module owns the parser and positions, and finds the string literals whose
+values :mod:`amkit.powershell.literals` decodes, so each rule of the language
+lives in one place.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator
-from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 import tree_sitter
 import tree_sitter_powershell
+
+from amkit.powershell.literals import DOUBLE_QUOTES, NUMBER_TOKEN, SINGLE_QUOTES, expandable_value, verbatim_value
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -24,7 +26,6 @@ __all__ = [
     "SourceText",
     "children",
     "first_error",
-    "number_value",
     "string_value",
     "unwrap",
     "walk",
@@ -59,43 +60,9 @@ _WRAPPERS = frozenset(
     }
 )
 
-# PowerShell takes typographic quotes for quotes and typographic dashes for dashes
-# (its tokenizer's IsSingleQuote, IsDoubleQuote and IsDash).
-_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
-_DOUBLE_QUOTES = '"\u201c\u201d\u201e'
-_DASHES = "-\u2013\u2014\u2015"
+# The typographic quotes and dashes PowerShell takes for quotes and dashes (its tokenizer's IsSingleQuote,
+# IsDoubleQuote and IsDash), which the data-file view rewrites as ASCII for the grammar.
 _TYPOGRAPHIC = re.compile("[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2013\u2014\u2015]")
-_ESCAPES = {
-    "0": "\0",
-    "a": "\a",
-    "b": "\b",
-    "e": "\x1b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-}
-_UNICODE_ESCAPE = re.compile(r"u\{([0-9a-fA-F]{1,6})\}")
-
-# A number literal as the PowerShell tokenizer scans it: hexadecimal, binary (7.x) or
-# decimal with an optional fraction and exponent, then a type suffix and a multiplier.
-# In "1..5" the dots are the range operator, not part of the number.
-_NUMBER_BODY = (
-    r"(?:0x(?P<hex>[0-9a-f]+)|0b(?P<bin>[01]+)"
-    r"|(?P<dec>(?:[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?))"
-    r"(?P<suffix>u[lsy]?|[lysnd])?(?P<multiplier>[kmgtp]b)?"
-)
-_NUMBER = re.compile(_NUMBER_BODY, re.IGNORECASE)
-# The same literal as a whole token: not part of "a1", "$x1", "1x" or "1.2.3".
-_NUMBER_TOKEN = re.compile(
-    r"(?<![0-9a-z_.$`:\\/])(?<![0-9a-z_][-+])" + _NUMBER_BODY + r"(?![0-9a-z_.])",
-    re.IGNORECASE,
-)
-_MULTIPLIERS = {"kb": 2**10, "mb": 2**20, "gb": 2**30, "tb": 2**40, "pb": 2**50}
-_INT32 = 2**31
-_INT64 = 2**63
-_DECIMAL_MAX = 2**96 - 1  # System.Decimal.MaxValue
 
 
 @functools.cache
@@ -184,7 +151,7 @@ def _tokenizer_view(text: str) -> tuple[bytes, list[int], _Scan]:
         byte += len(text[last : match.start()].encode("utf-8", errors="surrogatepass"))
         shrunk.append(byte)
         char = match.group()
-        ascii_char = "'" if char in _SINGLE_QUOTES else '"' if char in _DOUBLE_QUOTES else "-"
+        ascii_char = "'" if char in SINGLE_QUOTES else '"' if char in DOUBLE_QUOTES else "-"
         pieces += [text[last : match.start()], ascii_char]
         byte += 1
         last = match.end()
@@ -263,7 +230,7 @@ class _Scan:
                 if newline:
                     self.edits.append((index, " " * (1 + newline)))
                 index += 1 + (newline or 1)
-            elif char in "0123456789." and (number := _NUMBER_TOKEN.match(text, index)) is not None:
+            elif char in "0123456789." and (number := NUMBER_TOKEN.match(text, index)) is not None:
                 if not number.group().isdigit():
                     self.edits.append((index, "1" * len(number.group())))
                 index = number.end()
@@ -395,118 +362,10 @@ def string_value(node: Node, source: SourceText) -> str | None:
     """
     node = unwrap(node)
     kind = node.type
-    text = source.node_text(node)
-    here = text.startswith("@")
     if kind in ("verbatim_string_characters", "verbatim_here_string_characters"):
-        return _here_body(text) if here else _undouble(text[1:-1], _SINGLE_QUOTES)
+        return verbatim_value(source.node_text(node))
     if kind in ("expandable_string_literal", "expandable_here_string_literal"):
         if any(child.is_named for child in node.children):
             return None
-        if here:
-            return _unescape(_here_body(text), doubled_quotes=False)
-        return _unescape(text[1:-1], doubled_quotes=True)
+        return expandable_value(source.node_text(node))
     return None
-
-
-def _undouble(body: str, quotes: str) -> str:
-    """Collapse each doubled quote to its second character, as the tokenizer does."""
-    out: list[str] = []
-    index = 0
-    while index < len(body):
-        if body[index] in quotes and index + 1 < len(body) and body[index + 1] in quotes:
-            index += 1
-        out.append(body[index])
-        index += 1
-    return "".join(out)
-
-
-def _here_body(text: str) -> str:
-    """The lines between a here-string's opening ``@'``/``@"`` line and its closing line."""
-    first_break = text.find("\n")
-    last_break = text.rfind("\n")
-    if first_break < 0 or last_break <= first_break:
-        return ""
-    body = text[first_break + 1 : last_break]
-    return body[:-1] if body.endswith("\r") else body
-
-
-def _unescape(body: str, *, doubled_quotes: bool) -> str:
-    out: list[str] = []
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char == "`" and index + 1 < len(body):
-            escape = _UNICODE_ESCAPE.match(body, index + 1)
-            code = int(escape.group(1), 16) if escape is not None else -1
-            if 0 <= code <= 0x10FFFF:
-                out.append(chr(code))
-                index = escape.end() if escape is not None else index
-                continue
-            out.append(_ESCAPES.get(body[index + 1], body[index + 1]))
-            index += 2
-            continue
-        if doubled_quotes and char in _DOUBLE_QUOTES and index + 1 < len(body) and body[index + 1] in _DOUBLE_QUOTES:
-            index += 1
-            char = body[index]
-        out.append(char)
-        index += 1
-    return "".join(out)
-
-
-def number_value(text: str) -> int | float | Decimal | None:
-    """Return the value of a PowerShell number literal, or ``None`` if it is not one.
-
-    Follows the tokenizer of Windows PowerShell 5.1 (``Tokenizer.TryGetNumberValue``):
-    decimal integers are the smallest of int, long, decimal that holds them
-    (a double beyond); hexadecimal ones (``0xFFFFFFFF``) are read as a 32- or
-    64-bit two's complement, so ``0xFFFFFFFF`` is ``-1``; reals are doubles,
-    ``d`` makes a decimal, ``l`` a long (rounded half to even); ``kb`` ...
-    ``pb`` multiply. PowerShell 7's binary literals and other suffixes are
-    read as well. Values PowerShell rejects (overflow) give ``None``.
-    """
-    match = _NUMBER.fullmatch(text.strip())
-    if match is None:
-        return None
-    suffix = (match.group("suffix") or "").lower()
-    multiplier = _MULTIPLIERS.get((match.group("multiplier") or "").lower(), 1)
-    long = suffix == "l"
-    if match.group("dec") is None:
-        hex_digits, binary = match.group("hex"), match.group("bin")
-        raw = int(hex_digits, 16) if hex_digits is not None else int(binary, 2)
-        if not suffix.startswith("u") and suffix != "n":
-            if raw < 2 * _INT32 and not long:
-                raw -= 2 * _INT32 if raw >= _INT32 else 0
-            elif raw < 2 * _INT64:
-                raw -= 2 * _INT64 if raw >= _INT64 else 0
-            else:
-                return None
-        return _integer(raw * multiplier, long=long)
-    digits = match.group("dec")
-    try:
-        if suffix == "d":
-            with localcontext(prec=40):
-                decimal = Decimal(digits)
-                # System.Decimal keeps the scale of the digits after the point, never a positive exponent.
-                exponent = decimal.as_tuple().exponent
-                if isinstance(exponent, int) and exponent > 0:
-                    decimal = decimal.quantize(Decimal(1))
-                decimal *= multiplier
-            return decimal if abs(decimal) <= _DECIMAL_MAX else None
-        if any(char in digits for char in ".eE"):
-            real = float(digits)
-            if real in (float("inf"), float("-inf")):
-                return None  # Windows PowerShell's double.TryParse fails on overflow
-            return real * multiplier if not suffix else _integer(round(real) * multiplier, long=long)
-    except ArithmeticError:
-        return None
-    value = int(digits)
-    if long and not -_INT64 <= value < _INT64:
-        return None
-    return _integer(value * multiplier, long=long)
-
-
-def _integer(value: int, *, long: bool) -> int | float | None:
-    """An integer result: a long must fit, anything beyond a decimal becomes a double."""
-    if long:
-        return value if -_INT64 <= value < _INT64 else None
-    return value if abs(value) <= _DECIMAL_MAX else float(value)
