@@ -15,9 +15,11 @@ The main entry points:
   :func:`runbook_requirements` tell which module provides a command;
 - :class:`AutomationAccount` models an account (default modules, imports,
   precedence, rollback, history) in SQLite, or reads a real one's module list;
-- :mod:`amkit.charts` draws them (imported on first use).
+- :mod:`amkit.charts` draws them and :mod:`amkit.widgets` (or :func:`explore`)
+  shows them in notebooks; both are imported on first use.
 """
 
+import importlib
 from typing import Any
 
 from amkit import samples
@@ -128,6 +130,7 @@ __all__ = [
     "samples",
     "scan",
     "textfile",
+    "widgets",
 ]
 
 
@@ -141,10 +144,15 @@ def explore(obj: object) -> Any:
     return widget_for(obj)
 
 
-def __getattr__(name: str) -> Any:
-    # amkit.charts needs matplotlib, which the rest of amkit does not: import it when it is first used.
-    if name == "charts":
-        import importlib
+#: The front ends, imported on first use: they need matplotlib and ipywidgets, which the rest of amkit does not.
+_LAZY_FRONT_ENDS = ("charts", "widgets")
 
-        return importlib.import_module("amkit.charts")
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_FRONT_ENDS:
+        return importlib.import_module(f"amkit.{name}")
     raise AttributeError(f"module 'amkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY_FRONT_ENDS})

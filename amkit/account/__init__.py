@@ -2,6 +2,9 @@
 
 :class:`AutomationAccount` keeps an account in SQLite (a file, or memory);
 :meth:`AutomationAccount.from_arm` reads what Azure reports about a real one.
+Its modules may import the checks, the dependency layer, the package reader,
+the language layer and the base modules (``errors``, ``defaults``, ``limits``,
+``markup``); the charts, the command line and the widgets build on it.
 """
 
 from amkit.account.account import WARNING_COLUMNS, AutomationAccount

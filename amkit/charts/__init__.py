@@ -2,6 +2,9 @@
 
 Every function takes ``ax=None`` (draw into a new figure) or an existing
 Axes, draws, and returns the Axes; none changes matplotlib's global settings.
+Charts may import every layer below the front ends (account, checks,
+dependencies, package reader, language, base modules); the widgets import
+them, never the other way round. ``import amkit`` loads them on first use.
 """
 
 from amkit.charts.dependency_graph import dependency_graph

@@ -1,4 +1,11 @@
-"""Check a package before import: Azure Automation's import rules and the authoring practices."""
+"""Check a package before import: Azure Automation's import rules and the authoring practices.
+
+Here live the rule catalogue (each rule a small function, declared with
+:func:`~amkit.checks.registry.rule`), the runner and the :class:`Report` with
+its JSON, SARIF and HTML views. Its modules may import the dependency layer,
+the package reader, the language layer and the base modules; the account model
+and the front ends build on it.
+"""
 
 from amkit.checks.catalogue import all_rules, rules
 from amkit.checks.context import RUNTIMES, CheckContext

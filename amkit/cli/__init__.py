@@ -1,5 +1,9 @@
 """The ``amkit`` command line: ``inspect``, ``check``, ``pack``, ``deps`` and ``plan``.
 
+A front end: its modules may import every layer below (account, checks,
+dependencies, package reader, language, base modules) but not the charts or
+the widgets, and nothing below imports it.
+
 Exit status: 0 on success; 1 when ``check`` (or the check after ``pack``)
 finds something at or above the ``--fail-on`` severity (default: error), or
 when ``plan`` finds modules it cannot import; 2 when the input or the

@@ -3,7 +3,10 @@ r"""Sample PowerShell modules shipped with amkit, and a builder of their Azure A
 The samples are original, small and realistic modules that the tutorials,
 widgets and tests use as canonical examples. Each is a module folder under
 ``amkit/samples/modules``; :func:`build` packs it the way Azure Automation
-expects: a zip named after the module holding the ``<Name>/`` folder.
+expects: a zip named after the module holding the ``<Name>/`` folder. This
+folder sits beside the dependency layer: it may import the package reader,
+the language layer and the base modules, and nothing in amkit but the
+tutorials' façade (``amkit.samples``) imports it.
 
 The samples
 -----------

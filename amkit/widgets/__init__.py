@@ -1,5 +1,10 @@
 """Notebook front ends over amkit, built from ipywidgets 8; they compose library calls and hold no rules.
 
+A front end: its modules may import the charts and every layer below them,
+but not the command line, and nothing below imports them (the core's own
+rich HTML views live beside their objects). ``import amkit`` loads them on
+first use, through :func:`amkit.explore` or ``amkit.widgets``.
+
 - :class:`PackageExplorer`: a package's versions, files, manifest, commands, connection type,
   dependencies and findings;
 - :class:`DependencyExplorer`: the dependency table of many packages, filtered, reversed, drawn;
