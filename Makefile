@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: lab test lint tools notebooks
+.PHONY: lab test lint tools notebooks grammar
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
@@ -26,7 +26,8 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check amkit tests benchmarks
 	$(BIN)/mypy
 
-$(VENV)/.installed: pyproject.toml
+# pip builds the PowerShell grammar (a C extension) into the package: reinstall when its sources change.
+$(VENV)/.installed: pyproject.toml $(wildcard $(GRAMMAR)/src/*.c $(GRAMMAR)/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -41,3 +42,37 @@ notebooks: $(VENV)/.installed
 			--ClearMetadataPreprocessor.enabled=True \
 			--ClearMetadataPreprocessor.clear_notebook_metadata=False "$$nb" || exit 1; \
 	done
+
+# The PowerShell grammar is a fork of tree-sitter-powershell kept in $(GRAMMAR)
+# (see its CHANGES.md). After editing grammar.js or src/scanner.c, `make grammar`
+# regenerates src/parser.c with tree-sitter generate and stamps the sources it used;
+# a test fails when the stamp does not match, so the committed parser is never stale.
+GRAMMAR := amkit/powershell/grammar
+TREE_SITTER_CLI := 0.26
+TOOLS := build/tools
+DEBIAN := http://deb.debian.org/debian
+
+grammar: $(TOOLS)/tree-sitter
+	cd $(GRAMMAR) && $(CURDIR)/$(TOOLS)/tree-sitter generate
+	cd $(GRAMMAR) && sha256sum grammar.js src/scanner.c > src/generated-from.sha256
+	rm -f $(VENV)/.installed
+
+# tree-sitter-cli: the one on PATH; else npm's (its install script downloads the
+# binary from GitHub); else Debian's package, run by the C library it was built
+# for, both unpacked under $(TOOLS) and nothing installed system-wide.
+$(TOOLS)/tree-sitter:
+	mkdir -p $(TOOLS)
+	if command -v tree-sitter >/dev/null; then ln -sf "$$(command -v tree-sitter)" $@; \
+	elif npm install --silent --prefix $(TOOLS)/npm tree-sitter-cli@$(TREE_SITTER_CLI) 2>/dev/null; then \
+		ln -sf $(CURDIR)/$(TOOLS)/npm/node_modules/.bin/tree-sitter $@; \
+	else \
+		curl -fsS $(DEBIAN)/dists/sid/main/binary-amd64/Packages.xz | xz -dc > $(TOOLS)/Packages && \
+		for package in tree-sitter-cli libc6 libgcc-s1; do \
+			deb=$$(awk -v p="Package: $$package" '$$0 == p {found = 1} found && /^Filename:/ {print $$2; exit}' $(TOOLS)/Packages); \
+			curl -fsS -o $(TOOLS)/package.deb $(DEBIAN)/$$deb && dpkg-deb -x $(TOOLS)/package.deb $(TOOLS)/debian || exit 1; \
+		done; \
+		lib=$(CURDIR)/$(TOOLS)/debian/usr/lib/x86_64-linux-gnu; \
+		printf '#!/bin/sh\nexec %s/ld-linux-x86-64.so.2 --library-path %s %s "$$@"\n' "$$lib" "$$lib" \
+			$(CURDIR)/$(TOOLS)/debian/usr/bin/tree-sitter > $@ && chmod +x $@; \
+	fi
+	$@ --version

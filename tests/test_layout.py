@@ -39,9 +39,13 @@ MAX_LINES = 500
 
 
 def module_files(root: Path) -> dict[str, Path]:
-    """Every module of the package at ``root`` by dotted name (the sample modules' own sources left out)."""
+    """Every module of the package at ``root`` by dotted name (the sample modules' own sources left out).
+
+    A compiled module counts by its ``.pyi`` stub.
+    """
     modules = {}
-    for path in sorted(root.rglob("*.py")):
+    sources = [*root.rglob("*.py"), *(stub for stub in root.rglob("*.pyi") if not stub.with_suffix(".py").exists())]
+    for path in sorted(sources):
         if (root / "samples" / "modules") in path.parents:
             continue
         parts = path.relative_to(root.parent).with_suffix("").parts

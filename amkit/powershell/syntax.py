@@ -1,4 +1,4 @@
-"""The PowerShell grammar (tree-sitter-powershell) and helpers shared by its readers.
+"""The PowerShell grammar (amkit's fork of tree-sitter-powershell) and helpers shared by its readers.
 
 Both the data-file reader (``psd1``) and the script reader (``script``) walk
 the same syntax tree; this module owns the parser and positions, and finds the string literals whose
@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import tree_sitter
-import tree_sitter_powershell
 
+from amkit.powershell import _grammar
 from amkit.powershell.literals import DOUBLE_QUOTES, NUMBER_TOKEN, SINGLE_QUOTES, expandable_value, verbatim_value
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ _TYPOGRAPHIC = re.compile("[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2013\u20
 
 @functools.cache
 def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+    return tree_sitter.Parser(tree_sitter.Language(_grammar.language()))
 
 
 class SourceText:
