@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 import amkit.powershell.syntax
+from amkit.powershell.syntax import _parser
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 GRAMMAR = Path(amkit.powershell.syntax.__file__).parent / "grammar"
 
@@ -18,3 +25,78 @@ def test_the_committed_parser_was_generated_from_the_committed_grammar() -> None
     current = {name: hashlib.sha256((GRAMMAR / name).read_bytes()).hexdigest() for name in recorded}
     assert recorded == current, "grammar.js or src/scanner.c changed without `make grammar`"
     assert set(recorded) == {"grammar.js", "src/scanner.c"}
+
+
+def _tree(code: str) -> Node:
+    return _parser().parse(code.encode("utf-8")).root_node
+
+
+def _types(node: Node) -> list[str]:
+    found, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        found.append(current.type)
+        stack.extend(reversed(current.children))
+    return found
+
+
+#: Valid PowerShell the upstream grammar rejected, one row per fix in grammar/CHANGES.md, with a node type
+#: that shows it was read as PowerShell reads it.
+VALID = [
+    pytest.param(
+        "Mock -CommandName Get-Item -MockWith {}\n[scriptblock]$x = {}\n",
+        "script_block_expression",
+        id="empty-script-block",
+    ),
+    pytest.param("$mb = $bytes / 1MB\n$big = 10GB + 1kb\n", "decimal_integer_literal", id="multiplier-any-case"),
+    pytest.param("$a = 5L + 0x10L + 1uy + 2n + 3us + 1.5d\n", "decimal_integer_literal", id="type-suffixes"),
+    pytest.param("$flags = 0b1010\n", "binary_integer_literal", id="binary-literal"),
+    pytest.param("Connect-Vpn -Tls12 -IPv4 $address -List1 a\n", "command_parameter", id="parameter-with-digits"),
+    pytest.param('$root = $arm64 ? "arm" : "x64"\n', "ternary_expression", id="ternary"),
+    pytest.param("$q.Invoke($a ? 1 : 2)\n", "ternary_expression", id="ternary-in-method-argument"),
+    pytest.param("$name = $given ?? $default ?? 'none'\n$cache ??= @{}\n", "coalesce_expression", id="null-coalescing"),
+    pytest.param(
+        "${regKey}?.Dispose()\n$first = ${list}?[0]\n$n = ${o}?.Name\n", "invokation_expression", id="null-conditional"
+    ),
+    pytest.param(
+        ":outer foreach ($a in $b) { while ($true) { break outer } }\n", "label_expression", id="break-bare-label"
+    ),
+    pytest.param(
+        "$keys = $sets.Where{ $_.Name -eq $n }.Parameters.Keys\n",
+        "invokation_foreach_expression",
+        id="where-without-parentheses",
+    ),
+    pytest.param(
+        "$t = $s.ForEach( { $_.Trim() })\n$u = $s.ForEach({ $_ })\n", "argument_list", id="foreach-with-parentheses"
+    ),
+    pytest.param(
+        "Export-ModuleMember -Function Get-A, Get-B\nselect Name, Ipaddress\n",
+        "array_literal_expression",
+        id="bare-word-list",
+    ),
+    pytest.param(
+        "Format-List -Property Name, 'Alias', @{ Label = 'X'; Expression = { $_.X } }, Rest\n",
+        "hash_literal_expression",
+        id="mixed-argument-list",
+    ),
+    pytest.param(
+        "Stop-It -Values $item.GetType().Name, $item -Continue\n", "invokation_expression", id="method-call-in-argument"
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "node_type"), VALID)
+def test_valid_powershell_parses_without_error(code: str, node_type: str) -> None:
+    root = _tree(code)
+    assert not root.has_error, code
+    assert node_type in _types(root)
+
+
+def test_a_method_call_in_an_argument_keeps_its_parentheses() -> None:
+    command = _tree("Write-Output $item.GetType().Name\n")
+    assert "argument_list" in _types(command)
+    assert "parenthesized_expression" not in _types(command)
+
+
+def test_a_bare_word_before_parentheses_is_two_arguments() -> None:
+    assert "parenthesized_expression" in _types(_tree("Write-Output foo(1)\n"))

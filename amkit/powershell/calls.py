@@ -47,7 +47,7 @@ __all__ = [
     "words",
 ]
 
-_NUMBERS = frozenset({"decimal_integer_literal", "hexadecimal_integer_literal", "real_literal"})
+_NUMBERS = frozenset({"decimal_integer_literal", "hexadecimal_integer_literal", "binary_integer_literal", "real_literal"})
 #: Scope modifiers of variable and function names.
 SCOPES = frozenset({"global", "script", "local", "private"})
 

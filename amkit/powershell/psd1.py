@@ -248,7 +248,7 @@ class _DataFileReader:
                 return Symbolic(self.source.node_text(node), value.path) if isinstance(value, Symbolic) else value
         if kind.endswith(("string_characters", "string_literal")):
             return self.string(node)
-        if kind in ("decimal_integer_literal", "hexadecimal_integer_literal", "real_literal"):
+        if kind in ("decimal_integer_literal", "hexadecimal_integer_literal", "binary_integer_literal", "real_literal"):
             self.count(node)
             number = number_value(self.source.node_text(node))
             if number is None:

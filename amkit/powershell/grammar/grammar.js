@@ -1,3 +1,8 @@
+// Number literal suffixes, as PowerShell's tokenizer reads them (any case).
+const NUMBER_SUFFIX = /[uU][lLsSyY]?|[lLyYsSnNdD]/;
+const MULTIPLIER = /[kKmMgGtTpP][bB]/;
+const EXPONENT = /[eE][+-]?[0-9]+/;
+
 const PREC = {
   KEYWORD: 1,
   UNARY: 2,
@@ -5,6 +10,7 @@ const PREC = {
   ELEMENT_ACCESS: 4,
   EMPTY: 5,
   PARAM: 6,
+  INVOKE: 7,
 };
 
 export default grammar({
@@ -46,46 +52,36 @@ export default grammar({
 
     // Integer Literals
     integer_literal: ($) =>
-      choice($.decimal_integer_literal, $.hexadecimal_integer_literal),
-
-    decimal_integer_literal: ($) =>
-      token(
-        seq(
-          /[0-9]+/,
-          optional(choice('l', 'd')),
-          optional(choice('kb', 'mb', 'gb', 'tb', 'pb')),
-        ),
+      choice(
+        $.decimal_integer_literal,
+        $.hexadecimal_integer_literal,
+        $.binary_integer_literal,
       ),
+
+    // Type suffixes and multipliers are case-insensitive (1KB, 10GB, 5L, 1uy, 2n).
+    decimal_integer_literal: ($) =>
+      token(seq(/[0-9]+/, optional(NUMBER_SUFFIX), optional(MULTIPLIER))),
 
     hexadecimal_integer_literal: ($) =>
       token(
-        seq(
-          '0x',
-          /[0-9a-fA-F]+/,
-          optional('l'),
-          optional(choice('kb', 'mb', 'gb', 'tb', 'pb')),
-        ),
+        seq(/0[xX][0-9a-fA-F]+/, optional(NUMBER_SUFFIX), optional(MULTIPLIER)),
       ),
+
+    // PowerShell 7: 0b1010
+    binary_integer_literal: ($) =>
+      token(seq(/0[bB][01]+/, optional(NUMBER_SUFFIX), optional(MULTIPLIER))),
 
     // Real Literals
     real_literal: ($) =>
       token(
-        choice(
-          seq(
-            /[0-9]+\.[0-9]+/,
-            optional(token(seq('e', optional(choice('+', '-')), /[0-9]+/))),
-            optional(choice('kb', 'mb', 'gb', 'tb', 'pb')),
+        seq(
+          choice(
+            seq(/[0-9]+\.[0-9]+/, optional(EXPONENT)),
+            seq(/\.[0-9]+/, optional(EXPONENT)),
+            seq(/[0-9]+/, EXPONENT),
           ),
-          seq(
-            /\.[0-9]+/,
-            optional(token(seq('e', optional(choice('+', '-')), /[0-9]+/))),
-            optional(choice('kb', 'mb', 'gb', 'tb', 'pb')),
-          ),
-          seq(
-            /[0-9]+/,
-            token(seq('e', optional(choice('+', '-')), /[0-9]+/)),
-            optional(choice('kb', 'mb', 'gb', 'tb', 'pb')),
-          ),
+          optional(NUMBER_SUFFIX),
+          optional(MULTIPLIER),
         ),
       ),
 
@@ -159,7 +155,7 @@ export default grammar({
 
     // Operators and punctuators
     assignement_operator: ($) =>
-      choice('=', '!=', '+=', '*=', '/=', '%=', '-='),
+      choice('=', '!=', '+=', '*=', '/=', '%=', '-=', '??='),
 
     file_redirection_operator: ($) =>
       choice(
@@ -311,7 +307,8 @@ export default grammar({
     _command_token: ($) => token(/[^\(\)\{\}\s;\&]+/),
 
     // Parameters
-    command_parameter: ($) => token(choice(/-+[a-zA-Z_?\-`]+/, '--')),
+    command_parameter: ($) =>
+      token(choice(/-+[a-zA-Z_?\-`][a-zA-Z0-9_?\-`]*/, '--')),
 
     _verbatim_command_argument_chars: ($) =>
       repeat1(choice(/"[^"]*"/, /&[^&]*/, /[^\|\r\n]+/)),
@@ -582,7 +579,8 @@ export default grammar({
 
     label: ($) => token(seq(':', /[a-zA-Z_][a-zA-Z0-9_]*/)),
 
-    label_expression: ($) => choice($.label, $.unary_expression),
+    // break outer, continue :outer, break $label
+    label_expression: ($) => choice($.label, $.simple_name, $.unary_expression),
 
     trap_statement: ($) =>
       seq(reservedWord('trap'), optional($.type_literal), $.statement_block),
@@ -765,7 +763,7 @@ export default grammar({
       prec.right(
         choice(
           $.command_parameter,
-          seq($._command_argument, optional($.argument_list)),
+          $._command_argument,
           $.redirection,
           $.stop_parsing,
         ),
@@ -784,12 +782,33 @@ export default grammar({
       prec.right(
         PREC.PARAM,
         choice(
-          seq($.command_argument_sep, optional($.generic_token)),
-          seq($.command_argument_sep, $.array_literal_expression),
+          seq(
+            $.command_argument_sep,
+            optional(
+              choice(
+                $.generic_token,
+                alias($.argument_array, $.array_literal_expression),
+              ),
+            ),
+          ),
           $.parenthesized_expression,
           $.script_block_expression,
         ),
       ),
+
+    // In argument mode a list may mix bare words and expressions: -Tag Foo, 'Bar', $baz
+    argument_array: ($) =>
+      prec.left(
+        choice(
+          $.unary_expression,
+          seq(
+            $._argument_array_element,
+            repeat1(seq(',', $._argument_array_element)),
+          ),
+        ),
+      ),
+
+    _argument_array_element: ($) => choice($.generic_token, $.unary_expression),
 
     verbatim_command_argument: ($) =>
       seq('--%', $._verbatim_command_argument_chars),
@@ -870,7 +889,19 @@ export default grammar({
       seq($.simple_name, optional(seq('=', $.integer_literal))),
 
     // Expressions
-    _expression: ($) => $.logical_expression,
+    _expression: ($) => choice($.logical_expression, $.ternary_expression),
+
+    // PowerShell 7: condition ? if-true : if-false, below every binary operator
+    ternary_expression: ($) =>
+      prec.right(
+        seq(
+          field('condition', $.logical_expression),
+          '?',
+          field('consequence', $._expression),
+          ':',
+          field('alternative', $._expression),
+        ),
+      ),
 
     logical_expression: ($) =>
       prec.left(
@@ -907,12 +938,21 @@ export default grammar({
     comparison_expression: ($) =>
       prec.left(
         choice(
-          $.additive_expression,
+          $.coalesce_expression,
           seq(
             $.comparison_expression,
             $.comparison_operator,
-            $.additive_expression,
+            $.coalesce_expression,
           ),
+        ),
+      ),
+
+    // PowerShell 7: $a ?? $b, between comparison and addition
+    coalesce_expression: ($) =>
+      prec.right(
+        choice(
+          $.additive_expression,
+          seq($.additive_expression, '??', $.coalesce_expression),
         ),
       ),
 
@@ -1018,7 +1058,7 @@ export default grammar({
       seq('@(', field('statements', optional($.statement_list)), ')'),
 
     script_block_expression: ($) =>
-      seq('{', optional($.param_block), $.script_block, '}'),
+      seq('{', optional($.param_block), optional($.script_block), '}'),
 
     hash_literal_expression: ($) =>
       seq('@{', optional($.hash_literal_body), '}'),
@@ -1046,6 +1086,8 @@ export default grammar({
       prec.left(
         choice(
           seq($._primary_expression, token.immediate('.'), $.member_name),
+          // PowerShell 7: ${a}?.b
+          seq($._primary_expression, token.immediate('?.'), $.member_name),
           seq($._primary_expression, '::', $.member_name),
         ),
       ),
@@ -1061,27 +1103,49 @@ export default grammar({
     element_access: ($) =>
       prec(
         PREC.ELEMENT_ACCESS,
-        seq($._primary_expression, '[', $._expression, ']'),
-      ),
-
-    invokation_expression: ($) =>
-      choice(
         seq(
           $._primary_expression,
-          token.immediate('.'),
-          $.member_name,
-          $.argument_list,
+          // PowerShell 7: ${a}?[0]
+          choice('[', token.immediate('?[')),
+          $._expression,
+          ']',
         ),
-        seq($._primary_expression, '::', $.member_name, $.argument_list),
+      ),
+
+    // A method call binds its parentheses before argument mode reads them as a new argument.
+    invokation_expression: ($) =>
+      choice(
+        prec(
+          PREC.INVOKE,
+          seq(
+            $._primary_expression,
+            choice(token.immediate('.'), token.immediate('?.')),
+            $.member_name,
+            $.argument_list,
+          ),
+        ),
+        prec(
+          PREC.INVOKE,
+          seq($._primary_expression, '::', $.member_name, $.argument_list),
+        ),
         $.invokation_foreach_expression,
       ),
 
-    // adding this rule to handle .foreach synthax
+    // A method called with one script block and no parentheses: $list.Where{ $_ }, .ForEach{ }
     invokation_foreach_expression: ($) =>
       seq(
         $._primary_expression,
-        token.immediate(reservedWord('.foreach')),
-        $.script_block_expression,
+        token.immediate('.'),
+        $.member_name,
+        alias($._immediate_script_block_expression, $.script_block_expression),
+      ),
+
+    _immediate_script_block_expression: ($) =>
+      seq(
+        token.immediate('{'),
+        optional($.param_block),
+        optional($.script_block),
+        '}',
       ),
 
     argument_list: ($) =>
@@ -1096,7 +1160,22 @@ export default grammar({
         seq($.argument_expression, repeat(seq(',', $.argument_expression))),
       ),
 
-    argument_expression: ($) => $.logical_argument_expression,
+    argument_expression: ($) =>
+      choice(
+        $.logical_argument_expression,
+        alias($.ternary_argument_expression, $.ternary_expression),
+      ),
+
+    ternary_argument_expression: ($) =>
+      prec.right(
+        seq(
+          field('condition', $.logical_argument_expression),
+          '?',
+          field('consequence', $.argument_expression),
+          ':',
+          field('alternative', $.argument_expression),
+        ),
+      ),
 
     logical_argument_expression: ($) =>
       prec.left(
@@ -1133,11 +1212,23 @@ export default grammar({
     comparison_argument_expression: ($) =>
       prec.left(
         choice(
-          $.additive_argument_expression,
+          $.coalesce_argument_expression,
           seq(
             $.comparison_argument_expression,
             $.comparison_operator,
+            $.coalesce_argument_expression,
+          ),
+        ),
+      ),
+
+    coalesce_argument_expression: ($) =>
+      prec.right(
+        choice(
+          $.additive_argument_expression,
+          seq(
             $.additive_argument_expression,
+            '??',
+            $.coalesce_argument_expression,
           ),
         ),
       ),
