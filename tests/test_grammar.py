@@ -82,6 +82,34 @@ VALID = [
     pytest.param(
         "Stop-It -Values $item.GetType().Name, $item -Continue\n", "invokation_expression", id="method-call-in-argument"
     ),
+    pytest.param("# nothing but a comment\n", "comment", id="comment-only-file"),
+    pytest.param("$f = [System.Environment+SpecialFolder]::LocalApplicationData\n", "type_name", id="nested-type"),
+    pytest.param(
+        "[OutputType([System.Collections.Generic.List`1[int]])]\nparam()\n", "param_block", id="generic-arity"
+    ),
+    pytest.param(
+        "$d = [System.Collections.Generic.Dictionary[[string],[object]]]::new()\n",
+        "generic_type_arguments",
+        id="bracketed-generic-arguments",
+    ),
+    pytest.param(
+        "switch ($a) { 'x y' { 1 } \"Dari (Afghanistan)\" { 2 } default { 3 } }\n",
+        "switch_clause",
+        id="quoted-switch-labels-on-one-line",
+    ),
+    pytest.param(
+        "[DscResource(RunAsCredential = 'Optional')]\nclass Config : Base.Resource, IComparable {\n"
+        "    [DscProperty(Key)] [ValidateSet('a', 'b')] [string] $Kind\n"
+        "    Config() : base ($PSScriptRoot) { }\n"
+        "    hidden [void] Assert([ValidateNotNull()][hashtable] $p) { }\n"
+        "    static [int] Count() { return 1 }\n}\n",
+        "class_statement",
+        id="class-attributes-base-constructor",
+    ),
+    pytest.param("[Flags()]\nenum Access : byte { Read = 1\n Write = 0x2 }\n", "enum_statement", id="enum-attributes"),
+    pytest.param("./build.ps1 -Tasks noop 4>&1 5>&1 > $null\n& /usr/bin/env ls\n", "command_name", id="slash-command"),
+    pytest.param("$r | Should -BeOfType [$type]\nWrite-Output [int]\n", "generic_token", id="bracket-bare-word"),
+    pytest.param("([ValidateRange(0, 10)]$days = 5)\n", "attributed_variable", id="attributed-assignment"),
 ]
 
 
@@ -100,3 +128,7 @@ def test_a_method_call_in_an_argument_keeps_its_parentheses() -> None:
 
 def test_a_bare_word_before_parentheses_is_two_arguments() -> None:
     assert "parenthesized_expression" in _types(_tree("Write-Output foo(1)\n"))
+
+
+def test_a_type_literal_before_a_variable_stays_a_cast() -> None:
+    assert "cast_expression" in _types(_tree("[int]$count = 2\n"))

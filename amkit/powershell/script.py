@@ -474,7 +474,7 @@ def _targets(left: Node | None) -> list[Node]:
     targets = []
     for part in parts:
         part = unwrap(part)
-        while part.type in ("expression_with_unary_operator", "cast_expression") and children(part):
+        while part.type in ("expression_with_unary_operator", "cast_expression", "attributed_variable") and children(part):
             part = unwrap(children(part)[-1])  # [int]$script:x = 1 constrains the variable's type
         targets.append(part)
     return targets

@@ -28,14 +28,12 @@ export default grammar({
 
   conflicts: ($) => [
     [$._literal, $.member_name],
-    [$.class_property_definition, $.attribute],
-    [$.class_method_definition, $.attribute],
     [$.expandable_string_literal],
     [$.path_command_name, $._value],
   ],
 
   rules: {
-    program: ($) => seq(optional($.param_block), $.statement_list),
+    program: ($) => seq(optional($.param_block), optional($.statement_list)),
 
     // Comments
     comment: ($) =>
@@ -145,10 +143,13 @@ export default grammar({
     simple_name: ($) => /[a-zA-Z_][a-zA-Z0-9_]*/,
 
     // Type names
-    type_identifier: ($) => /[a-zA-Z0-9_]+/,
+    type_identifier: ($) => /[a-zA-Z0-9_]+(`[0-9]+)?/,
 
     type_name: ($) =>
-      choice($.type_identifier, seq($.type_name, '.', $.type_identifier)),
+      choice(
+        $.type_identifier,
+        seq($.type_name, choice('.', '+'), $.type_identifier),
+      ),
 
     array_type_name: ($) => seq($.type_name, '['),
     generic_type_name: ($) => seq($.type_name, '['),
@@ -302,9 +303,11 @@ export default grammar({
 
     // Commands
     generic_token: ($) =>
-      token(/[^\(\)\$\"\'\-\{\}@\|\[`\&\s][^\&\s\(\)\}\|;,]*/),
+      // As about_Parsing says, in argument mode only $ @ ' " ( start an expression:
+      // [string] and [$type] are bare words.
+      token(/[^\(\)\$\"\'\-\{\}@\|`\&\s][^\&\s\(\)\}\|;,]*/),
 
-    _command_token: ($) => token(/[^\(\)\{\}\s;\&]+/),
+    _command_token: ($) => token(/[^\(\)\{\}\s;\&"'][^\(\)\{\}\s;\&]*/),
 
     // Parameters
     command_parameter: ($) =>
@@ -457,11 +460,12 @@ export default grammar({
 
     switch_clauses: ($) => repeat1($.switch_clause),
 
+    // Clauses may share a line: switch ($a) { 1 { 'one' } 2 { 'two' } }
     switch_clause: ($) =>
       seq(
         $.switch_clause_condition,
         $.statement_block,
-        $._statement_terminator,
+        optional($._statement_terminator),
         repeat(';'),
       ),
 
@@ -660,7 +664,8 @@ export default grammar({
     pipeline_chain_tail: ($) => choice('&&', '||'),
 
     // Distinct a normal expression to a left assignement expession
-    left_assignment_expression: ($) => $._expression,
+    left_assignment_expression: ($) =>
+      choice($._expression, $.attributed_variable),
 
     assignment_expression: ($) =>
       seq(
@@ -715,7 +720,8 @@ export default grammar({
     command_name: ($) =>
       seq(
         choice(
-          /[^\{\}\(\);,\|\&`"'\s\r\n\[\]\+\-\*\/\$@<\!]+/,
+          // ./build.ps1 and /usr/bin/env are command names too
+          /[^\{\}\(\);,\|\&`"'\s\r\n\[\]\+\-\*\$@<\!]+/,
           // tree-sitter does not allow to control lexer
           // each start keyword into _statement rule must be present here
           // https://github.com/airbus-cert/tree-sitter-powershell/issues/24
@@ -828,39 +834,41 @@ export default grammar({
     class_attribute: ($) =>
       choice(token(reservedWord('hidden')), token(reservedWord('static'))),
 
+    // Members take any number of attributes, type literals and hidden/static, in any order:
+    // [DscProperty()] [ValidateSet('a')] hidden [string] $Kind
     class_property_definition: ($) =>
       seq(
-        optional($.attribute),
-        repeat($.class_attribute),
-        optional($.type_literal),
+        repeat(choice($.attribute, $.class_attribute)),
         $.variable,
         optional(seq('=', $._expression)),
       ),
 
-    class_method_parameter: ($) => seq(optional($.type_literal), $.variable),
+    class_method_parameter: ($) => seq(repeat($.attribute), $.variable),
 
     class_method_parameter_list: ($) =>
       seq($.class_method_parameter, repeat(seq(',', $.class_method_parameter))),
 
     class_method_definition: ($) =>
       seq(
-        optional($.attribute),
-        repeat($.class_attribute),
-        optional($.type_literal),
+        repeat(choice($.attribute, $.class_attribute)),
         $.simple_name,
         '(',
         optional($.class_method_parameter_list),
         ')',
+        // a constructor may call its base class's: Name() : base($x) { }
+        optional(seq(':', reservedWord('base'), $.argument_list)),
         '{',
         optional($.script_block),
         '}',
       ),
 
+    // [DscResource()] class Name : Base.Type, IInterface { ... }
     class_statement: ($) =>
       seq(
+        optional($.attribute_list),
         token(reservedWord('class')),
         $.simple_name,
-        optional(seq(':', $.simple_name, repeat(seq(',', $.simple_name)))),
+        optional(seq(':', $.type_name, repeat(seq(',', $.type_name)))),
         '{',
         repeat(
           choice(
@@ -876,17 +884,19 @@ export default grammar({
       ),
 
     // Enums
+    // [Flags()] enum Name : byte { ... }
     enum_statement: ($) =>
       seq(
+        optional($.attribute_list),
         token(reservedWord('enum')),
         $.simple_name,
+        optional(seq(':', $.type_name)),
         '{',
         repeat(seq($.enum_member, $._statement_terminator, repeat(';'))),
         '}',
       ),
 
-    enum_member: ($) =>
-      seq($.simple_name, optional(seq('=', $.integer_literal))),
+    enum_member: ($) => seq($.simple_name, optional(seq('=', $._expression))),
 
     // Expressions
     _expression: ($) => choice($.logical_expression, $.ternary_expression),
@@ -1025,7 +1035,10 @@ export default grammar({
     cast_expression: ($) =>
       prec(PREC.CAST, seq($.type_literal, $.unary_expression)),
 
-    attributed_variable: ($) => seq($.type_literal, $.variable),
+    // A variable constrained by attributes where it is assigned:
+    // [ValidateRange(0, 10)][int]$count = 5 ([int]$count alone stays a cast)
+    attributed_variable: ($) =>
+      prec.dynamic(-1, seq($.attribute_list, $.variable)),
 
     _primary_expression: ($) =>
       choice(
@@ -1288,8 +1301,14 @@ export default grammar({
 
     dimension: ($) => repeat1(','),
 
+    // Dictionary[string,object] or, as .NET writes them, Dictionary[[string],[object]]
     generic_type_arguments: ($) =>
-      seq($.type_spec, repeat(seq(',', $.type_spec))),
+      seq(
+        $._generic_type_argument,
+        repeat(seq(',', $._generic_type_argument)),
+      ),
+
+    _generic_type_argument: ($) => choice($.type_spec, seq('[', $.type_spec, ']')),
 
     // Attributes
     attribute_list: ($) => repeat1($.attribute),
