@@ -110,6 +110,19 @@ VALID = [
     pytest.param("./build.ps1 -Tasks noop 4>&1 5>&1 > $null\n& /usr/bin/env ls\n", "command_name", id="slash-command"),
     pytest.param("$r | Should -BeOfType [$type]\nWrite-Output [int]\n", "generic_token", id="bracket-bare-word"),
     pytest.param("([ValidateRange(0, 10)]$days = 5)\n", "attributed_variable", id="attributed-assignment"),
+    pytest.param(
+        "New-X -Property @{\n  Value = if ($a)\n  {\n    1\n  }\n  # two\n  elseif ($b) { 2 }\n  else\n  {\n    3\n  }\n}\n",
+        "else_clause",
+        id="else-on-a-later-line-in-a-hashtable",
+    ),
+    pytest.param(
+        "$h = @{ a = try { 1 }\n  catch { 2 }\n  finally { 3 } }\n", "finally_clause", id="catch-on-a-later-line"
+    ),
+    pytest.param(
+        "using module Dsc.Common\nusing namespace System.Text\n[Attr('x', '')]\nparam()\nWrite-Host 1\n",
+        "using_statement",
+        id="using-before-param",
+    ),
 ]
 
 
@@ -132,3 +145,9 @@ def test_a_bare_word_before_parentheses_is_two_arguments() -> None:
 
 def test_a_type_literal_before_a_variable_stays_a_cast() -> None:
     assert "cast_expression" in _types(_tree("[int]$count = 2\n"))
+
+
+def test_a_word_that_starts_with_else_is_a_new_statement() -> None:
+    root = _tree("if ($a) { 1 }\nelsewhere\n")
+    assert not root.has_error
+    assert "else_clause" not in _types(root)

@@ -17,7 +17,7 @@ from amkit.errors import DataFileError, ScriptError
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.psd1 import constant_value
 from amkit.powershell.recovery import parse_source, syntax_error, syntax_errors
-from amkit.powershell.syntax import SourceText, children, string_value, unwrap, walk
+from amkit.powershell.syntax import NUMBER_LITERALS, SourceText, children, string_value, unwrap, walk
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -47,7 +47,6 @@ __all__ = [
     "words",
 ]
 
-_NUMBERS = frozenset({"decimal_integer_literal", "hexadecimal_integer_literal", "binary_integer_literal", "real_literal"})
 #: Scope modifiers of variable and function names.
 SCOPES = frozenset({"global", "script", "local", "private"})
 
@@ -252,7 +251,7 @@ def word(source: SourceText, node: Node) -> str | None:
     if node.type == "generic_token":
         text = source.node_text(node).lstrip(",")
         return None if "$" in text else text
-    if node.type in _NUMBERS:
+    if node.type in NUMBER_LITERALS:
         return source.node_text(node)
     if node.type.endswith(("string_characters", "string_literal")):
         return string_value(node, source)

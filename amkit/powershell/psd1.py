@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from amkit.errors import DataFileError
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.literals import number_value
-from amkit.powershell.syntax import SourceText, children, first_error, string_value, unwrap
+from amkit.powershell.syntax import NUMBER_LITERALS, SourceText, children, first_error, string_value, unwrap
 from amkit.powershell.textfile import load_source
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ class _DataFileReader:
                 return Symbolic(self.source.node_text(node), value.path) if isinstance(value, Symbolic) else value
         if kind.endswith(("string_characters", "string_literal")):
             return self.string(node)
-        if kind in ("decimal_integer_literal", "hexadecimal_integer_literal", "binary_integer_literal", "real_literal"):
+        if kind in NUMBER_LITERALS:
             self.count(node)
             number = number_value(self.source.node_text(node))
             if number is None:

@@ -43,6 +43,8 @@ __all__ = [
 
 _WRITTEN_SCOPES = frozenset({"global", "script"})
 _BLOCKS = frozenset({"begin", "process", "end", "clean", "dynamicparam"})
+#: What can wrap an assigned variable: -not/unary operators, casts ([int]$x) and attributes ([ValidateRange(1, 2)]$x).
+_CONSTRAINED = frozenset({"expression_with_unary_operator", "cast_expression", "attributed_variable"})
 _INCREMENTS = frozenset(
     {
         "pre_increment_expression",
@@ -266,6 +268,10 @@ class _ScriptReader:
                 configuration = self.command(node, current)
                 if configuration is not None:
                     stack.append(configuration)
+            elif kind == "using_statement" and node.children[1].type == "module":
+                module = node.child_by_field_name("name")
+                call = calls.Call(node, {"name": [module] if module is not None else []})
+                self.references += self.modules(call, "using-module", current)
             elif kind == "assignment_expression":
                 left = next((c for c in node.named_children if c.type == "left_assignment_expression"), None)
                 for target in _targets(left):
@@ -331,12 +337,10 @@ class _ScriptReader:
         return function
 
     def first_function(self) -> Node | None:
-        """Return the file's first statement when it is a function (``using`` does not count)."""
+        """Return the file's first statement when it is a function."""
         statements = next((c for c in self.source.root.named_children if c.type == "statement_list"), None)
         for statement in children(statements) if statements is not None else []:
-            command = unwrap(statement)
-            name = calls.command_name(self.source, command) if command.type == "command" else None
-            if command.type != "empty_statement" and (name or "").casefold() != "using":
+            if unwrap(statement).type != "empty_statement":
                 return statement if statement.type == "function_statement" else None
         return None
 
@@ -375,10 +379,6 @@ class _ScriptReader:
         arguments = _arguments(node)
         if folded == "configuration" and (configuration := self.configuration(node, current)):
             return configuration
-        if folded == "using":
-            if len(arguments) >= 2 and self.source.node_text(arguments[0]).casefold() == "module":
-                self.references += self.modules(calls.Call(node, {"name": [arguments[1]]}), "using-module", current)
-            return None
         if folded in _BLOCKS and [unwrap(a).type for a in arguments] == ["script_block_expression"]:
             return None  # a script's begin/process/end block, read as a command by the grammar
         if arguments and self.source.node_text(arguments[0]) == "=":
@@ -474,7 +474,7 @@ def _targets(left: Node | None) -> list[Node]:
     targets = []
     for part in parts:
         part = unwrap(part)
-        while part.type in ("expression_with_unary_operator", "cast_expression", "attributed_variable") and children(part):
+        while part.type in _CONSTRAINED and children(part):
             part = unwrap(children(part)[-1])  # [int]$script:x = 1 constrains the variable's type
         targets.append(part)
     return targets

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Tree
 
 __all__ = [
+    "NUMBER_LITERALS",
     "SourceText",
     "children",
     "first_error",
@@ -60,6 +61,11 @@ _WRAPPERS = frozenset(
         "format_argument_expression",
         "range_argument_expression",
     }
+)
+
+#: The grammar's number literals, whose text :func:`amkit.powershell.literals.number_value` reads.
+NUMBER_LITERALS = frozenset(
+    {"decimal_integer_literal", "hexadecimal_integer_literal", "binary_integer_literal", "real_literal"}
 )
 
 # The typographic quotes and dashes PowerShell takes for quotes and dashes (its tokenizer's IsSingleQuote,

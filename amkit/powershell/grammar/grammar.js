@@ -33,7 +33,30 @@ export default grammar({
   ],
 
   rules: {
-    program: ($) => seq(optional($.param_block), optional($.statement_list)),
+    program: ($) =>
+      seq(
+        repeat($.using_statement),
+        optional($.param_block),
+        optional($.statement_list),
+      ),
+
+    // using namespace System.Text, using module Name (or a path, or @{ ModuleName = ... }),
+    // using assembly path: PowerShell 5's using statements, which come before everything else.
+    using_statement: ($) =>
+      seq(
+        reservedWord('using'),
+        choice(
+          seq(reservedWord('namespace'), field('name', $._using_name)),
+          seq(
+            reservedWord('module'),
+            field('name', choice($._using_name, $.hash_literal_expression)),
+          ),
+          seq(reservedWord('assembly'), field('name', $._using_name)),
+        ),
+        $._statement_terminator,
+      ),
+
+    _using_name: ($) => choice($.generic_token, $.string_literal),
 
     // Comments
     comment: ($) =>

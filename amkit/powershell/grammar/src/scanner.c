@@ -24,6 +24,43 @@ bool tree_sitter_powershell_external_scanner_scan(void *payload, TSLexer *lexer,
 
 static void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
 
+/* Consume `word` (lower case) in any case; whether all of it was there. */
+static bool consume_word(TSLexer *lexer, const char *word)
+{
+    for (; *word; word++) {
+        if (towlower(lexer->lookahead) != (wint_t)*word) return false;
+        skip(lexer);
+    }
+    return true;
+}
+
+static bool at_word_end(TSLexer *lexer)
+{
+    return !(iswalnum(lexer->lookahead) || lexer->lookahead == '_' || lexer->lookahead == '-');
+}
+
+/* After a line break, whether the next line goes on with the statement before it: no statement
+ * starts with else, elseif, catch or finally, so `}` then `else` on a later line (as in
+ * `Value = if ($x) { 1 }` NEWLINE `else { 2 }` inside a hashtable) is one if statement.
+ * Only looks ahead: the terminator's end is already marked. */
+static bool continues_on_next_line(TSLexer *lexer)
+{
+    for (;;) {
+        while (iswspace(lexer->lookahead)) skip(lexer);
+        if (lexer->lookahead != '#') break;
+        while (lexer->lookahead != 0 && lexer->lookahead != '\n') skip(lexer);
+    }
+    switch (towlower(lexer->lookahead)) {
+        case 'e':  // else, elseif
+            if (!consume_word(lexer, "else")) return false;
+            if (towlower(lexer->lookahead) == 'i' && !consume_word(lexer, "if")) return false;
+            return at_word_end(lexer);
+        case 'c': return consume_word(lexer, "catch") && at_word_end(lexer);
+        case 'f': return consume_word(lexer, "finally") && at_word_end(lexer);
+        default: return false;
+    }
+}
+
 static bool scan_statement_terminator(void *payload, TSLexer *lexer, const bool *valid_symbols)
 {
     if (valid_symbols[STATEMENT_TERMINATOR]) {
@@ -36,7 +73,7 @@ static bool scan_statement_terminator(void *payload, TSLexer *lexer, const bool 
             if (lexer->lookahead == '}') return true;
             if (lexer->lookahead == ';') return true;
             if (lexer->lookahead == ')') return true;
-            if (lexer->lookahead == '\n') return true;
+            if (lexer->lookahead == '\n') return !continues_on_next_line(lexer);
             if (!iswspace(lexer->lookahead)) return false;
             skip(lexer);
         }
