@@ -111,7 +111,8 @@ VALID = [
     pytest.param("$r | Should -BeOfType [$type]\nWrite-Output [int]\n", "generic_token", id="bracket-bare-word"),
     pytest.param("([ValidateRange(0, 10)]$days = 5)\n", "attributed_variable", id="attributed-assignment"),
     pytest.param(
-        "New-X -Property @{\n  Value = if ($a)\n  {\n    1\n  }\n  # two\n  elseif ($b) { 2 }\n  else\n  {\n    3\n  }\n}\n",
+        "New-X -Property @{\n  Value = if ($a)\n  {\n    1\n  }\n  # two\n"
+        "  elseif ($b) { 2 }\n  else\n  {\n    3\n  }\n}\n",
         "else_clause",
         id="else-on-a-later-line-in-a-hashtable",
     ),
