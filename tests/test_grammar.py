@@ -124,6 +124,18 @@ VALID = [
         "using_statement",
         id="using-before-param",
     ),
+    pytest.param(
+        "Write-Verbose -Message ( @(\n    $($a) `\n        -f $Name `\n) -join '' )\n",
+        "format_expression",
+        id="backtick-before-closing-line",
+    ),
+    pytest.param("Set-Item `\n    -Name $a `\n\nWrite-Host 2\n", "command_parameter", id="backtick-before-blank-line"),
+    pytest.param("$members += @( $user1` )\n", "array_expression", id="backtick-before-blank"),
+    pytest.param(
+        'Write-Host "PR: $Owner/$Repo#$PR" -ForegroundColor $c\n"#"; "# x"\n',
+        "variable",
+        id="hash-after-variable-in-string",
+    ),
 ]
 
 
@@ -152,3 +164,9 @@ def test_a_word_that_starts_with_else_is_a_new_statement() -> None:
     root = _tree("if ($a) { 1 }\nelsewhere\n")
     assert not root.has_error
     assert "else_clause" not in _types(root)
+
+
+def test_a_braced_variable_in_a_string_is_a_variable() -> None:
+    string = _tree('"${env:ProgramFiles(x86)}\\x"\n')
+    assert "braced_variable" in _types(string)
+    assert _types(string).index("variable") < _types(string).index("braced_variable")

@@ -23,6 +23,8 @@ export default grammar({
     /\s/,
     /`\n/,
     /`\r\n/,
+    // a backtick before blanks is blank too: @( $user` )
+    /`[ \t]/,
     /[\uFEFF\u2060\u200B\u00A0]/,
   ],
 
@@ -120,9 +122,9 @@ export default grammar({
         /\"(\s*\#*)*/, // this is a trick to avoid tree-sitter allowing comment between tokens, as string should be tokenize but powershell allow subexpression inside it...
         repeat(
           choice(
-            token.immediate(/[^\$\"`]+/),
-            $.variable,
-            $.sub_expression,
+            token.immediate(prec(1, /[^\$\"`]+/)),
+            $._immediate_variable,
+            alias($._immediate_sub_expression, $.sub_expression),
             token.immediate(/\$(`.{1}|`\r?\n|[\s\\])/),
             token.immediate(/`.{1}|`\r?\n/),
             token.immediate('""'),
@@ -138,9 +140,9 @@ export default grammar({
         /@\" *\r?\n/,
         repeat(
           choice(
-            token.immediate(/[^\$\r\n`]+/),
-            $.variable,
-            $.sub_expression,
+            token.immediate(prec(1, /[^\$\r\n`]+/)),
+            $._immediate_variable,
+            alias($._immediate_sub_expression, $.sub_expression),
             token.immediate(/(\r?\n)+[^\"\r\n]/),
             token.immediate(/(\r?\n)+\"[^@]/),
             token.immediate('$'),
@@ -279,47 +281,36 @@ export default grammar({
         '$^',
         '$?',
         '$_',
-        token(
-          seq(
-            '$',
-            optional(
-              seq(
-                choice(
-                  reservedWord('global:'),
-                  reservedWord('local:'),
-                  reservedWord('private:'),
-                  reservedWord('script:'),
-                  reservedWord('using:'),
-                  reservedWord('workflow:'),
-                  /[a-zA-Z0-9_]+/,
-                ),
-                ':',
-              ),
-            ),
-            /[a-zA-Z0-9_]+|\?/,
-          ),
-        ),
-        token(
-          seq(
-            '@',
-            optional(
-              seq(
-                choice(
-                  reservedWord('global:'),
-                  reservedWord('local:'),
-                  reservedWord('private:'),
-                  reservedWord('script:'),
-                  reservedWord('using:'),
-                  reservedWord('workflow:'),
-                  /[a-zA-Z0-9_]+/,
-                ),
-                ':',
-              ),
-            ),
-            /[a-zA-Z0-9_]+|\?/,
-          ),
-        ),
+        token(variableToken('$')),
+        token(variableToken('@')),
         $.braced_variable,
+      ),
+
+    // Inside strings a variable or $( ) follows the text before it directly: without this,
+    // "$Repo#$PR" read # as the start of a comment.
+    _immediate_variable: ($) =>
+      choice(
+        alias(
+          choice(
+            token.immediate('$$'),
+            token.immediate('$^'),
+            token.immediate('$?'),
+            token.immediate('$_'),
+            token.immediate(variableToken('$')),
+          ),
+          $.variable,
+        ),
+        alias($._immediate_braced_variable, $.variable),
+      ),
+
+    _immediate_braced_variable: ($) =>
+      alias(token.immediate(/\$\{[^}]+\}/), $.braced_variable),
+
+    _immediate_sub_expression: ($) =>
+      seq(
+        alias(token.immediate('$('), '$('),
+        field('statements', optional($.statement_list)),
+        ')',
       ),
 
     braced_variable: ($) => /\$\{[^}]+\}/,
@@ -722,16 +713,16 @@ export default grammar({
       seq(
         repeat(
           choice(
-            /[^\$"`]+/,
-            $.variable,
-            /\$`(.{1}|`\r?\n)/,
-            /`.{1}|`\r?\n/,
-            '""',
-            $.sub_expression,
+            token.immediate(prec(1, /[^\$"`]+/)),
+            $._immediate_variable,
+            token.immediate(/\$`(.{1}|`\r?\n)/),
+            token.immediate(/`.{1}|`\r?\n/),
+            token.immediate('""'),
+            alias($._immediate_sub_expression, $.sub_expression),
           ),
         ),
-        repeat('$'),
-        '"',
+        repeat(token.immediate('$')),
+        token.immediate('"'),
       ),
 
     _string_literal_immediate: ($) =>
@@ -1361,6 +1352,32 @@ export default grammar({
       ),
   },
 });
+
+/**
+ * The characters of a variable: $name, $scope:name, $env:Path (or @name when splatted).
+ *
+ * @param {string} sigil
+ */
+function variableToken(sigil) {
+  return seq(
+    sigil,
+    optional(
+      seq(
+        choice(
+          reservedWord('global:'),
+          reservedWord('local:'),
+          reservedWord('private:'),
+          reservedWord('script:'),
+          reservedWord('using:'),
+          reservedWord('workflow:'),
+          /[a-zA-Z0-9_]+/,
+        ),
+        ':',
+      ),
+    ),
+    /[a-zA-Z0-9_]+|\?/,
+  );
+}
 
 // inspired from https://github.com/tree-sitter/tree-sitter/issues/261
 /**

@@ -74,6 +74,15 @@ static bool scan_statement_terminator(void *payload, TSLexer *lexer, const bool 
             if (lexer->lookahead == ';') return true;
             if (lexer->lookahead == ')') return true;
             if (lexer->lookahead == '\n') return !continues_on_next_line(lexer);
+            if (lexer->lookahead == '`') {
+                // A backtick before a line break (or before blanks) continues the line:
+                // `-f $Name `` then `)` on the next line ends at the `)`.
+                skip(lexer);
+                if (lexer->lookahead == '\r') skip(lexer);
+                if (lexer->lookahead != '\n' && lexer->lookahead != ' ' && lexer->lookahead != '\t') return false;
+                skip(lexer);
+                continue;
+            }
             if (!iswspace(lexer->lookahead)) return false;
             skip(lexer);
         }
