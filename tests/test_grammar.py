@@ -136,6 +136,30 @@ VALID = [
         "variable",
         id="hash-after-variable-in-string",
     ),
+    pytest.param(
+        "git init --initial-branch=main\nchoco install -y --version=$version -s .\n",
+        "generic_token",
+        id="double-dash-words",
+    ),
+    pytest.param(
+        "Get-Item \u2013Path x \u2014Force\nfoo -- -bar\n",
+        "command_parameter",
+        id="typographic-dash-and-end-of-parameters",
+    ),
+    pytest.param(
+        'Write-Host "Status: "$ok.Value ""\nchmod 755 $Destination/pwsh\nTest-Path $Env:SystemDrive\\Logs\n',
+        "composite_argument",
+        id="parts-of-one-argument",
+    ),
+    pytest.param(
+        "Configuration Web {\n  Node localhost {\n    IisFeatureDelegation runtime\n    {\n"
+        "      Filter = '/system.webServer/serverRuntime'\n      Data = 1, 2\n    }\n  }\n}\n",
+        "command_elements",
+        id="keyword-as-dsc-property",
+    ),
+    pytest.param(
+        "param($a)\nbegin { 1 }\nprocess\n{\n  2\n}\nend { 3 }\n", "named_block_list", id="script-named-blocks"
+    ),
 ]
 
 
@@ -170,3 +194,10 @@ def test_a_braced_variable_in_a_string_is_a_variable() -> None:
     string = _tree('"${env:ProgramFiles(x86)}\\x"\n')
     assert "braced_variable" in _types(string)
     assert _types(string).index("variable") < _types(string).index("braced_variable")
+
+
+def test_a_member_or_element_after_a_variable_argument_stays_an_expression() -> None:
+    types = _types(_tree("Get-X -Path $file.FullName -Name $list[0]\n"))
+    assert "member_access" in types
+    assert "element_access" in types
+    assert "composite_argument" not in types

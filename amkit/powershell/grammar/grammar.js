@@ -3,6 +3,13 @@ const NUMBER_SUFFIX = /[uU][lLsSyY]?|[lLyYsSnNdD]/;
 const MULTIPLIER = /[kKmMgGtTpP][bB]/;
 const EXPONENT = /[eE][+-]?[0-9]+/;
 
+// The words that start a statement; in a DSC resource block, property names too.
+const STATEMENT_KEYWORDS = [
+  'function', 'filter', 'workflow', 'data', 'class', 'enum', 'param', 'if', 'switch',
+  'foreach', 'for', 'while', 'do', 'try', 'trap', 'throw', 'return', 'exit', 'break',
+  'continue', 'parallel', 'sequence', 'inlinescript', 'begin', 'process', 'end', 'dynamicparam',
+];
+
 const PREC = {
   KEYWORD: 1,
   UNARY: 2,
@@ -35,11 +42,12 @@ export default grammar({
   ],
 
   rules: {
+    // A script file is a script block: its body may be begin/process/end blocks too.
     program: ($) =>
       seq(
         repeat($.using_statement),
         optional($.param_block),
-        optional($.statement_list),
+        optional(choice($.named_block_list, $.statement_list)),
       ),
 
     // using namespace System.Text, using module Name (or a path, or @{ ModuleName = ... }),
@@ -319,13 +327,26 @@ export default grammar({
     generic_token: ($) =>
       // As about_Parsing says, in argument mode only $ @ ' " ( start an expression:
       // [string] and [$type] are bare words.
-      token(/[^\(\)\$\"\'\-\{\}@\|`\&\s][^\&\s\(\)\}\|;,]*/),
+      // A word after two dashes is a bare word too (git init --initial-branch=main).
+      token(
+        choice(
+          /[^\(\)\$\"\'\-\u2013\u2014\u2015\{\}@\|`\&\s][^\&\s\(\)\}\|;,]*/,
+          /--[^\(\)\{\}\|`\&\s%;,][^\&\s\(\)\}\|;,]*/,
+        ),
+      ),
 
     _command_token: ($) => token(/[^\(\)\{\}\s;\&"'][^\(\)\{\}\s;\&]*/),
 
     // Parameters
+    // One dash (or a typographic one, as PowerShell allows) and a letter: -Name, \u2013Force, -?
     command_parameter: ($) =>
-      token(choice(/-+[a-zA-Z_?\-`][a-zA-Z0-9_?\-`]*/, '--')),
+      token(
+        choice(
+          /[-\u2013\u2014\u2015][a-zA-Z_?`][a-zA-Z0-9_?\-`]*/,
+          // -- ends the parameters; with the blank after it, it is not a pre-decrement
+          /--[ \t]/,
+        ),
+      ),
 
     _verbatim_command_argument_chars: ($) =>
       repeat1(choice(/"[^"]*"/, /&[^&]*/, /[^\|\r\n]+/)),
@@ -402,11 +423,30 @@ export default grammar({
           $.parallel_statement,
           $.sequence_statement,
           seq($.pipeline, $._statement_terminator),
+          seq(alias($._keyword_property, $.command), $._statement_terminator),
           $.empty_statement,
         ),
       ),
 
     empty_statement: ($) => prec(PREC.EMPTY, ';'),
+
+    // A DSC resource block sets properties as Name = value, read like any command whose first
+    // argument is =; some property names are keywords (Filter = '/system.webServer/...').
+    _keyword_property: ($) =>
+      seq(
+        alias(choice(...STATEMENT_KEYWORDS.map(reservedWord)), $.command_name),
+        alias(
+          seq(
+            alias('=', $.generic_token),
+            choice(
+              $.generic_token,
+              $.composite_argument,
+              alias($.argument_array, $.array_literal_expression),
+            ),
+          ),
+          $.command_elements,
+        ),
+      ),
 
     if_statement: ($) =>
       prec.left(
@@ -807,6 +847,7 @@ export default grammar({
             optional(
               choice(
                 $.generic_token,
+                $.composite_argument,
                 alias($.argument_array, $.array_literal_expression),
               ),
             ),
@@ -828,7 +869,45 @@ export default grammar({
         ),
       ),
 
-    _argument_array_element: ($) => choice($.generic_token, $.unary_expression),
+    _argument_array_element: ($) =>
+      choice($.generic_token, $.unary_expression, $.composite_argument),
+
+    // Parts written with nothing between them are one argument: "Status: "$ok, $dir/file,
+    // $Env:SystemDrive\Logs, "{"$item.Name"}". After the first part a bare part may not start
+    // with . [ or ?, which go on an expression ($file.Name, $list[0]); after that it may.
+    composite_argument: ($) =>
+      prec.left(
+        seq(
+          choice($.generic_token, $.unary_expression),
+          choice(
+            alias(
+              token.immediate(/[^\s(){}|;,&"'$`.\[?][^\s(){}|;,&"'$`]*/),
+              $.generic_token,
+            ),
+            $._immediate_argument_part,
+          ),
+          repeat(
+            choice(
+              alias(token.immediate(/[^\s(){}|;,&"'$`]+/), $.generic_token),
+              $._immediate_argument_part,
+            ),
+          ),
+        ),
+      ),
+
+    _immediate_argument_part: ($) =>
+      choice(
+        $._immediate_variable,
+        alias($._immediate_sub_expression, $.sub_expression),
+        alias(
+          token.immediate(/'([^']|'')*'/),
+          $.verbatim_string_characters,
+        ),
+        alias(
+          seq(token.immediate('"'), $._expandable_string_literal_immediate),
+          $.expandable_string_literal,
+        ),
+      ),
 
     verbatim_command_argument: ($) =>
       seq('--%', $._verbatim_command_argument_chars),
