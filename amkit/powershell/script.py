@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 _WRITTEN_SCOPES = frozenset({"global", "script"})
-_BLOCKS = frozenset({"begin", "process", "end", "clean", "dynamicparam"})
 #: What can wrap an assigned variable: -not/unary operators, casts ([int]$x) and attributes ([ValidateRange(1, 2)]$x).
 _CONSTRAINED = frozenset({"expression_with_unary_operator", "cast_expression", "attributed_variable"})
 _INCREMENTS = frozenset(
@@ -265,9 +264,7 @@ class _ScriptReader:
             elif kind == "function_statement":
                 stack.append(self.function(node, current))
             elif kind == "command":
-                configuration = self.command(node, current)
-                if configuration is not None:
-                    stack.append(configuration)
+                self.command(node, current)
             elif kind == "using_statement" and node.children[1].type == "module":
                 module = node.child_by_field_name("name")
                 call = calls.Call(node, {"name": [module] if module is not None else []})
@@ -323,19 +320,6 @@ class _ScriptReader:
         self.functions.append(function)
         return function
 
-    def configuration(self, node: Node, parent: _Function | None) -> _Function | None:
-        """Read a DSC ``configuration Name { ... }``, which the grammar takes for a command."""
-        parts = _arguments(node)
-        body = unwrap(parts[1]) if len(parts) == 2 and parts[0].type == "generic_token" else None
-        if body is None or body.type != "script_block_expression":
-            return None
-        keyword = next(c for c in node.named_children if c.type == "command_name")
-        block = next((c for c in body.named_children if c.type == "script_block"), None)
-        name = self.source.node_text(parts[0])
-        function = _Function(node, "configuration", name, None, parent, keyword, (None, None), block)
-        self.functions.append(function)
-        return function
-
     def first_function(self) -> Node | None:
         """Return the file's first statement when it is a function."""
         statements = next((c for c in self.source.root.named_children if c.type == "statement_list"), None)
@@ -370,19 +354,15 @@ class _ScriptReader:
 
     # -- commands and variables ----------------------------------------------------------
 
-    def command(self, node: Node, current: _Function | None) -> _Function | None:
-        """Record a command call; return the function a ``configuration`` keyword defines."""
+    def command(self, node: Node, current: _Function | None) -> None:
+        """Record a command call, and what it imports, exports or aliases."""
         name = calls.command_name(self.source, node)
         if name is None or number_value(name.partition("..")[0]) is not None:
-            return None  # computed, or a number or range the grammar took for a command (1..10)
+            return  # computed, or a number or range the grammar took for a command (1..10)
         folded = name.casefold().rpartition("\\")[2]  # Microsoft.PowerShell.Core\Import-Module
         arguments = _arguments(node)
-        if folded == "configuration" and (configuration := self.configuration(node, current)):
-            return configuration
-        if folded in _BLOCKS and [unwrap(a).type for a in arguments] == ["script_block_expression"]:
-            return None  # a script's begin/process/end block, read as a command by the grammar
         if arguments and self.source.node_text(arguments[0]) == "=":
-            return None  # a DSC resource property (Ensure = 'Present'), not a call
+            return  # a DSC resource property (Ensure = 'Present'), not a call
         (current.commands if current else self.commands).setdefault(name.casefold(), name)
         self.every_command.setdefault(name.casefold(), name)
         if folded in ("import-module", "ipmo"):
@@ -397,7 +377,6 @@ class _ScriptReader:
             alias, target = (calls.words(self.source, call.named.get(key)) for key in ("name", "value"))
             if len(alias) == 1 and len(target) == 1 and alias[0] and target[0]:
                 self.aliases[alias[0]] = target[0]
-        return None
 
     def modules(self, call: calls.Call, kind: str, current: _Function | None) -> list[ModuleReference]:
         return calls.module_references(self.source, call, kind, current.name if current else None)

@@ -5,7 +5,7 @@ const EXPONENT = /[eE][+-]?[0-9]+/;
 
 // The words that start a statement; in a DSC resource block, property names too.
 const STATEMENT_KEYWORDS = [
-  'function', 'filter', 'workflow', 'data', 'class', 'enum', 'param', 'if', 'switch',
+  'function', 'filter', 'workflow', 'configuration', 'data', 'class', 'enum', 'param', 'if', 'switch',
   'foreach', 'for', 'while', 'do', 'try', 'trap', 'throw', 'return', 'exit', 'break',
   'continue', 'parallel', 'sequence', 'inlinescript', 'begin', 'process', 'end', 'dynamicparam',
 ];
@@ -400,6 +400,8 @@ export default grammar({
         reservedWord('begin'),
         reservedWord('process'),
         reservedWord('end'),
+        // PowerShell 7.3
+        reservedWord('clean'),
       ),
 
     statement_block: ($) =>
@@ -607,12 +609,14 @@ export default grammar({
         ')',
       ),
 
+    // A DSC configuration is declared like a function, its body perhaps on the next line.
     function_statement: ($) =>
       seq(
         choice(
           reservedWord('function'),
           reservedWord('filter'),
           reservedWord('workflow'),
+          reservedWord('configuration'),
         ),
         $.function_name,
         optional($.function_parameter_declaration),
