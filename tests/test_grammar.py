@@ -160,6 +160,24 @@ VALID = [
     pytest.param(
         "param($a)\nbegin { 1 }\nprocess\n{\n  2\n}\nend { 3 }\n", "named_block_list", id="script-named-blocks"
     ),
+    pytest.param(
+        "$a = 1\r$b = 2\rfunction F {\r  'x'\r}\rSet-X `\r  -Name 1\r", "function_statement", id="cr-line-endings"
+    ),
+    pytest.param("$v = @'\n'@\n$e = @\"\n\"@\n", "verbatim_here_string_characters", id="empty-here-strings"),
+    pytest.param(
+        '$s = @"\n\n<#x\n#>\n$(Get-Date)\n$name\n"@\n', "sub_expression", id="here-string-lines-starting-with-dollar"
+    ),
+    pytest.param(
+        "$s = \u2018it\u2019\u2019s\u2019 + \u201csay \u201c\u201chi\u201d\u201d $x\u201d\n"
+        "if ($a \u2013eq 1) { Get-Item \u2014Path x }\n",
+        "comparison_operator",
+        id="typographic-quotes-and-dashes",
+    ),
+    pytest.param(
+        "[OutputType([string], ParameterSetName = 'A')]\n[OutputType([string], [int])]\nparam()\n",
+        "attribute_arguments",
+        id="type-then-named-attribute-argument",
+    ),
 ]
 
 
@@ -201,3 +219,15 @@ def test_a_member_or_element_after_a_variable_argument_stays_an_expression() -> 
     assert "member_access" in types
     assert "element_access" in types
     assert "composite_argument" not in types
+
+
+def test_a_here_string_is_not_closed_mid_line_nor_swallows_the_next_one() -> None:
+    root = _tree("$a = @'\nx '@ y\n'@\n$b = 1\n$c = @'\nz\n'@\n")
+    assert not root.has_error
+    assert _types(root).count("verbatim_here_string_characters") == 2
+    assert _types(root).count("assignment_expression") == 3
+
+
+def test_a_comma_after_a_cast_separates_attribute_arguments() -> None:
+    root = _tree("[OutputType([string], [int])]\nparam()\n")
+    assert _types(root).count("attribute_argument") == 2

@@ -9,7 +9,6 @@ analysis (``Import-Module``, ``using module``, ``#Requires``,
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -177,11 +176,8 @@ REQUIRES = Signature(
 )
 
 
-def bind(source: SourceText, command: Node, signature: Signature, commas: list[int]) -> Call:
-    """Bind the arguments of ``command`` to ``signature``'s parameters.
-
-    ``commas`` are the offsets of list commas :func:`parse_source` blanked.
-    """
+def bind(source: SourceText, command: Node, signature: Signature) -> Call:
+    """Bind the arguments of ``command`` to ``signature``'s parameters."""
     call = Call(command)
     elements = next((child for child in command.named_children if child.type == "command_elements"), None)
     if elements is None:
@@ -189,7 +185,6 @@ def bind(source: SourceText, command: Node, signature: Signature, commas: list[i
     current: str | None = None
     takes_value = False
     last: list[Node] | None = None
-    previous_end = elements.start_byte
     for element in elements.named_children:
         kind = element.type
         text = source.node_text(element)
@@ -200,11 +195,11 @@ def bind(source: SourceText, command: Node, signature: Signature, commas: list[i
         if kind in ("comment", "redirection", "stop_parsing"):
             continue
         if kind == "command_parameter":
-            current = signature.resolve(text.lstrip("-\u2013\u2014").rstrip(":"))
+            current = signature.resolve(text.lstrip("-\u2013\u2014\u2015").rstrip(":"))
             call.named.setdefault(current, [])
             takes_value = current not in signature.switches or text.endswith(":")
             last = None
-        elif last is not None and (_continues(commas, previous_end, element.start_byte) or text.startswith(",")):
+        elif last is not None and text.startswith(","):  # a ,b: the list goes on after a blank
             last.extend(items(element))
         elif takes_value and current is not None:
             call.named[current] = last = items(element)
@@ -215,18 +210,12 @@ def bind(source: SourceText, command: Node, signature: Signature, commas: list[i
         else:
             last = items(element)
             call.positional.append(last)
-        previous_end = element.end_byte
     # Positional arguments fill the positional parameters not bound by name, in order.
     free = [name for name in signature.positions if name not in call.named]
     for name, value in zip(free, call.positional, strict=False):
         call.named[name] = value
     call.positional = call.positional[len(free) :]
     return call
-
-
-def _continues(commas: list[int], start: int, end: int) -> bool:
-    index = bisect.bisect_left(commas, start)
-    return index < len(commas) and commas[index] < end
 
 
 def items(node: Node) -> list[Node]:
@@ -244,8 +233,6 @@ def items(node: Node) -> list[Node]:
 def word(source: SourceText, node: Node) -> str | None:
     """Return the text of a bare word, string or number argument, ``None`` when computed."""
     node = unwrap(node)
-    if node.type == "ERROR" and [child.type for child in node.children] == ["simple_name"]:
-        node = node.children[0]  # a bare word inside a list ('a', b), which the grammar misses
     if node.type == "simple_name":
         return source.node_text(node)
     if node.type == "generic_token":
@@ -365,7 +352,7 @@ def read_requires(
     Returns the fields of :class:`RequiresInfo` it sets, its module
     references and its errors; ``line`` and ``column`` place the comment.
     """
-    source, commas, _ = parse_source(comment[1:], file)
+    source, _ = parse_source(comment[1:], file)
     errors = syntax_errors(source)
     command = next((node for node in walk(source.root) if node.type == "command"), None)
     if errors or command is None:
@@ -373,7 +360,7 @@ def read_requires(
     found: dict[str, Any] = {}
     references: list[ModuleReference] = []
     problems: list[ScriptError] = []
-    for key, values in bind(source, command, REQUIRES, commas).named.items():
+    for key, values in bind(source, command, REQUIRES).named.items():
         texts = [text for text in words(source, values) if text]
         if key == "modules":
             references += module_references(

@@ -170,9 +170,7 @@ class _AttributeReader:
         positional: list[Node] = []
         named: dict[str, Node | None] = {}
         for child in attribute.named_children:
-            if child.type == "ERROR":  # positional arguments the grammar could not place
-                positional += children(child)
-            elif child.type == "attribute_arguments":
+            if child.type == "attribute_arguments":
                 for argument in children(child):
                     parts = children(argument)
                     is_named = any(c.type == "=" for c in argument.children) or len(parts) == 1

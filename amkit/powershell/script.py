@@ -240,7 +240,7 @@ class _ScriptReader:
     """Walk one parsed file, in source order, once."""
 
     def __init__(self, text: str, file: str | None) -> None:
-        self.source, self.commas, self.errors = recovery.parse_source(text, file)
+        self.source, self.errors = recovery.parse_source(text, file)
         self.file = file
         self.functions: list[_Function] = []
         self.comments: list[Node] = []
@@ -366,14 +366,14 @@ class _ScriptReader:
         (current.commands if current else self.commands).setdefault(name.casefold(), name)
         self.every_command.setdefault(name.casefold(), name)
         if folded in ("import-module", "ipmo"):
-            call = calls.bind(self.source, node, calls.IMPORT_MODULE, self.commas)
+            call = calls.bind(self.source, node, calls.IMPORT_MODULE)
             self.references += self.modules(call, "import-module", current)
         elif folded in ("set-variable", "new-variable", "set", "sv", "nv"):
-            self.set_variable(calls.bind(self.source, node, calls.SET_VARIABLE, self.commas), name, current)
+            self.set_variable(calls.bind(self.source, node, calls.SET_VARIABLE), name, current)
         elif current is None and folded == "export-modulemember":
-            self.export(calls.bind(self.source, node, calls.EXPORT_MODULE_MEMBER, self.commas))
+            self.export(calls.bind(self.source, node, calls.EXPORT_MODULE_MEMBER))
         elif current is None and folded in ("set-alias", "new-alias", "sal", "nal"):
-            call = calls.bind(self.source, node, calls.SET_ALIAS, self.commas)
+            call = calls.bind(self.source, node, calls.SET_ALIAS)
             alias, target = (calls.words(self.source, call.named.get(key)) for key in ("name", "value"))
             if len(alias) == 1 and len(target) == 1 and alias[0] and target[0]:
                 self.aliases[alias[0]] = target[0]

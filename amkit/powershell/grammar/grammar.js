@@ -23,13 +23,13 @@ const PREC = {
 export default grammar({
   name: 'powershell',
 
-  externals: ($) => [$._statement_terminator],
+  externals: ($) => [$._statement_terminator, $._here_string_line_break],
 
   extras: ($) => [
     $.comment,
     /\s/,
-    /`\n/,
-    /`\r\n/,
+    // a backtick before a line break (LF, CR LF, or CR alone) joins the lines
+    /`(\r\n?|\n)/,
     // a backtick before blanks is blank too: @( $user` )
     /`[ \t]/,
     /[\uFEFF\u2060\u200B\u00A0]/,
@@ -73,7 +73,7 @@ export default grammar({
       token(
         choice(
           /#[^\r\n]*/,
-          seq('<#', repeat(choice(/[^#`]+/, /#+[^>#]/, /`.{1}|`\r?\n/)), /#+>/),
+          seq('<#', repeat(choice(/[^#`]+/, /#+[^>#]/, /`.{1}|`(\r\n?|\n)/)), /#+>/),
         ),
       ),
 
@@ -125,50 +125,69 @@ export default grammar({
         $.verbatim_here_string_characters,
       ),
 
+    // Quotes may be typographic ones, as PowerShell's tokenizer takes them (IsDoubleQuote, IsSingleQuote).
     expandable_string_literal: ($) =>
       seq(
-        /\"(\s*\#*)*/, // this is a trick to avoid tree-sitter allowing comment between tokens, as string should be tokenize but powershell allow subexpression inside it...
+        /[\"\u201c\u201d\u201e](\s*\#*)*/, // this is a trick to avoid tree-sitter allowing comment between tokens, as string should be tokenize but powershell allow subexpression inside it...
         repeat(
           choice(
-            token.immediate(prec(1, /[^\$\"`]+/)),
+            token.immediate(prec(1, /[^\$\"\u201c\u201d\u201e`]+/)),
             $._immediate_variable,
             alias($._immediate_sub_expression, $.sub_expression),
-            token.immediate(/\$(`.{1}|`\r?\n|[\s\\])/),
-            token.immediate(/`.{1}|`\r?\n/),
-            token.immediate('""'),
+            token.immediate(/\$(`.{1}|`(\r\n?|\n)|[\s\\])/),
+            token.immediate(/`.{1}|`(\r\n?|\n)/),
+            token.immediate(/[\"\u201c\u201d\u201e][\"\u201c\u201d\u201e]/),
             token.immediate('$'),
           ),
         ),
         repeat(token.immediate('$')),
-        token.immediate(/(\s*\#*)*\"/),
+        token.immediate(/(\s*\#*)*[\"\u201c\u201d\u201e]/),
       ),
 
+    // The opening takes no line break, so the closing may follow it directly (an empty here-string).
     expandable_here_string_literal: ($) =>
       seq(
-        /@\" *\r?\n/,
+        /@[\"\u201c\u201d\u201e][ \t]*/,
         repeat(
           choice(
             token.immediate(prec(1, /[^\$\r\n`]+/)),
             $._immediate_variable,
             alias($._immediate_sub_expression, $.sub_expression),
-            token.immediate(/(\r?\n)+[^\"\r\n]/),
-            token.immediate(/(\r?\n)+\"[^@]/),
+            // line breaks not before the closing "@ (src/scanner.c), so a line may start with $x
+            $._here_string_line_break,
             token.immediate('$'),
-            token.immediate(/`.{1}|`\r?\n/),
+            token.immediate(/`.{1}|`(\r\n?|\n)/),
           ),
         ),
-        token.immediate(/(\r?\n)+\"@/),
+        token.immediate(/(\r\n?|\n)+[\"\u201c\u201d\u201e]@/),
       ),
 
     verbatim_string_characters: ($) =>
-      token(seq('\'', repeat(choice(/[^']+/, '\'\'')), '\'')),
+      token(
+        seq(
+          /['\u2018\u2019\u201a\u201b]/,
+          repeat(
+            choice(
+              /[^'\u2018\u2019\u201a\u201b]+/,
+              /['\u2018\u2019\u201a\u201b]['\u2018\u2019\u201a\u201b]/,
+            ),
+          ),
+          /['\u2018\u2019\u201a\u201b]/,
+        ),
+      ),
 
+    // The lines between @' and a line that starts with '@; none of them (there may be none) starts so.
     verbatim_here_string_characters: ($) =>
       token(
         seq(
-          /@\'\s*\r?\n/,
-          repeat(choice(/[^\r\n]/, /(\r?\n)+[^\'\r\n]/, /\r?\n\'[^@]/)),
-          /(\r?\n)+\'@/,
+          /@['\u2018\u2019\u201a\u201b][ \t]*(\r\n?|\n)/,
+          repeat(
+            seq(
+              /([^'\u2018\u2019\u201a\u201b\r\n][^\r\n]*|['\u2018\u2019\u201a\u201b]([^@\r\n][^\r\n]*)?)?/,
+              /\r\n?|\n/,
+            ),
+          ),
+          /['\u2018\u2019\u201a\u201b]@/,
         ),
       ),
 
@@ -556,7 +575,7 @@ export default grammar({
             ),
             optional(
               seq(
-                choice(';', token.immediate(/\r?\n/)),
+                choice(';', token.immediate(/(\r\n?|\n)/)),
                 optional(
                   seq(
                     field('for_condition', $.for_condition),
@@ -565,7 +584,7 @@ export default grammar({
                 ),
                 optional(
                   seq(
-                    choice(';', token.immediate(/\r?\n/)),
+                    choice(';', token.immediate(/(\r\n?|\n)/)),
                     optional(
                       seq(
                         field('for_iterator', $.for_iterator),
@@ -759,8 +778,8 @@ export default grammar({
           choice(
             token.immediate(prec(1, /[^\$"`]+/)),
             $._immediate_variable,
-            token.immediate(/\$`(.{1}|`\r?\n)/),
-            token.immediate(/`.{1}|`\r?\n/),
+            token.immediate(/\$`(.{1}|`(\r\n?|\n))/),
+            token.immediate(/`.{1}|`(\r\n?|\n)/),
             token.immediate('""'),
             alias($._immediate_sub_expression, $.sub_expression),
           ),
@@ -1108,12 +1127,19 @@ export default grammar({
 
     unary_expression: ($) =>
       prec.right(
-        choice($._primary_expression, $.expression_with_unary_operator),
+        choice(
+          $._primary_expression,
+          $.expression_with_unary_operator,
+          alias($._unary_array_expression, $.expression_with_unary_operator),
+        ),
       ),
+
+    // ,$x makes a one-element array; not after a cast, where a comma separates
+    // arguments: [OutputType([string], [int])]
+    _unary_array_expression: ($) => seq(',', $.unary_expression),
 
     expression_with_unary_operator: ($) =>
       choice(
-        seq(',', $.unary_expression),
         seq(reservedWord('-not'), $.unary_expression),
         seq('!', $.unary_expression),
         seq(reservedWord('-bnot'), $.unary_expression),
@@ -1130,7 +1156,15 @@ export default grammar({
     pre_decrement_expression: ($) => seq('--', $.unary_expression),
 
     cast_expression: ($) =>
-      prec(PREC.CAST, seq($.type_literal, $.unary_expression)),
+      prec(
+        PREC.CAST,
+        seq($.type_literal, alias($._cast_operand, $.unary_expression)),
+      ),
+
+    _cast_operand: ($) =>
+      prec.right(
+        choice($._primary_expression, $.expression_with_unary_operator),
+      ),
 
     // A variable constrained by attributes where it is assigned:
     // [ValidateRange(0, 10)][int]$count = 5 ([int]$count alone stays a cast)
@@ -1428,10 +1462,12 @@ export default grammar({
     attribute_arguments: ($) =>
       seq($.attribute_argument, repeat(seq(',', $.attribute_argument))),
 
+    // Commas separate arguments, so an argument is no comma list:
+    // [OutputType([string], ParameterSetName = 'A')] has two.
     attribute_argument: ($) =>
       choice(
-        $._expression,
-        seq($.simple_name, optional(seq('=', $._expression))),
+        $.argument_expression,
+        seq($.simple_name, optional(seq('=', $.argument_expression))),
       ),
   },
 });
@@ -1490,6 +1526,9 @@ function reserved(regex) {
 function caseInsensitive(word) {
   return word
     .split('')
-    .map((letter) => `[${letter}${letter.toUpperCase()}]`)
+    .map((letter) =>
+      // PowerShell takes typographic dashes for dashes (-eq, \u2013eq)
+      letter === '-' ? '[-\u2013\u2014\u2015]' : `[${letter}${letter.toUpperCase()}]`,
+    )
     .join('');
 }

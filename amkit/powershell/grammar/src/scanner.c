@@ -5,7 +5,8 @@
 #include <wctype.h>
 
 enum TOKEN_TYPE {
-    STATEMENT_TERMINATOR
+    STATEMENT_TERMINATOR,
+    HERE_STRING_LINE_BREAK
 };
 
 /* --- API --- */
@@ -48,7 +49,7 @@ static bool continues_on_next_line(TSLexer *lexer)
     for (;;) {
         while (iswspace(lexer->lookahead)) skip(lexer);
         if (lexer->lookahead != '#') break;
-        while (lexer->lookahead != 0 && lexer->lookahead != '\n') skip(lexer);
+        while (lexer->lookahead != 0 && lexer->lookahead != '\n' && lexer->lookahead != '\r') skip(lexer);
     }
     switch (towlower(lexer->lookahead)) {
         case 'e':  // else, elseif
@@ -73,12 +74,17 @@ static bool scan_statement_terminator(void *payload, TSLexer *lexer, const bool 
             if (lexer->lookahead == '}') return true;
             if (lexer->lookahead == ';') return true;
             if (lexer->lookahead == ')') return true;
-            if (lexer->lookahead == '\n') return !continues_on_next_line(lexer);
+            // A line ends with LF, CR LF, or a CR alone (as in old Mac files).
+            if (lexer->lookahead == '\n' || lexer->lookahead == '\r') return !continues_on_next_line(lexer);
             if (lexer->lookahead == '`') {
                 // A backtick before a line break (or before blanks) continues the line:
                 // `-f $Name `` then `)` on the next line ends at the `)`.
                 skip(lexer);
-                if (lexer->lookahead == '\r') skip(lexer);
+                if (lexer->lookahead == '\r') {
+                    skip(lexer);
+                    if (lexer->lookahead == '\n') skip(lexer);
+                    continue;
+                }
                 if (lexer->lookahead != '\n' && lexer->lookahead != ' ' && lexer->lookahead != '\t') return false;
                 skip(lexer);
                 continue;
@@ -91,10 +97,33 @@ static bool scan_statement_terminator(void *payload, TSLexer *lexer, const bool 
     return false;
 }
 
+static bool is_double_quote(int32_t c)
+{
+    return c == '"' || c == 0x201C || c == 0x201D || c == 0x201E;
+}
+
+/* Inside @" ... "@: the line breaks before a line that does not close the here-string, so that
+ * a line may start with $variable or $( ) and the grammar still sees the closing "@ line. */
+static bool scan_here_string_line_break(TSLexer *lexer)
+{
+    if (lexer->lookahead != '\n' && lexer->lookahead != '\r') return false;
+    while (lexer->lookahead == '\n' || lexer->lookahead == '\r') lexer->advance(lexer, false);
+    lexer->mark_end(lexer);
+    if (is_double_quote(lexer->lookahead)) {
+        lexer->advance(lexer, false);
+        if (lexer->lookahead == '@') return false;
+    }
+    lexer->result_symbol = HERE_STRING_LINE_BREAK;
+    return true;
+}
+
 /* --- API Implementation --- */
 
 bool tree_sitter_powershell_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols)
 {
+    if (valid_symbols[HERE_STRING_LINE_BREAK] && !valid_symbols[STATEMENT_TERMINATOR]) {
+        return scan_here_string_line_break(lexer);
+    }
     return scan_statement_terminator(payload, lexer, valid_symbols);
 }
 
