@@ -178,6 +178,10 @@ VALID = [
         "attribute_arguments",
         id="type-then-named-attribute-argument",
     ),
+    pytest.param(
+        "$d = \u201ctwo words\u201d\n$n = \u20135\n", "expandable_string_literal", id="typographic-starts-no-command"
+    ),
+    pytest.param("$a = 1.\n$b = @(1., 2.)\nfunction F { return 1. }\n", "real_literal", id="real-with-trailing-dot"),
 ]
 
 
@@ -231,3 +235,9 @@ def test_a_here_string_is_not_closed_mid_line_nor_swallows_the_next_one() -> Non
 def test_a_comma_after_a_cast_separates_attribute_arguments() -> None:
     root = _tree("[OutputType([string], [int])]\nparam()\n")
     assert _types(root).count("attribute_argument") == 2
+
+
+@pytest.mark.parametrize("code", ["$r = 1..5\n", "$v = 1.5\n", "Copy-Item 1.txt -Version 1.2.3\n"])
+def test_a_trailing_dot_real_leaves_ranges_and_dotted_words_alone(code: str) -> None:
+    assert not _tree(code).has_error
+    assert "real_literal" not in _types(_tree(code)) or code == "$v = 1.5\n"

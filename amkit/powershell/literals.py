@@ -12,7 +12,6 @@ from decimal import Decimal, localcontext
 
 __all__ = [
     "DOUBLE_QUOTES",
-    "NUMBER_TOKEN",
     "SINGLE_QUOTES",
     "expandable_value",
     "number_value",
@@ -38,15 +37,10 @@ _UNICODE_ESCAPE = re.compile(r"u\{([0-9a-fA-F]{1,6})\}")
 # A number literal as the PowerShell tokenizer scans it: hexadecimal, binary (7.x) or
 # decimal with an optional fraction and exponent, then a type suffix and a multiplier.
 # In "1..5" the dots are the range operator, not part of the number.
-_NUMBER_BODY = (
+_NUMBER = re.compile(
     r"(?:0x(?P<hex>[0-9a-f]+)|0b(?P<bin>[01]+)"
     r"|(?P<dec>(?:[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?))"
-    r"(?P<suffix>u[lsy]?|[lysnd])?(?P<multiplier>[kmgtp]b)?"
-)
-_NUMBER = re.compile(_NUMBER_BODY, re.IGNORECASE)
-# The same literal as a whole token: not part of "a1", "$x1", "1x" or "1.2.3".
-NUMBER_TOKEN = re.compile(
-    r"(?<![0-9a-z_.$`:\\/])(?<![0-9a-z_][-+])" + _NUMBER_BODY + r"(?![0-9a-z_.])",
+    r"(?P<suffix>u[lsy]?|[lysnd])?(?P<multiplier>[kmgtp]b)?",
     re.IGNORECASE,
 )
 _MULTIPLIERS = {"kb": 2**10, "mb": 2**20, "gb": 2**30, "tb": 2**40, "pb": 2**50}

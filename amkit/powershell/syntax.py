@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import tree_sitter
 
 from amkit.powershell import _grammar
-from amkit.powershell.literals import DOUBLE_QUOTES, NUMBER_TOKEN, SINGLE_QUOTES, expandable_value, verbatim_value
+from amkit.powershell.literals import DOUBLE_QUOTES, SINGLE_QUOTES, expandable_value, verbatim_value
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -68,10 +68,6 @@ NUMBER_LITERALS = frozenset(
     {"decimal_integer_literal", "hexadecimal_integer_literal", "binary_integer_literal", "real_literal"}
 )
 
-# The typographic quotes and dashes PowerShell takes for quotes and dashes (its tokenizer's IsSingleQuote,
-# IsDoubleQuote and IsDash), which the data-file view rewrites as ASCII for the grammar.
-_TYPOGRAPHIC = re.compile("[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2013\u2014\u2015]")
-
 
 @functools.cache
 def _parser() -> tree_sitter.Parser:
@@ -81,13 +77,10 @@ def _parser() -> tree_sitter.Parser:
 class SourceText:
     """PowerShell source parsed once, with 1-based character positions for messages.
 
-    With ``data_file=True`` the grammar is given the text as the PowerShell
-    tokenizer reads it, where tree-sitter-powershell falls short: typographic
-    quotes and dashes become ASCII ones, line continuations (a backtick
-    ending a line) become spaces, empty here-strings become ``''``, and
-    number literals the grammar does not know (``1.5d``, ``1KB``, ``1e3L``)
-    become digits. Positions and :meth:`node_text` always refer to ``text``
-    as written.
+    With ``data_file=True`` the NUL characters inside strings and comments,
+    which PowerShell keeps but the grammar cannot read, are parsed as blanks
+    (one for one, so positions do not move). :meth:`unclosed` explains a
+    syntax error by the string, comment or bracket never closed.
     """
 
     def __init__(self, text: str, file: str | None = None, *, data_file: bool = False) -> None:
@@ -95,11 +88,11 @@ class SourceText:
         self.file = file
         # surrogatepass: a .NET string (and so a file read as UTF-16) may hold a lone surrogate.
         self.data = text.encode("utf-8", errors="surrogatepass")
-        self._shrunk: list[int] = []  # where the parsed bytes are 2 shorter than the source's
         self._scan: _Scan | None = None
         parsed = self.data
-        if data_file:
-            parsed, self._shrunk, self._scan = _tokenizer_view(text)
+        if data_file and "\x00" in text:
+            self._scan = _Scan(text)
+            parsed = self._scan.without_nul().encode("utf-8", errors="surrogatepass")
         self.tree: Tree = _parser().parse(parsed)
         # PowerShell counts lines ended by CR LF, LF or a lone CR.
         self._line_starts = [0, *(match.end() for match in re.finditer(rb"\r\n?|\n", self.data))]
@@ -109,13 +102,9 @@ class SourceText:
         """The ``program`` node."""
         return self.tree.root_node
 
-    def _offset(self, parsed: int) -> int:
-        """The offset in ``data`` of an offset in the bytes the grammar parsed."""
-        return parsed + 2 * bisect.bisect_left(self._shrunk, parsed) if self._shrunk else parsed
-
     def position(self, node: Node) -> tuple[int, int]:
         """Return the 1-based (line, column) of ``node``, the column counted in characters."""
-        return self._position(self._offset(node.start_byte))
+        return self._position(node.start_byte)
 
     def _position(self, offset: int) -> tuple[int, int]:
         row = bisect.bisect_right(self._line_starts, offset) - 1
@@ -123,16 +112,16 @@ class SourceText:
 
     def node_text(self, node: Node) -> str:
         """Return the source text of ``node``."""
-        start, end = self._offset(node.start_byte), self._offset(node.end_byte)
-        return _decode(self.data[start:end])
+        return _decode(self.data[node.start_byte : node.end_byte])
 
     def unclosed(self) -> tuple[int, int, str, str] | None:
         """Return ``(line, column, opener, closer)`` of a string, comment or bracket never closed.
 
-        Only known for ``data_file=True``; it explains a syntax error better
-        than the place the grammar gave up.
+        It explains a syntax error better than the place the grammar gave up.
         """
-        if self._scan is None or self._scan.unclosed is None:
+        if self._scan is None:
+            self._scan = _Scan(self.text)
+        if self._scan.unclosed is None:
             return None
         index, opener = self._scan.unclosed
         line, column = self._position(len(self.text[:index].encode("utf-8", errors="surrogatepass")))
@@ -144,32 +133,6 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8", errors="surrogatepass")
     except UnicodeDecodeError:  # the grammar may split the bytes of a lone surrogate
         return data.decode("utf-8", errors="replace")
-
-
-def _tokenizer_view(text: str) -> tuple[bytes, list[int], _Scan]:
-    """Return the bytes to parse for a data file, where they are 2 bytes shorter, and the scan.
-
-    Every typographic quote or dash (3 bytes in UTF-8) becomes its 1-byte
-    ASCII form, one character for one; the scan's edits keep the length.
-    """
-    shrunk: list[int] = []
-    pieces: list[str] = []
-    last = byte = 0
-    for match in _TYPOGRAPHIC.finditer(text):
-        byte += len(text[last : match.start()].encode("utf-8", errors="surrogatepass"))
-        shrunk.append(byte)
-        char = match.group()
-        ascii_char = "'" if char in SINGLE_QUOTES else '"' if char in DOUBLE_QUOTES else "-"
-        pieces += [text[last : match.start()], ascii_char]
-        byte += 1
-        last = match.end()
-    pieces.append(text[last:])
-    # A lone CR ends a line for PowerShell (and its comments and here-strings), not for the grammar.
-    scan = _Scan(re.sub("\r(?!\n)", "\n", "".join(pieces)))
-    edited = list(scan.text)
-    for start, replacement in scan.edits:
-        edited[start : start + len(replacement)] = replacement
-    return "".join(edited).encode("utf-8", errors="surrogatepass"), shrunk, scan
 
 
 _CLOSERS = {")": "(", "}": "{", "]": "["}
@@ -190,27 +153,38 @@ _CLOSING = {
 
 
 class _Scan:
-    """One pass over PowerShell text (ASCII quotes) as its tokenizer sees strings and comments.
+    """One pass over PowerShell text as its tokenizer sees strings and comments (typographic quotes too).
 
-    ``edits`` are same-length ASCII replacements that make the grammar parse
-    the text as PowerShell tokenizes it; nothing inside a string or comment
-    is touched. ``unclosed`` is ``(index, opener)`` of the first string or
-    comment never closed, else of the innermost bracket never closed.
+    ``nul`` are the offsets of NUL characters inside strings and comments.
+    ``unclosed`` is ``(index, opener)`` of the first string or comment never
+    closed, else of the innermost bracket never closed.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.edits: list[tuple[int, str]] = []
+        self.nul: list[int] = []
         self.brackets: list[tuple[int, str]] = []
         self.unclosed: tuple[int, str] | None = None
         self.code(0, stop=0)
         if self.unclosed is None and self.brackets:
             self.unclosed = self.brackets[-1]
 
+    def without_nul(self) -> str:
+        """The text with the NUL characters of its strings and comments blanked."""
+        chars = list(self.text)
+        for index in self.nul:
+            chars[index] = " "
+        return "".join(chars)
+
     def never_closed(self, index: int, opener: str) -> int:
         if self.unclosed is None:
             self.unclosed = (index, opener)
         return len(self.text)
+
+    def line_end(self, index: int) -> int:
+        """Where the line holding ``index`` ends: at a LF, a CR, or the end of the text."""
+        ends = [end for end in (self.text.find("\n", index), self.text.find("\r", index)) if end >= 0]
+        return min(ends, default=len(self.text))
 
     def code(self, index: int, *, stop: int) -> int:
         """Scan code from ``index``; with ``stop`` brackets open, return after the one closing them."""
@@ -218,30 +192,21 @@ class _Scan:
         while index < length:
             char = text[index]
             if char == "#":
-                newline = text.find("\n", index)
-                index = self.literal(index, length if newline < 0 else newline)
+                index = self.literal(index, self.line_end(index))
             elif text.startswith("<#", index):
                 close = text.find("#>", index + 2)
                 index = self.literal(index, self.never_closed(index, "<#") if close < 0 else close + 2)
-            elif char == "@" and text[index + 1 : index + 2] in ("'", '"'):
+            elif char == "@" and text[index + 1 : index + 2] in (*SINGLE_QUOTES, *DOUBLE_QUOTES):
                 index = self.literal(index, self.here_string(index))
             elif text.startswith("${", index):
                 close = text.find("}", index + 2)  # a braced variable name may hold quotes and #
                 index = self.literal(index, self.never_closed(index, "${") if close < 0 else close + 1)
-            elif char == "'":
+            elif char in SINGLE_QUOTES:
                 index = self.literal(index, self.verbatim(index))
-            elif char == '"':
+            elif char in DOUBLE_QUOTES:
                 index = self.literal(index, self.expandable(index))
             elif char == "`":
-                # A backtick ending a line joins the next one, as white space would.
-                newline = 2 if text.startswith("\r\n", index + 1) else 1 if text.startswith("\n", index + 1) else 0
-                if newline:
-                    self.edits.append((index, " " * (1 + newline)))
-                index += 1 + (newline or 1)
-            elif char in "0123456789." and (number := NUMBER_TOKEN.match(text, index)) is not None:
-                if not number.group().isdigit():
-                    self.edits.append((index, "1" * len(number.group())))
-                index = number.end()
+                index += 2  # an escaped character, or a line continuation
             elif char in "({[":
                 prefix = text[index - 1] if index and text[index - 1] in "@$" and char != "[" else ""
                 self.brackets.append((index - len(prefix), prefix + char))
@@ -257,10 +222,10 @@ class _Scan:
         return length
 
     def literal(self, start: int, end: int) -> int:
-        """Blank the NUL characters of a string or comment, which PowerShell keeps but the grammar cannot."""
+        """Note the NUL characters of a string or comment, which PowerShell keeps but the grammar cannot."""
         nul = self.text.find("\x00", start, end)
         while nul >= 0:
-            self.edits.append((nul, " "))
+            self.nul.append(nul)
             nul = self.text.find("\x00", nul + 1, end)
         return end
 
@@ -268,8 +233,8 @@ class _Scan:
         """The end of the '...' string at ``start`` ('' is a quote)."""
         text, index = self.text, start + 1
         while index < len(text):
-            if text[index] == "'":
-                if text[index + 1 : index + 2] != "'":
+            if text[index] in SINGLE_QUOTES:
+                if text[index + 1 : index + 2] not in SINGLE_QUOTES or index + 1 == len(text):
                     return index + 1
                 index += 1
             index += 1
@@ -283,8 +248,8 @@ class _Scan:
             if char == "`":
                 index += 2
                 continue
-            if char == '"':
-                if text[index + 1 : index + 2] != '"':
+            if char in DOUBLE_QUOTES:
+                if text[index + 1 : index + 2] not in DOUBLE_QUOTES or index + 1 == len(text):
                     return index + 1
                 index += 1
             elif text.startswith("$(", index):
@@ -295,21 +260,21 @@ class _Scan:
         return self.never_closed(start, '"')
 
     def here_string(self, start: int) -> int:
-        """The end of the here-string at ``start``; an empty one becomes ``''`` or ``""``."""
+        """The end of the here-string at ``start``: a line that starts with its quote and ``@``."""
         text = self.text
-        quote = text[start + 1]
+        quotes = SINGLE_QUOTES if text[start + 1] in SINGLE_QUOTES else DOUBLE_QUOTES
         header = start + 2
         while text[header : header + 1] in (" ", "\t"):
             header += 1
-        newline = 2 if text.startswith("\r\n", header) else 1 if text.startswith("\n", header) else 0
-        if not newline:
+        if self.line_end(header) != header:
             return start + 1  # not a here-string header: the quote opens an ordinary string
-        body = header + newline
-        if text.startswith(quote + "@", body):
-            self.edits.append((start, (quote * 2).ljust(body + 2 - start)))
-            return body + 2
-        close = text.find("\n" + quote + "@", body - 1)
-        return self.never_closed(start, "@" + quote) if close < 0 else close + 3
+        line = header
+        while line < len(text):
+            line += 2 if text.startswith("\r\n", line) else 1  # past the line break
+            if text[line : line + 1] in quotes and text[line + 1 : line + 2] == "@":
+                return line + 2
+            line = self.line_end(line)
+        return self.never_closed(start, "@" + ("'" if quotes is SINGLE_QUOTES else '"'))
 
 
 def children(node: Node) -> list[Node]:

@@ -23,7 +23,11 @@ const PREC = {
 export default grammar({
   name: 'powershell',
 
-  externals: ($) => [$._statement_terminator, $._here_string_line_break],
+  externals: ($) => [
+    $._statement_terminator,
+    $._here_string_line_break,
+    $._trailing_dot_real,
+  ],
 
   extras: ($) => [
     $.comment,
@@ -79,7 +83,13 @@ export default grammar({
 
     // Literal
     _literal: ($) =>
-      choice($.integer_literal, $.string_literal, $.real_literal),
+      choice(
+        $.integer_literal,
+        $.string_literal,
+        $.real_literal,
+        // 1. is a real too; src/scanner.c tells it from 1..5 and 1.5
+        alias($._trailing_dot_real, $.real_literal),
+      ),
 
     // Integer Literals
     integer_literal: ($) =>
@@ -349,12 +359,13 @@ export default grammar({
       // A word after two dashes is a bare word too (git init --initial-branch=main).
       token(
         choice(
-          /[^\(\)\$\"\'\-\u2013\u2014\u2015\{\}@\|`\&\s][^\&\s\(\)\}\|;,]*/,
+          /[^\(\)\$\"\'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\-\u2013\u2014\u2015\{\}@\|`\&\s][^\&\s\(\)\}\|;,]*/,
           /--[^\(\)\{\}\|`\&\s%;,][^\&\s\(\)\}\|;,]*/,
         ),
       ),
 
-    _command_token: ($) => token(/[^\(\)\{\}\s;\&"'][^\(\)\{\}\s;\&]*/),
+    _command_token: ($) =>
+      token(/[^\(\)\{\}\s;\&"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e][^\(\)\{\}\s;\&]*/),
 
     // Parameters
     // One dash (or a typographic one, as PowerShell allows) and a letter: -Name, \u2013Force, -?
@@ -798,7 +809,8 @@ export default grammar({
       seq(
         choice(
           // ./build.ps1 and /usr/bin/env are command names too
-          /[^\{\}\(\);,\|\&`"'\s\r\n\[\]\+\-\*\$@<\!]+/,
+          // no command name starts with a quote or a dash, typographic ones included
+          /[^\{\}\(\);,\|\&`"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\s\r\n\[\]\+\-\u2013\u2014\u2015\*\$@<\!]+/,
           // tree-sitter does not allow to control lexer
           // each start keyword into _statement rule must be present here
           // https://github.com/airbus-cert/tree-sitter-powershell/issues/24
@@ -1144,7 +1156,7 @@ export default grammar({
         seq('!', $.unary_expression),
         seq(reservedWord('-bnot'), $.unary_expression),
         seq('+', $.unary_expression),
-        seq('-', $.unary_expression),
+        seq(choice('-', '\u2013', '\u2014', '\u2015'), $.unary_expression),
         $.pre_increment_expression,
         $.pre_decrement_expression,
         $.cast_expression,

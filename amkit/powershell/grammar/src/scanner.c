@@ -6,7 +6,8 @@
 
 enum TOKEN_TYPE {
     STATEMENT_TERMINATOR,
-    HERE_STRING_LINE_BREAK
+    HERE_STRING_LINE_BREAK,
+    TRAILING_DOT_REAL
 };
 
 /* --- API --- */
@@ -117,6 +118,24 @@ static bool scan_here_string_line_break(TSLexer *lexer)
     return true;
 }
 
+/* A real written with nothing after its dot (1.), followed by blank, a closing bracket, a separator
+ * or the end; 1..5 (a range), 1.5 and 1.2.3 are left to the grammar. */
+static bool scan_trailing_dot_real(TSLexer *lexer)
+{
+    if (!iswdigit(lexer->lookahead)) return false;
+    while (iswdigit(lexer->lookahead)) lexer->advance(lexer, false);
+    if (lexer->lookahead != '.') return false;
+    lexer->advance(lexer, false);
+    int32_t next = lexer->lookahead;
+    if (!(next == 0 || iswspace(next) || next == ')' || next == '}' || next == ']' || next == ';' ||
+          next == ',' || next == '|')) {
+        return false;
+    }
+    lexer->mark_end(lexer);
+    lexer->result_symbol = TRAILING_DOT_REAL;
+    return true;
+}
+
 /* --- API Implementation --- */
 
 bool tree_sitter_powershell_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols)
@@ -124,7 +143,14 @@ bool tree_sitter_powershell_external_scanner_scan(void *payload, TSLexer *lexer,
     if (valid_symbols[HERE_STRING_LINE_BREAK] && !valid_symbols[STATEMENT_TERMINATOR]) {
         return scan_here_string_line_break(lexer);
     }
-    return scan_statement_terminator(payload, lexer, valid_symbols);
+    // A statement may end, or a number start, here (return 1.): the terminator looks at blanks and
+    // line ends only, and when it finds neither the lookahead is past the blanks.
+    if (scan_statement_terminator(payload, lexer, valid_symbols)) return true;
+    if (valid_symbols[TRAILING_DOT_REAL]) {
+        while (lexer->lookahead == ' ' || lexer->lookahead == '\t') skip(lexer);
+        return scan_trailing_dot_real(lexer);
+    }
+    return false;
 }
 
 void *tree_sitter_powershell_external_scanner_create()
