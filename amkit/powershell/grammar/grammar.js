@@ -202,10 +202,11 @@ export default grammar({
       ),
 
     // Simple names
-    simple_name: ($) => /[a-zA-Z_][a-zA-Z0-9_]*/,
+    // Names are made of letters and digits of any script, as .NET's char.IsLetterOrDigit says
+    simple_name: ($) => /[\p{L}_][\p{L}\p{N}_]*/,
 
     // Type names
-    type_identifier: ($) => /[a-zA-Z0-9_]+(`[0-9]+)?/,
+    type_identifier: ($) => /[\p{L}\p{N}_]+(`[0-9]+)?/,
 
     type_name: ($) =>
       choice(
@@ -372,7 +373,7 @@ export default grammar({
     command_parameter: ($) =>
       token(
         choice(
-          /[-\u2013\u2014\u2015][a-zA-Z_?`][a-zA-Z0-9_?\-`]*/,
+          /[-\u2013\u2014\u2015][\p{L}_?`][\p{L}\p{N}_?\-`]*/,
           // -- ends the parameters; with the blank after it, it is not a pre-decrement
           /--[ \t]/,
         ),
@@ -454,7 +455,8 @@ export default grammar({
           $.inlinescript_statement,
           $.parallel_statement,
           $.sequence_statement,
-          seq($.pipeline, $._statement_terminator),
+          // PowerShell 7: a pipeline ended by & runs as a background job, and & ends the statement
+          seq($.pipeline, choice($._statement_terminator, '&')),
           seq(alias($._keyword_property, $.command), $._statement_terminator),
           $.empty_statement,
         ),
@@ -669,7 +671,7 @@ export default grammar({
         seq(reservedWord('exit'), optional($.pipeline)),
       ),
 
-    label: ($) => token(seq(':', /[a-zA-Z_][a-zA-Z0-9_]*/)),
+    label: ($) => token(seq(':', /[\p{L}_][\p{L}\p{N}_]*/)),
 
     // break outer, continue :outer, break $label
     label_expression: ($) => choice($.label, $.simple_name, $.unary_expression),
@@ -1501,12 +1503,12 @@ function variableToken(sigil) {
           reservedWord('script:'),
           reservedWord('using:'),
           reservedWord('workflow:'),
-          /[a-zA-Z0-9_]+/,
+          /[\p{L}\p{N}_]+/,
         ),
         ':',
       ),
     ),
-    /[a-zA-Z0-9_]+|\?/,
+    /[\p{L}\p{N}_]+|\?/,
   );
 }
 
