@@ -86,18 +86,27 @@ SWITCH = {
 }
 
 CLASSES = {
-    "properties and method": "class Point {\n    [int] $X\n    [int] $Y = 0\n    [int] Sum() { return $this.X + $this.Y }\n}",
+    "properties and method": (
+        "class Point {\n    [int] $X\n    [int] $Y = 0\n    [int] Sum() { return $this.X + $this.Y }\n}"
+    ),
     "constructors": "class P {\n    P() { }\n    P([int] $x) { $this.X = $x }\n    [int] $X\n}",
     "inheritance and base": "class B : A {\n    B([string] $n) : base($n) { }\n}",
     "interfaces": "class C : System.IComparable {\n    [int] CompareTo([object] $o) { return 0 }\n}",
-    "static and hidden": "class S {\n    static [int] $Count\n    hidden [string] $Secret\n    static [S] Create() { return [S]::new() }\n}",
+    "static and hidden": (
+        "class S {\n    static [int] $Count\n    hidden [string] $Secret\n"
+        "    static [S] Create() { return [S]::new() }\n}"
+    ),
     "attributes": "class R {\n    [ValidateNotNullOrEmpty()] [string] $Name\n    [ValidateRange(1, 10)] [int] $N\n}",
-    "dsc resource": "[DscResource()]\nclass F {\n    [DscProperty(Key)] [string] $Path\n    [F] Get() { return $this }\n}",
+    "dsc resource": (
+        "[DscResource()]\nclass F {\n    [DscProperty(Key)] [string] $Path\n    [F] Get() { return $this }\n}"
+    ),
     "new instance": "$p = [Point]::new(); $q = New-Object Point",
     "enum": "enum Color { Red\n Green = 5\n Blue }",
     "flags enum": "[Flags()] enum Rights { Read = 1\n Write = 2\n All = 3 }",
     "enum with type": "enum Small : byte { A = 1 }",
-    "method overload with typed array": "class T {\n    [string[]] Split([string] $s, [char[]] $c) { return $s.Split($c) }\n}",
+    "method overload with typed array": (
+        "class T {\n    [string[]] Split([string] $s, [char[]] $c) { return $s.Split($c) }\n}"
+    ),
 }
 
 STRINGS = {
@@ -136,7 +145,9 @@ FUNCTIONS_AND_BLOCKS = {
     "scoped function names": "function global:G { }; function script:S { }",
     "script block with param": "$sb = { param($x) $x * 2 }; & $sb 3",
     "trap": "trap [System.Exception] { 'caught'; continue }",
-    "try catch finally": "try { 1 } catch [System.IO.IOException], [System.Net.WebException] { 2 } catch { 3 } finally { 4 }",
+    "try catch finally": (
+        "try { 1 } catch [System.IO.IOException], [System.Net.WebException] { 2 } catch { 3 } finally { 4 }"
+    ),
     "data section": "data Messages -SupportedCommand ConvertFrom-StringData { ConvertFrom-StringData 'a = b' }",
     "foreach parallel (7.0)": "1..3 | ForEach-Object -Parallel { $_ } -ThrottleLimit 2",
     "loops": "for ($i = 0; $i -lt 3; $i++) { }\nwhile ($true) { break }\ndo { } while ($false)\ndo { } until ($true)",
@@ -148,9 +159,13 @@ FUNCTIONS_AND_BLOCKS = {
     "stop-parsing": "icacls X --% /grant Dom\\U:(CI)F",
     "end of parameters": "Write-Output -- -NotAParameter",
     "line continuation": "Get-ChildItem `\n    -Path x `\n    -Recurse",
-    "pipeline continued on next line": "Get-ChildItem |\n    Where-Object Name -like 'x*' |\n    Select-Object -First 1",
+    "pipeline continued on next line": (
+        "Get-ChildItem |\n    Where-Object Name -like 'x*' |\n    Select-Object -First 1"
+    ),
     "automatic variables": "$a = $_, $PSItem, $?, $^, $$, $args, $input, $PSScriptRoot",
-    "statements as values": "$x = switch ($a) { 1 { 2 } }; $y = foreach ($i in 1..3) { $i }; $z = try { 1 } catch { 2 }",
+    "statements as values": (
+        "$x = switch ($a) { 1 { 2 } }; $y = foreach ($i in 1..3) { $i }; $z = try { 1 } catch { 2 }"
+    ),
     "comments between arguments": "Get-X -Name a <# inline #> -Force\n$h = @{ a = 1 # note\n b = 2 }",
     "keywords as arguments": "Get-Command -CommandType Function\nWrite-Output if while function",
     "names in any script": "$größe = 1\nfunction Get-Größe { $größe; $x.Größe; @{ Größe = 1 } }\nGet-X -Größe 1",
