@@ -772,6 +772,18 @@ def test_a_broken_statement_does_not_hide_the_functions_after_it(broken: str, co
     assert error.message == f"syntax error: unexpected {unexpected!r}"
 
 
+def test_a_broken_line_inside_a_function_is_one_error_and_later_functions_are_found() -> None:
+    info = ps(
+        "function Get-Before { 1 }\nfunction Get-Broken {\n  $x = (1 +\n}\n"
+        "function Get-After { Get-Item }\nfunction Get-Last { }\n",
+        file="bad.ps1",
+    )
+    assert [f.name for f in info.functions] == ["Get-Before", "Get-After", "Get-Last"]
+    (error,) = info.errors
+    assert (error.file, error.line, error.column) == ("bad.ps1", 3, 3)
+    assert error.message == "syntax error: unexpected '$x = (1 + }'"
+
+
 def test_unclosed_function_reports_where() -> None:
     info = ps("function Get-Open {\n    Get-ChildItem\n")
     assert info.errors and info.errors[0].line is not None

@@ -36,13 +36,19 @@ def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptEr
     skipped: list[ScriptError] = []
     for _ in range(_MAX_REPAIRS):
         blanks: list[tuple[int, int]] = []
-        for error in syntax_errors(source):
-            statement, restart = _restart(source, error)
-            span = (statement.start_byte, restart)
-            if restart and span not in blanks:
-                written = source.data[span[0] : span[1]].decode("utf-8", errors="replace")
-                skipped.append(syntax_error(source, statement, text=written))
-                blanks.append(span)
+        restarts = (_restart(source, error) for error in syntax_errors(source))
+        for statement, restart in sorted(restarts, key=lambda found: (found[0].start_byte, found[1])):
+            if not restart:
+                continue
+            if blanks and statement.start_byte < blanks[-1][1]:
+                # One problem seen from an outer and an inner statement (a function left open by a broken
+                # line in it): blank both, report the inner one, whose text says what is wrong.
+                blanks[-1] = (blanks[-1][0], max(blanks[-1][1], restart))
+                skipped.pop()
+            else:
+                blanks.append((statement.start_byte, restart))
+            written = source.data[statement.start_byte : restart].decode("utf-8", errors="replace")
+            skipped.append(syntax_error(source, statement, text=written))
         if not blanks:
             break
         data = bytearray(source.data)
