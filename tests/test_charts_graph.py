@@ -61,6 +61,21 @@ def test_dependencies_are_drawn_below_their_dependants(inventory: amkit.Inventor
     assert ax.get_title() == "Dependencies of 5 modules (dependencies below)"
 
 
+def test_every_module_is_drawn_and_labelled_even_without_an_edge() -> None:
+    alone = amkit.Inventory([record("Az.Accounts"), record("Az.Storage", "Az.Accounts"), record("Standalone")])
+    positions, colours = drawn(dependency_graph(alone, ax=Figure().subplots()))
+    assert set(positions) == {"Az.Accounts", "Az.Storage", "Standalone"}
+    assert colours["Standalone"] == STATUS_COLORS["ok"]
+    assert positions["Standalone"][1] == positions["Az.Accounts"][1]
+
+
+def test_a_table_draws_the_modules_it_is_given_besides_its_rows(inventory: amkit.Inventory) -> None:
+    table = amkit.dependencies(inventory)
+    ax = dependency_graph(table[table["status"] == "missing"], ax=Figure().subplots(), modules=["Az.Accounts"])
+    positions, _ = drawn(ax)
+    assert set(positions) == {"Reports", "Gone", "Az.Accounts"}
+
+
 def test_a_filtered_table_draws_only_its_rows(inventory: amkit.Inventory) -> None:
     table = amkit.dependencies(inventory)
     ax = dependency_graph(table[table["status"] == "missing"], ax=Figure().subplots())

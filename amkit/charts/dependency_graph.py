@@ -10,6 +10,7 @@ worst status of the requirements pointing at it), edges by their own status.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from matplotlib.lines import Line2D
 
 from amkit.charts.style import STATUS_COLORS
 from amkit.deps.graph import levels
+from amkit.deps.inventory import as_inventory
 from amkit.deps.table import DEPENDENCY_COLUMNS, STATUSES, dependencies
 
 if TYPE_CHECKING:
@@ -68,10 +70,17 @@ def _order_layers(layers: dict[int, list[str]], graph: dict[str, set[str]]) -> N
                 index[node] = float(position) - (len(layer) - 1) / 2
 
 
-def layout(frame: pd.DataFrame, *, row_width: int = ROW_WIDTH) -> GraphLayout:
-    """Place the modules of a dependency table (columns of :func:`amkit.dependencies`)."""
+def layout(frame: pd.DataFrame, *, modules: Iterable[str] = (), row_width: int = ROW_WIDTH) -> GraphLayout:
+    """Place the modules of a dependency table (columns of :func:`amkit.dependencies`) and ``modules``.
+
+    ``modules`` are names to show even when no row of the table names them (a
+    module that needs nothing and that nothing needs); they sit in the bottom layer.
+    """
     names: dict[str, str] = {}
     graph: dict[str, set[str]] = {}
+    for module in modules:
+        names.setdefault(str(module).casefold(), str(module))
+        graph.setdefault(str(module).casefold(), set())
     incoming: dict[str, list[str]] = {}
     edges: list[tuple[str, str, str]] = []
     for module, dependency, status in frame[["module", "dependency", "status"]].itertuples(index=False):
@@ -107,6 +116,7 @@ def dependency_graph(
     *,
     ax: Axes | None = None,
     labels: bool = True,
+    modules: Iterable[str] | None = None,
     row_width: int = ROW_WIDTH,
 ) -> Axes:
     """Draw who depends on whom: dependencies below their dependants, coloured by status.
@@ -121,6 +131,11 @@ def dependency_graph(
         Axes to draw into; a new figure sized to the graph when ``None``.
     labels
         Write each module's name beside its node.
+    modules
+        Module names to draw even without an edge. By default every module of
+        ``source`` when it is not a table (a module that needs nothing and that
+        nothing needs is drawn and labelled too); none for a table, which only
+        knows the modules its rows name.
     row_width
         Fold layers wider than this many modules into several rows.
 
@@ -131,11 +146,17 @@ def dependency_graph(
         ``layout(...).positions``), one line collection of the edges, a
         text per module and a legend of the statuses shown.
     """
-    frame = source if isinstance(source, pd.DataFrame) else dependencies(source)
+    if isinstance(source, pd.DataFrame):
+        frame = source
+    else:
+        inventory = as_inventory(source)
+        frame = dependencies(inventory)
+        if modules is None:
+            modules = list(dict.fromkeys(inventory.modules["name"]))
     missing = [column for column in ("module", "dependency", "status") if column not in frame.columns]
     if missing:
         raise ValueError(f"a dependency table needs the columns {', '.join(missing)}; see {DEPENDENCY_COLUMNS}")
-    placed = layout(frame, row_width=row_width)
+    placed = layout(frame, modules=modules or (), row_width=row_width)
     if ax is None:
         import matplotlib.pyplot as plt
 
