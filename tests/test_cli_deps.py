@@ -114,6 +114,15 @@ def test_plan_csv_is_the_waves(shelf: Path) -> None:
     assert [row["module"] for row in csv.DictReader(StringIO(out))] == ["Az.Accounts", "Az.Storage"]
 
 
+def test_plan_takes_a_prerelease_only_when_allowed(shelf: Path) -> None:
+    write_zip(shelf / "Az.Accounts.beta.zip", module("Az.Accounts", "3.0.0-beta1"))
+    status, out = run("plan", "Az.Accounts", "--from", shelf, "--format", "csv")
+    assert status == 0
+    assert [row["version"] for row in csv.DictReader(StringIO(out))] == ["2.12.1"]
+    status, out = run("plan", "Az.Accounts", "--from", shelf, "--format", "csv", "--allow-prerelease")
+    assert [row["version"] for row in csv.DictReader(StringIO(out))] == ["3.0.0-beta1"]
+
+
 @pytest.mark.parametrize(
     "argv",
     [

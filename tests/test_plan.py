@@ -103,12 +103,44 @@ def test_a_later_requirement_withdraws_what_an_earlier_choice_required(tmp_path:
         ("Lib", ["1.0.0", "2.0.0-beta"], "1.0.0"),
         ("Lib", ["2.0.0-alpha", "2.0.0-beta"], "2.0.0-beta"),
         ("Lib==2.0.0", ["1.0.0", "2.0.0-rc1"], "2.0.0-rc1"),
+        ("Lib", ["1.0.0", "2.0.0", "3.0.0-rc1"], "2.0.0"),
+        ("Lib==2.0.0-beta", ["2.0.0-beta", "2.0.0", "2.0.0-rc1"], "2.0.0-beta"),
+        ("Lib==3.0.0-rc1", ["2.0.0", "3.0.0-rc1"], "3.0.0-rc1"),
     ],
-    ids=["1.0", "1.0.0", "1.0.0.0-highest", "numeric-order", "release-first", "prerelease-order", "label-ignored"],
+    ids=[
+        "1.0",
+        "1.0.0",
+        "1.0.0.0-highest",
+        "numeric-order",
+        "release-first",
+        "prerelease-order",
+        "label-ignored",
+        "highest-release-before-newer-prerelease",
+        "prerelease-asked-for-by-label",
+        "prerelease-asked-for-above-releases",
+    ],
 )
 def test_system_version_and_prerelease_order(tmp_path: Path, target: str, versions: list[str], chosen: str) -> None:
     available = inventory(tmp_path, *(module("Lib", version) for version in versions))
     assert steps(amkit.plan_imports(target, available)) == [(1, "Lib", chosen, 0, "import")]
+
+
+def test_allow_prerelease_takes_the_highest_and_a_dependency_still_prefers_nothing_else(tmp_path: Path) -> None:
+    available = inventory(
+        tmp_path,
+        module("Lib", "1.0.0"),
+        module("Lib", "2.0.0-beta"),
+        module("App", "1.0.0", RequiredModules=requires("'Lib'")),
+    )
+    assert steps(amkit.plan_imports("App", available))[0][1:3] == ("Lib", "1.0.0")
+    assert steps(amkit.plan_imports("App", available, allow_prerelease=True))[0][1:3] == ("Lib", "2.0.0-beta")
+
+
+def test_a_prerelease_target_with_no_such_version_is_unsatisfiable(tmp_path: Path) -> None:
+    available = inventory(tmp_path, module("Lib", "2.0.0"))
+    plan = amkit.plan_imports("Lib==2.0.0-beta", available)
+    assert not plan.complete
+    assert list(failures(plan)) == ["Lib"]
 
 
 def test_requirements_no_version_meets(tmp_path: Path) -> None:

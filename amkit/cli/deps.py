@@ -81,7 +81,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     account = _account(args.account)
     try:
-        plan = plan_imports(args.targets, inventory, account=account)
+        plan = plan_imports(args.targets, inventory, account=account, allow_prerelease=args.allow_prerelease)
     except ValueError as error:
         print(f"amkit: error: {error}", file=sys.stderr)
         return 2
@@ -142,6 +142,12 @@ def add_parsers(commands: Any) -> None:
         metavar="FILE",
         help="an account file (amkit's SQLite) or an account's module list from Azure (.json): "
         "what it holds at an accepted version is skipped",
+    )
+    planner.add_argument(
+        "--allow-prerelease",
+        action="store_true",
+        help="take the highest version even when it is a prerelease (by default, only when no release fits "
+        "or a TARGET names it: NAME==2.0.0-beta1)",
     )
     planner.add_argument("--format", choices=_FORMATS, default="table", help="output format (default: table)")
     planner.set_defaults(run=_plan)

@@ -331,20 +331,28 @@ class Inventory:
         return tuple(self._index.get(name.casefold(), ()))
 
     def best(
-        self, name: str, requirements: Sequence[Requirement] = (), *, excluded: Collection[PSVersion] = ()
+        self,
+        name: str,
+        requirements: Sequence[Requirement] = (),
+        *,
+        excluded: Collection[PSVersion] = (),
+        allow_prerelease: bool = False,
     ) -> ModuleRecord | None:
         """The version to use of ``name``: the highest that meets every requirement, releases first.
 
         A prerelease is chosen only when no release satisfies, as the
-        gallery installs prereleases only when asked to. Versions in
-        ``excluded`` are passed over.
+        gallery installs prereleases only when asked to, unless
+        ``allow_prerelease`` (``Install-Module -AllowPrerelease``) lets the
+        highest win whatever it is. Versions in ``excluded`` are passed over.
         """
         satisfying = [
             record
             for record in self.versions(name)
             if record.version not in excluded and all(item.accepts(record) for item in requirements)
         ]
-        return max(satisfying, key=_release_first) if satisfying else None
+        if not satisfying:
+            return None
+        return satisfying[-1] if allow_prerelease else max(satisfying, key=_release_first)
 
     @property
     def modules(self) -> pd.DataFrame:

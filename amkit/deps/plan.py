@@ -36,6 +36,7 @@ from amkit.deps.graph import cycles, levels
 from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory, held_records
 from amkit.deps.requirements import Requirement
 from amkit.package.module_spec import ModuleSpec
+from amkit.package.nuspec import parse_nuget_range
 from amkit.powershell.version import PSVersion
 
 __all__ = ["IMPORT_LIMIT", "IMPORT_WINDOW_SECONDS", "ImportPlan", "plan_imports", "target_requirement"]
@@ -70,6 +71,10 @@ class AccountModules(Protocol):
 def target_requirement(target: str | ModuleSpec | Requirement) -> Requirement:
     """A plan target as a requirement: ``'Name'``, ``'Name==1.2.0'`` (exactly that version), or a specification.
 
+    A prerelease asked for by name (``'Name==2.0.0-beta1'``) is matched label and all, as the
+    gallery matches it (``Install-Module -RequiredVersion 2.0.0-beta1 -AllowPrerelease``):
+    PowerShell's module specifications cannot hold a label.
+
     Raises
     ------
     ValueError
@@ -83,8 +88,11 @@ def target_requirement(target: str | ModuleSpec | Requirement) -> Requirement:
     if not name:
         raise ValueError(f"{target!r} names no module; write 'Name' or 'Name==1.2.0'")
     if equals:
-        if PSVersion.parse(version) is None:
+        parsed = PSVersion.parse(version)
+        if parsed is None:
             raise ValueError(f"{target!r}: {version!r} is not a version")
+        if parsed.is_prerelease:
+            return Requirement(name, "required", str(target).strip(), range=parse_nuget_range(f"[{version}]"))
         spec = ModuleSpec.from_value({"ModuleName": name, "RequiredVersion": version})
     else:
         spec = ModuleSpec.from_value(name)
@@ -110,10 +118,17 @@ _Origin = tuple[str, int]  # who asks (a module version's label, or the target m
 
 
 class _Planner:
-    def __init__(self, available: Inventory, account: AccountModules | None, banned: dict[str, set[PSVersion]]) -> None:
+    def __init__(
+        self,
+        available: Inventory,
+        account: AccountModules | None,
+        banned: dict[str, set[PSVersion]],
+        allow_prerelease: bool,
+    ) -> None:
         self.available = available
         self.account = account
         self.banned = banned
+        self.allow_prerelease = allow_prerelease
         self.constraints: dict[str, dict[_Origin, Requirement]] = {}
         self.names: dict[str, str] = {}
         self.choices: dict[str, _Choice] = {}
@@ -170,7 +185,9 @@ class _Planner:
         accepted = [record.version for record in held if all(item.accepts(record) for item in requirements)]
         if accepted:
             return _Choice("skip", version=max(version for version in accepted if version is not None))
-        best = self.available.best(name, requirements, excluded=self.banned.get(key, set()))
+        best = self.available.best(
+            name, requirements, excluded=self.banned.get(key, set()), allow_prerelease=self.allow_prerelease
+        )
         if best is not None:
             return _Choice("import", record=best, version=best.version)
         found = self.available.versions(name)
@@ -240,6 +257,7 @@ def plan_imports(
     available: object,
     *,
     account: AccountModules | None = None,
+    allow_prerelease: bool = False,
 ) -> ImportPlan:
     """Plan the imports that bring ``targets`` into an account, dependencies first.
 
@@ -254,6 +272,10 @@ def plan_imports(
     account
         An Automation account (anything with ``versions(name)``): what it
         holds at an accepted version is skipped rather than imported again.
+    allow_prerelease
+        Take the highest version that meets the requirements even when it is a
+        prerelease. By default a prerelease is taken only when no release
+        meets them, or when a target names it (``'Name==2.0.0-beta1'``).
 
     Returns
     -------
@@ -263,7 +285,7 @@ def plan_imports(
     requirements = [target_requirement(target) for target in items]
     inventory = as_inventory(available)
     banned: dict[str, set[PSVersion]] = {}
-    planner = _plan_once(inventory, account, requirements, banned)
+    planner = _plan_once(inventory, account, requirements, banned, allow_prerelease)
     best = planner
     # Narrowing never goes back up: when a chosen version's requirements leave a module no version, pass that
     # version over and plan again, a bounded number of times, keeping the plan with the fewest failures.
@@ -274,7 +296,7 @@ def plan_imports(
             break
         name, version = max(origins, key=lambda origin: origin[1])
         banned.setdefault(name, set()).add(version)
-        planner = _plan_once(inventory, account, requirements, banned)
+        planner = _plan_once(inventory, account, requirements, banned, allow_prerelease)
         stale = 0 if _failures(planner) < _failures(best) else stale + 1
         if not stale:
             best = planner
@@ -286,8 +308,9 @@ def _plan_once(
     account: AccountModules | None,
     requirements: list[Requirement],
     banned: dict[str, set[PSVersion]],
+    allow_prerelease: bool,
 ) -> _Planner:
-    planner = _Planner(inventory, account, banned)
+    planner = _Planner(inventory, account, banned, allow_prerelease)
     for number, requirement in enumerate(requirements):
         planner.require(requirement.name.casefold(), (_TARGET, number), requirement)
     planner.run()

@@ -68,8 +68,8 @@ class Requirement:
 
     @property
     def semantics(self) -> str:
-        """``NuGet`` for a nuspec range, ``PowerShell`` for a manifest's specification."""
-        return "NuGet" if self.kind == "nuspec" else "PowerShell"
+        """``NuGet`` for a range (a nuspec's, or a plan target's prerelease), ``PowerShell`` for a specification."""
+        return "NuGet" if self.range is not None else "PowerShell"
 
     @property
     def min_version(self) -> str | None:
@@ -99,7 +99,7 @@ class Requirement:
 
     def accepts_version(self, version: PSVersion) -> bool:
         """Whether ``version`` meets the declared versions, under the declaration's own semantics."""
-        if self.kind == "nuspec":
+        if self.range is not None or self.kind == "nuspec":
             return self.range is not None and self.range.accepts(version)
         return self.spec is not None and self.spec.accepts(version)
 
