@@ -340,9 +340,21 @@ def test_warnings(tmp_path: Path, account: amkit.AutomationAccount, samples: dic
     frame = account.warnings()
     assert list(frame.columns) == ["kind", "module", "message"]
     assert frame["kind"].tolist() == ["az-and-azurerm", "unsatisfied-dependency"]
-    assert "Az (Az.Storage) and AzureRM (AzureRM.Profile)" in frame["message"][0]
+    assert frame["message"][0].startswith("Az (custom: Az.Storage; ")
+    assert "AzureRM (custom: AzureRM.Profile; " in frame["message"][0]
     assert frame["module"][1] == "ContosoReports"
     assert "requires ContosoCore[ModuleVersion=1.2.0;GUID=" in frame["message"][1]
+
+
+def test_a_custom_az_module_meets_the_default_azurerm_ones(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    assert account.warnings().empty  # the defaults hold both families: the service's own state
+    account.import_package(zip_of(tmp_path, module("Az.Storage", "6.0.0")), at=at(0))
+    (message,) = account.warnings().query("kind == 'az-and-azurerm'")["message"]
+    defaults = account.modules().query("is_global")["name"]
+    azurerm = [name for name in defaults if name.startswith("AzureRM")]
+    assert azurerm, "a Windows PowerShell 5.1 account has default AzureRM modules"
+    assert f"AzureRM ({len(azurerm)} default)" in message
+    assert message.startswith("Az (custom: Az.Storage; ")
 
 
 def test_runtimes_keep_their_own_modules(

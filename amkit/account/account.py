@@ -316,7 +316,12 @@ class AutomationAccount:
         return self._connections.frame()
 
     def warnings(self, *, runtime: str | None = None) -> pd.DataFrame:
-        """What may break runbooks: Az and AzureRM both imported, and modules whose dependencies are gone.
+        """What may break runbooks: Az and AzureRM side by side, and modules whose dependencies are gone.
+
+        Az and AzureRM are flagged when a custom module of either family is in
+        the account with a module of the other, custom or default: Windows
+        PowerShell 5.1 accounts carry default AzureRM modules, so importing Az
+        there is enough.
 
         Returns
         -------
@@ -326,18 +331,20 @@ class AutomationAccount:
         chosen = self._runtime_of(runtime)
         rows: list[tuple[str, str, str]] = []
         modules = self.modules(runtime=chosen)
-        families: dict[str, list[str]] = {}
-        for name in modules.loc[~modules["is_global"], "name"]:
+        # family -> is_global -> names: a custom import of either family that meets the other, a default
+        # one included, is what the documentation warns of (both defaults alone are the service's own state).
+        families: dict[str, dict[bool, list[str]]] = {}
+        for name, is_global in modules[["name", "is_global"]].itertuples(index=False):
             family = module_family(str(name))
             if family is not None:
-                families.setdefault(family, []).append(str(name))
-        if len(families) == 2:
+                families.setdefault(family, {}).setdefault(bool(is_global), []).append(str(name))
+        if len(families) == 2 and any(False in held for held in families.values()):
+            described = " and ".join(f"{family} ({_held(families[family])})" for family in ("Az", "AzureRM"))
             rows.append(
                 (
                     "az-and-azurerm",
                     "",
-                    f"Az ({', '.join(families['Az'])}) and AzureRM ({', '.join(families['AzureRM'])}) are both "
-                    "imported: a runbook that loads both crashes its sandbox",
+                    f"{described} are both in the account: a runbook that loads both crashes its sandbox",
                 )
             )
         for item in resolve(self.inventory(runtime=chosen)):
@@ -369,3 +376,11 @@ class AutomationAccount:
             f"<AutomationAccount {self.name} ({self.runtime}{mode}): {len(modules)} modules, {custom} custom, "
             f"{self._store.where}>"
         )
+
+
+def _held(names: dict[bool, list[str]]) -> str:
+    """``custom: A, B; 6 default``: the modules of one family, custom ones named, default ones counted."""
+    custom, default = names.get(False, []), names.get(True, [])
+    parts = [f"custom: {', '.join(custom)}"] if custom else []
+    parts += [f"{len(default)} default"] if default else []
+    return "; ".join(parts)
