@@ -807,13 +807,34 @@ def test_am111_names_each_unsatisfied_entry_of_each_version(tmp_path: Path) -> N
 
 # AM112 ----------------------------------------------------------------------------------
 
+FIRST = " (runtime 5.1: its first release)"
+
 
 @pytest.mark.parametrize(
     ("runtime", "key", "value", "message"),
     [
-        ("5.1", "PowerShellVersion", "'7.2'", "PowerShellVersion is 7.2 but the runtime is 5.1"),
-        ("5.1", "PowerShellVersion", "'6.0'", "PowerShellVersion is 6.0 but the runtime is 5.1"),
-        ("7.2", "PowerShellVersion", "'7.4'", "PowerShellVersion is 7.4 but the runtime is 7.2"),
+        ("5.1", "PowerShellVersion", "'7.2'", f"PowerShellVersion is 7.2 but the runtime runs PowerShell 5.1.0{FIRST}"),
+        ("5.1", "PowerShellVersion", "'6.0'", f"PowerShellVersion is 6.0 but the runtime runs PowerShell 5.1.0{FIRST}"),
+        (
+            "7.2",
+            "PowerShellVersion",
+            "'7.4'",
+            "PowerShellVersion is 7.4 but the runtime runs PowerShell 7.2.0 (runtime 7.2: its first release)",
+        ),
+        (
+            "7.2",
+            "PowerShellVersion",
+            "'7.2.1'",
+            "PowerShellVersion is 7.2.1 but the runtime runs PowerShell 7.2.0 (runtime 7.2: its first release)",
+        ),
+        ("7.2.0", "PowerShellVersion", "'7.2.1'", "PowerShellVersion is 7.2.1 but the runtime runs PowerShell 7.2.0"),
+        ("7.4.5", "PowerShellVersion", "'7.4.6'", "PowerShellVersion is 7.4.6 but the runtime runs PowerShell 7.4.5"),
+        (
+            "5.1",
+            "PowerShellVersion",
+            "'5.1.19041'",
+            f"PowerShellVersion is 5.1.19041 but the runtime runs PowerShell 5.1.0{FIRST}",
+        ),
         ("5.1", "CompatiblePSEditions", "@('Core')", "CompatiblePSEditions is Core but runtime 5.1 is Desktop"),
         ("7.2", "CompatiblePSEditions", "'Desktop'", "CompatiblePSEditions is Desktop but runtime 7.2 is Core"),
     ],
@@ -827,7 +848,7 @@ def test_am112_manifest_excludes_the_runtime(tmp_path: Path, runtime: str, key: 
 def test_am112_reports_version_and_edition_separately(tmp_path: Path) -> None:
     report = check_zip(tmp_path, flat(PowerShellVersion="'7.0'", CompatiblePSEditions="'Core'"), runtime="5.1")
     assert [(line, message) for _, _, line, _, message in hits(report, "AM112")] == [
-        (5, "PowerShellVersion is 7.0 but the runtime is 5.1"),
+        (5, f"PowerShellVersion is 7.0 but the runtime runs PowerShell 5.1.0{FIRST}"),
         (6, "CompatiblePSEditions is Core but runtime 5.1 is Desktop"),
     ]
 
@@ -836,11 +857,13 @@ def test_am112_reports_version_and_edition_separately(tmp_path: Path) -> None:
     ("runtime", "keys"),
     [
         ("5.1", {"PowerShellVersion": "'5.1'", "CompatiblePSEditions": "@('Desktop', 'Core')"}),
-        ("5.1", {"PowerShellVersion": "'5.1.19041'"}),  # the 5.1 runtime is 5.1.x
+        ("5.1.19041", {"PowerShellVersion": "'5.1.19041'"}),  # a runtime given exactly
+        ("7.2", {"PowerShellVersion": "'7.2.0.0'"}),  # unset components count as 0
         ("5.1", {"PowerShellVersion": "'3.0'", "CompatiblePSEditions": "'Desktop'"}),
         ("7.2", {"PowerShellVersion": "'7.2'", "CompatiblePSEditions": "'Core'"}),
         ("7.2", {"PowerShellVersion": "'5.1'", "CompatiblePSEditions": "@('core')"}),  # editions ignore case
-        ("7.4", {"PowerShellVersion": "'7.4.1'"}),
+        ("7.4.1", {"PowerShellVersion": "'7.4.1'"}),
+        ("7.4.6", {"PowerShellVersion": "'7.4'"}),
     ],
 )
 def test_am112_silent_when_the_runtime_is_admitted(tmp_path: Path, runtime: str, keys: dict[str, str]) -> None:
@@ -851,10 +874,12 @@ def test_am112_only_runs_with_a_runtime(tmp_path: Path) -> None:
     assert hits(check_zip(tmp_path, flat(PowerShellVersion="'7.4'", CompatiblePSEditions="'Core'")), "AM112") == []
 
 
-@pytest.mark.parametrize("runtime", ["6.0", "7", "pwsh", ""])
+@pytest.mark.parametrize("runtime", ["6.0", "7", "pwsh", "", "7.3.1"])
 def test_unknown_runtime_is_refused(tmp_path: Path, runtime: str) -> None:
     path = write_zip(tmp_path / "TestModule.zip", flat())
-    with pytest.raises(ValueError, match=f"runtime must be one of 5.1, 7.1, 7.2, 7.4, not '{runtime}'"):
+    with pytest.raises(
+        ValueError, match=rf"runtime must be one of 5.1, 7.1, 7.2, 7.4 \(or a version of one: 7.2.5\), not '{runtime}'"
+    ):
         amkit.check(path, runtime=runtime)
 
 

@@ -255,7 +255,7 @@ def test_runtime_enables_the_runtime_rule(needs_seven: Path) -> None:
     status, out = run("check", "--runtime", "5.1", needs_seven)
     assert status == 1
     assert "AM112" in out
-    assert "PowerShellVersion is 7.0 but the runtime is 5.1" in out
+    assert "PowerShellVersion is 7.0 but the runtime runs PowerShell 5.1.0" in out
     as_json = json.loads(run("check", "--runtime", "5.1", "--format", "json", needs_seven)[1])
     assert as_json[0]["runtime"] == "5.1"
 

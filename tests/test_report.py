@@ -181,7 +181,7 @@ def test_json_layout_and_runtime(tmp_path: Path) -> None:
     assert data["runtime"] == "5.1"
     assert [(item["rule"], item["message"]) for item in data["findings"] if item["rule"].startswith("AM1")] == [
         ("AM107", "RootModule names 'TestModule.psm1', which is not in the package"),
-        ("AM112", "PowerShellVersion is 7.4 but the runtime is 5.1"),
+        ("AM112", "PowerShellVersion is 7.4 but the runtime runs PowerShell 5.1.0 (runtime 5.1: its first release)"),
     ]
 
 

@@ -11,11 +11,18 @@ from amkit.package.commands import ExportedCommand, exported_commands
 from amkit.package.manifest import Manifest
 from amkit.package.module_package import ModulePackage, ModuleVersion
 from amkit.powershell.script import FunctionInfo
+from amkit.powershell.version import PSVersion
 
-__all__ = ["RUNTIMES", "CheckContext"]
+__all__ = ["RUNTIMES", "CheckContext", "runtime_line"]
 
 #: Runtimes Automation offers, and the PowerShell edition each runs.
 RUNTIMES = {"5.1": "Desktop", "7.1": "Core", "7.2": "Core", "7.4": "Core"}
+
+
+def runtime_line(runtime: str) -> str:
+    """The runtime a PowerShell version belongs to (``7.2.5`` -> ``7.2``); other text as it is."""
+    version = PSVersion.parse(runtime)
+    return f"{version.major}.{version.minor}" if version is not None else runtime
 
 
 @dataclass
@@ -85,4 +92,18 @@ class CheckContext:
         """``Desktop`` or ``Core`` for the target runtime."""
         if self.runtime is None:
             return None
-        return RUNTIMES.get(self.runtime, "Core" if self.runtime.startswith("7") else "Desktop")
+        return RUNTIMES.get(runtime_line(self.runtime), "Core" if self.runtime.startswith("7") else "Desktop")
+
+    @property
+    def runtime_version(self) -> PSVersion | None:
+        """The PowerShell version the target runtime runs, as exactly as it is known.
+
+        A runtime given with its patch level (``7.2.5``) is that version; a
+        runtime line (``7.2``) is its first release (``7.2.0``), all a module
+        can count on, as Automation does not document the patch level its
+        workers run.
+        """
+        version = PSVersion.parse(self.runtime) if self.runtime is not None else None
+        if version is None or version.build >= 0:
+            return version
+        return PSVersion(f"{version.major}.{version.minor}.0")

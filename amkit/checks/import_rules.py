@@ -345,8 +345,10 @@ def dependencies_present(context: CheckContext) -> Iterator[Hit]:
     "AM112",
     "error",
     "The manifest excludes the target runtime",
-    rationale="A module whose PowerShellVersion is above the runtime's, or whose CompatiblePSEditions leaves out "
-    "the runtime's edition (5.1 is Desktop, 7.x is Core), does not load there.",
+    rationale="A module whose PowerShellVersion is above the runtime's (every component counts: 7.2.1 is above "
+    "7.2.0), or whose CompatiblePSEditions leaves out the runtime's edition (5.1 is Desktop, 7.x is Core), does not "
+    "load there. Automation does not document the patch level its workers run, so a runtime named by its line "
+    "(7.2) is taken as that line's first release (7.2.0); name it exactly (7.2.5) when you know it.",
     help="Import the module into a runtime environment it supports, or widen PowerShellVersion/CompatiblePSEditions.",
     source="PowerShell: How to write a module manifest",
     help_uri=MANIFEST_DOC,
@@ -354,16 +356,13 @@ def dependencies_present(context: CheckContext) -> Iterator[Hit]:
 )
 def runtime(context: CheckContext) -> Iterator[Hit]:
     """PowerShellVersion and CompatiblePSEditions admit the runtime."""
-    target = PSVersion.parse(context.runtime)
+    target = context.runtime_version
     for version, manifest in context.manifests():
         required = PSVersion.parse(manifest.powershell_version)
-        if (
-            required is not None
-            and target is not None
-            and (required.major, required.minor) > (target.major, target.minor)
-        ):
+        if required is not None and target is not None and _components(required) > _components(target):
+            exact = "" if str(target) == context.runtime else f" (runtime {context.runtime}: its first release)"
             yield hit_at_key(
-                f"PowerShellVersion is {manifest.powershell_version} but the runtime is {context.runtime}",
+                f"PowerShellVersion is {manifest.powershell_version} but the runtime runs PowerShell {target}{exact}",
                 version,
                 manifest,
                 "PowerShellVersion",
@@ -377,3 +376,8 @@ def runtime(context: CheckContext) -> Iterator[Hit]:
                 manifest,
                 "CompatiblePSEditions",
             )
+
+
+def _components(version: PSVersion) -> tuple[int, int, int, int]:
+    """Every component of a version, an unset one as 0: ``7.2`` and ``7.2.0.0`` both fit PowerShell 7.2.0."""
+    return (version.major, version.minor, max(version.build, 0), max(version.revision, 0))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from amkit.checks.catalogue import all_rules
-from amkit.checks.context import RUNTIMES, CheckContext
+from amkit.checks.context import RUNTIMES, CheckContext, runtime_line
 from amkit.checks.registry import Hit, Rule
 from amkit.checks.report import Finding, Report
 from amkit.errors import AmkitError
@@ -36,7 +36,8 @@ def check(
     account
         An Automation account; enables the rules about what it already holds (AM111).
     runtime
-        ``"5.1"`` or a ``"7.x"`` runtime; enables the runtime rule (AM112).
+        ``"5.1"`` or a ``"7.x"`` runtime, or its exact version (``"7.2.5"``); enables the runtime
+        rule (AM112), which compares every component of PowerShellVersion with it.
     limits
         Reading limits passed to :func:`amkit.open_package`.
 
@@ -45,8 +46,8 @@ def check(
     Report
         Never raises for bad input: an unreadable package or file becomes a finding.
     """
-    if runtime is not None and runtime not in RUNTIMES:
-        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
+    if runtime is not None and runtime_line(runtime) not in RUNTIMES:
+        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)} (or a version of one: 7.2.5), not {runtime!r}")
     if isinstance(path_or_package, ModulePackage):
         context = CheckContext(path_or_package.location, path_or_package, account=account, runtime=runtime)
         return _report(context)
