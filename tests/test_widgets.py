@@ -292,6 +292,24 @@ def test_dashboard_modules_upload_import_and_delete(account: amkit.AutomationAcc
     assert "SideBySide" not in dashboard.delete_picker.options
 
 
+def test_dashboard_deletes_only_the_module_its_confirmation_named(
+    account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    for name in ("ContosoCore", "SideBySide"):
+        account.import_package(samples[name])
+    dashboard = AccountDashboard(account)
+    custom = set(account.modules().query("~is_global")["name"])
+    dashboard.delete_picker.value = "SideBySide"
+    dashboard.delete_button.click()
+    dashboard.delete_picker.value = "ContosoCore"  # picking another withdraws the question
+    assert dashboard.confirmation.layout.display == "none"
+    dashboard.confirm_button.click()
+    assert set(account.modules().query("~is_global")["name"]) == custom
+    dashboard.delete_button.click()
+    dashboard.confirm_button.click()
+    assert set(account.modules().query("~is_global")["name"]) == custom - {"ContosoCore"}
+
+
 def test_dashboard_shows_a_failed_import(account: amkit.AutomationAccount, tmp_path: Path) -> None:
     dashboard = AccountDashboard(account)
     needy = write_zip(tmp_path / "Needy.zip", module("Needy", "1.0.0", RequiredModules=requires("'Gone'")))

@@ -66,6 +66,7 @@ class AccountDashboard(ExplorerBase):
         self.upload_check: Report | None = None
         self.last_import: ImportRecord | None = None
         self._states: list[str] = []
+        self._confirming: str | None = None  # the module the shown confirmation asks about
         self._folder = Path(tempfile.mkdtemp(prefix="amkit-upload-"))
         self.tabs = widgets.Tab(
             children=(
@@ -83,6 +84,7 @@ class AccountDashboard(ExplorerBase):
         self.delete_button.on_click(self._on_delete)
         self.confirm_button.on_click(self._on_confirm)
         self.cancel_button.on_click(self._on_cancel)
+        self.delete_picker.observe(self._on_pick, "value")
         if account.read_only:
             for control in (self.upload, self.import_button, self.delete_button):
                 control.disabled = True
@@ -186,11 +188,15 @@ class AccountDashboard(ExplorerBase):
             return
         self.confirm_text.value = message_html(f"Delete {name} from {self.account.name}?", kind="info")
         self.confirmation.layout.display = ""
+        self._confirming = name
 
     @reporting
     def _on_confirm(self, button: widgets.Button) -> None:
+        # The module asked about, whatever the picker shows now.
+        name, self._confirming = self._confirming, None
         self.confirmation.layout.display = "none"
-        name = self.delete_picker.value
+        if name is None:
+            return
         self.account.delete_module(name)
         self.show_message(f"deleted {name}", kind="info")
         self._refresh()
@@ -198,6 +204,12 @@ class AccountDashboard(ExplorerBase):
     @reporting
     def _on_cancel(self, button: widgets.Button) -> None:
         self.confirmation.layout.display = "none"
+        self._confirming = None
+
+    @reporting
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        # A confirmation is for the module it names: picking another withdraws it.
+        self._on_cancel(self.cancel_button)
 
     def close(self) -> None:
         """Close the widget and remove its uploads; the account stays open."""
