@@ -182,6 +182,18 @@ VALID = [
         "$d = \u201ctwo words\u201d\n$n = \u20135\n", "expandable_string_literal", id="typographic-starts-no-command"
     ),
     pytest.param("$a = 1.\n$b = @(1., 2.)\nfunction F { return 1. }\n", "real_literal", id="real-with-trailing-dot"),
+    pytest.param(
+        "if ($a -cnotin $b -and $c -iin $d -or $e -inotlike 'x') { $f = $g -isplit ',' }\n",
+        "comparison_operator",
+        id="case-prefixed-operators",
+    ),
+    pytest.param(
+        "$null = [Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, "
+        "ContentType = WindowsRuntime]\n",
+        "assembly_name",
+        id="assembly-qualified-type",
+    ),
+    pytest.param("Get-Param -FailIfEmpty -\n\nfunction F ($a) { }\n", "function_statement", id="bare-dash-argument"),
 ]
 
 
@@ -241,3 +253,10 @@ def test_a_comma_after_a_cast_separates_attribute_arguments() -> None:
 def test_a_trailing_dot_real_leaves_ranges_and_dotted_words_alone(code: str) -> None:
     assert not _tree(code).has_error
     assert "real_literal" not in _types(_tree(code)) or code == "$v = 1.5\n"
+
+
+@pytest.mark.parametrize("code", ["$a = 5 - 3\n", "$b = -$c\n", "foo - bar | Out-Null\n"])
+def test_a_dash_between_operands_stays_an_operator(code: str) -> None:
+    root = _tree(code)
+    assert not root.has_error
+    assert ("generic_token" in _types(root)) == code.startswith("foo")

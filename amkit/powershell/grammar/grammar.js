@@ -10,6 +10,12 @@ const STATEMENT_KEYWORDS = [
   'continue', 'parallel', 'sequence', 'inlinescript', 'begin', 'process', 'end', 'dynamicparam',
 ];
 
+// PowerShell's comparison operators, which also come with a c or an i in front (-ceq, -inotin).
+const COMPARISON_OPERATORS = [
+  'eq', 'ne', 'gt', 'ge', 'lt', 'le', 'like', 'notlike', 'match', 'notmatch',
+  'contains', 'notcontains', 'in', 'notin', 'replace', 'split',
+];
+
 const PREC = {
   KEYWORD: 1,
   UNARY: 2,
@@ -27,6 +33,7 @@ export default grammar({
     $._statement_terminator,
     $._here_string_line_break,
     $._trailing_dot_real,
+    $._bare_dash,
   ],
 
   extras: ($) => [
@@ -256,58 +263,19 @@ export default grammar({
         '6>&2',
       ),
 
+    // Every comparison operator in its plain, case-sensitive (c) and case-insensitive (i) forms,
+    // -cnotin and -iin included, and the type operators.
     comparison_operator: ($) =>
       choice(
-        reservedWord('-as'),
-        reservedWord('-ccontains'),
-        reservedWord('-ceq'),
-        reservedWord('-cge'),
-        reservedWord('-cgt'),
-        reservedWord('-cle'),
-        reservedWord('-clike'),
-        reservedWord('-clt'),
-        reservedWord('-cmatch'),
-        reservedWord('-cne'),
-        reservedWord('-cnotcontains'),
-        reservedWord('-cnotlike'),
-        reservedWord('-cnotmatch'),
-        reservedWord('-contains'),
-        reservedWord('-creplace'),
-        reservedWord('-csplit'),
-        reservedWord('-eq'),
-        reservedWord('-ge'),
-        reservedWord('-gt'),
-        reservedWord('-icontains'),
-        reservedWord('-ieq'),
-        reservedWord('-ige'),
-        reservedWord('-igt'),
-        reservedWord('-ile'),
-        reservedWord('-ilike'),
-        reservedWord('-ilt'),
-        reservedWord('-imatch'),
-        reservedWord('-in'),
-        reservedWord('-ine'),
-        reservedWord('-inotcontains'),
-        reservedWord('-inotlike'),
-        reservedWord('-inotmatch'),
-        reservedWord('-ireplace'),
+        ...COMPARISON_OPERATORS.flatMap((name) =>
+          ['', 'c', 'i'].map((prefix) => reservedWord(`-${prefix}${name}`)),
+        ),
         reservedWord('-is'),
         reservedWord('-isnot'),
-        reservedWord('-isplit'),
+        reservedWord('-as'),
         reservedWord('-join'),
-        reservedWord('-le'),
-        reservedWord('-like'),
-        reservedWord('-lt'),
-        reservedWord('-match'),
-        reservedWord('-ne'),
-        reservedWord('-notcontains'),
-        reservedWord('-notin'),
-        reservedWord('-notlike'),
-        reservedWord('-notmatch'),
-        reservedWord('-replace'),
         reservedWord('-shl'),
         reservedWord('-shr'),
-        reservedWord('-split'),
       ),
 
     format_operator: ($) => reservedWord('-f'),
@@ -884,6 +852,8 @@ export default grammar({
             optional(
               choice(
                 $.generic_token,
+                // a dash alone is a bare word too (src/scanner.c): -Path -
+                alias($._bare_dash, $.generic_token),
                 $.composite_argument,
                 alias($.argument_array, $.array_literal_expression),
               ),
@@ -1435,7 +1405,11 @@ export default grammar({
         ),
       ),
 
-    type_literal: ($) => seq('[', $.type_spec, ']'),
+    // An assembly-qualified type: [Windows.UI.Notifications.ToastNotificationManager, Windows.UI, ContentType = WindowsRuntime]
+    type_literal: ($) =>
+      seq('[', $.type_spec, optional(seq(',', $.assembly_name)), ']'),
+
+    assembly_name: ($) => /[^\[\]\r\n]+/,
 
     type_spec: ($) =>
       choice(

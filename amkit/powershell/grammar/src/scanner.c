@@ -7,7 +7,8 @@
 enum TOKEN_TYPE {
     STATEMENT_TERMINATOR,
     HERE_STRING_LINE_BREAK,
-    TRAILING_DOT_REAL
+    TRAILING_DOT_REAL,
+    BARE_DASH
 };
 
 /* --- API --- */
@@ -136,6 +137,23 @@ static bool scan_trailing_dot_real(TSLexer *lexer)
     return true;
 }
 
+static bool is_dash(int32_t c)
+{
+    return c == '-' || c == 0x2013 || c == 0x2014 || c == 0x2015;
+}
+
+/* A dash alone as an argument (`-Path -`), which PowerShell passes as the text "-": followed by
+ * blank, a line end, a separator or the end. */
+static bool scan_bare_dash(TSLexer *lexer)
+{
+    lexer->advance(lexer, false);
+    int32_t next = lexer->lookahead;
+    if (!(next == 0 || iswspace(next) || next == ';' || next == '|' || next == ')' || next == '}')) return false;
+    lexer->mark_end(lexer);
+    lexer->result_symbol = BARE_DASH;
+    return true;
+}
+
 /* --- API Implementation --- */
 
 bool tree_sitter_powershell_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols)
@@ -146,10 +164,9 @@ bool tree_sitter_powershell_external_scanner_scan(void *payload, TSLexer *lexer,
     // A statement may end, or a number start, here (return 1.): the terminator looks at blanks and
     // line ends only, and when it finds neither the lookahead is past the blanks.
     if (scan_statement_terminator(payload, lexer, valid_symbols)) return true;
-    if (valid_symbols[TRAILING_DOT_REAL]) {
-        while (lexer->lookahead == ' ' || lexer->lookahead == '\t') skip(lexer);
-        return scan_trailing_dot_real(lexer);
-    }
+    while (lexer->lookahead == ' ' || lexer->lookahead == '\t') skip(lexer);
+    if (valid_symbols[TRAILING_DOT_REAL] && iswdigit(lexer->lookahead)) return scan_trailing_dot_real(lexer);
+    if (valid_symbols[BARE_DASH] && is_dash(lexer->lookahead)) return scan_bare_dash(lexer);
     return false;
 }
 
