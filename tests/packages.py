@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import uuid
 import zipfile
 from pathlib import Path
+
+import pytest
+
+from amkit import samples
 
 Members = dict[str, str | bytes]
 
@@ -129,3 +135,52 @@ def spec(name: str, **versions: str) -> str:
     """One RequiredModules hashtable: ``spec('Az.Accounts', ModuleVersion='2.0.0')``."""
     parts = [f"ModuleName = '{name}'", *(f"{key} = '{value}'" for key, value in versions.items())]
     return "@{" + "; ".join(parts) + "}"
+
+
+# Binary modules ------------------------------------------------------------------------------
+
+DOTNET_SRC = Path(samples.__file__).parent / "dotnet_src"
+needs_mcs = pytest.mark.skipif(shutil.which("mcs") is None, reason="needs Mono's mcs (make tools)")
+
+
+def compile_assembly(folder: Path, name: str, source: str) -> Path:
+    """Compile the C# ``source`` into ``folder/<name>.dll`` with Mono's mcs, as the binary sample is built.
+
+    It references ``folder/System.Management.Automation.dll``, compiled first from the sample's
+    stand-in for the PowerShell SDK (amkit/samples/dotnet_src).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    sma = folder / "System.Management.Automation.dll"
+    mcs = ["mcs", "-nologo", "-target:library"]
+    if not sma.exists():
+        subprocess.run([*mcs, f"-out:{sma}", str(DOTNET_SRC / "System.Management.Automation.cs")], check=True)
+    code = folder / f"{name}.cs"
+    code.write_text(source)
+    target = folder / f"{name}.dll"
+    subprocess.run([*mcs, f"-r:{sma}", f"-out:{target}", str(code)], check=True)
+    return target
+
+
+# Two cmdlets of a dotted assembly, Contoso.Tools.dll: Get-Gadget declares its output type (a string in
+# one parameter set), Remove-Gadget none; both give HelpUri after other named arguments of several types.
+CONTOSO_TOOLS = """
+using System.Management.Automation;
+
+namespace Contoso.Tools
+{
+    [Cmdlet(VerbsCommon.Get, "Gadget", DefaultParameterSetName = "ByName", HelpUri = "https://example.org/get-gadget")]
+    [OutputType("Contoso.Tools.Gadget", ParameterSetName = new[] { "ByName" })]
+    [OutputType(typeof(int))]
+    public class GetGadgetCommand : PSCmdlet
+    {
+        [Parameter(ParameterSetName = "ByName", Position = 0)]
+        public string Name { get; set; }
+    }
+
+    [Cmdlet(VerbsCommon.Remove, "Gadget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+        HelpUri = "https://example.org/remove-gadget")]
+    public class RemoveGadgetCommand : PSCmdlet
+    {
+    }
+}
+"""
