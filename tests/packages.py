@@ -184,3 +184,42 @@ namespace Contoso.Tools
     }
 }
 """
+
+# MAML help files -----------------------------------------------------------------------------
+
+MAML_NAMESPACES = (
+    'xmlns:maml="http://schemas.microsoft.com/maml/2004/10" '
+    'xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" '
+    'xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10"'
+)
+
+
+def maml_command(
+    name: str, synopsis: str | None = None, description: tuple[str, ...] = (), links: tuple[str, ...] = ()
+) -> str:
+    """One ``<command:command>`` of a MAML help file, as PlatyPS writes it; sections not given are left out."""
+    details = f"<command:name>{name}</command:name>"
+    if synopsis is not None:
+        details += f"<maml:description><maml:para>{synopsis}</maml:para></maml:description>"
+    parts = [f"<command:details>{details}</command:details>"]
+    if description:
+        paras = "".join(f"<maml:para>{para}</maml:para>" for para in description)
+        parts.append(f"<maml:description>{paras}</maml:description>")
+    if links:
+        navigation = "".join(
+            f"<maml:navigationLink><maml:linkText>Online Version:</maml:linkText><maml:uri>{uri}</maml:uri>"
+            "</maml:navigationLink>"
+            for uri in links
+        )
+        parts.append(f"<command:relatedLinks>{navigation}</command:relatedLinks>")
+    body = "\n    ".join(parts)
+    return f"  <command:command {MAML_NAMESPACES}>\n    {body}\n  </command:command>\n"
+
+
+def maml(*commands: str) -> str:
+    """A MAML help file (``<Assembly>.dll-help.xml``) holding ``commands`` (see :func:`maml_command`)."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<helpItems schema="maml" xmlns="http://msh">\n'
+        + "".join(commands)
+        + "</helpItems>\n"
+    )
