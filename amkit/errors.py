@@ -12,6 +12,7 @@ __all__ = [
     "AmkitError",
     "ConnectionTypeError",
     "DataFileError",
+    "HelpFileError",
     "LayoutError",
     "LimitExceededError",
     "PackageError",
@@ -123,6 +124,10 @@ class ScriptError(AmkitError):
 
 class ConnectionTypeError(AmkitError):
     """A ``<Module>-Automation.json`` connection-type file is malformed."""
+
+
+class HelpFileError(AmkitError):
+    """A MAML help file (``<Assembly>.dll-help.xml``) is malformed, too large, or declares a DTD."""
 
 
 class AccountError(AmkitError):

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import uuid
 import zipfile
 from pathlib import Path
+
+import pytest
+
+from amkit import samples
 
 Members = dict[str, str | bytes]
 
@@ -129,3 +135,91 @@ def spec(name: str, **versions: str) -> str:
     """One RequiredModules hashtable: ``spec('Az.Accounts', ModuleVersion='2.0.0')``."""
     parts = [f"ModuleName = '{name}'", *(f"{key} = '{value}'" for key, value in versions.items())]
     return "@{" + "; ".join(parts) + "}"
+
+
+# Binary modules ------------------------------------------------------------------------------
+
+DOTNET_SRC = Path(samples.__file__).parent / "dotnet_src"
+needs_mcs = pytest.mark.skipif(shutil.which("mcs") is None, reason="needs Mono's mcs (make tools)")
+
+
+def compile_assembly(folder: Path, name: str, source: str) -> Path:
+    """Compile the C# ``source`` into ``folder/<name>.dll`` with Mono's mcs, as the binary sample is built.
+
+    It references ``folder/System.Management.Automation.dll``, compiled first from the sample's
+    stand-in for the PowerShell SDK (amkit/samples/dotnet_src).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    sma = folder / "System.Management.Automation.dll"
+    mcs = ["mcs", "-nologo", "-target:library"]
+    if not sma.exists():
+        subprocess.run([*mcs, f"-out:{sma}", str(DOTNET_SRC / "System.Management.Automation.cs")], check=True)
+    code = folder / f"{name}.cs"
+    code.write_text(source)
+    target = folder / f"{name}.dll"
+    subprocess.run([*mcs, f"-r:{sma}", f"-out:{target}", str(code)], check=True)
+    return target
+
+
+# Two cmdlets of a dotted assembly, Contoso.Tools.dll: Get-Gadget declares its output type (a string in
+# one parameter set), Remove-Gadget none; both give HelpUri after other named arguments of several types.
+CONTOSO_TOOLS = """
+using System.Management.Automation;
+
+namespace Contoso.Tools
+{
+    [Cmdlet(VerbsCommon.Get, "Gadget", DefaultParameterSetName = "ByName", HelpUri = "https://example.org/get-gadget")]
+    [OutputType("Contoso.Tools.Gadget", ParameterSetName = new[] { "ByName" })]
+    [OutputType(typeof(int))]
+    public class GetGadgetCommand : PSCmdlet
+    {
+        [Parameter(ParameterSetName = "ByName", Position = 0)]
+        public string Name { get; set; }
+    }
+
+    [Cmdlet(VerbsCommon.Remove, "Gadget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+        HelpUri = "https://example.org/remove-gadget")]
+    public class RemoveGadgetCommand : PSCmdlet
+    {
+    }
+}
+"""
+
+# MAML help files -----------------------------------------------------------------------------
+
+MAML_NAMESPACES = (
+    'xmlns:maml="http://schemas.microsoft.com/maml/2004/10" '
+    'xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" '
+    'xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10"'
+)
+
+
+def maml_command(
+    name: str, synopsis: str | None = None, description: tuple[str, ...] = (), links: tuple[str, ...] = ()
+) -> str:
+    """One ``<command:command>`` of a MAML help file, as PlatyPS writes it; sections not given are left out."""
+    details = f"<command:name>{name}</command:name>"
+    if synopsis is not None:
+        details += f"<maml:description><maml:para>{synopsis}</maml:para></maml:description>"
+    parts = [f"<command:details>{details}</command:details>"]
+    if description:
+        paras = "".join(f"<maml:para>{para}</maml:para>" for para in description)
+        parts.append(f"<maml:description>{paras}</maml:description>")
+    if links:
+        navigation = "".join(
+            f"<maml:navigationLink><maml:linkText>Online Version:</maml:linkText><maml:uri>{uri}</maml:uri>"
+            "</maml:navigationLink>"
+            for uri in links
+        )
+        parts.append(f"<command:relatedLinks>{navigation}</command:relatedLinks>")
+    body = "\n    ".join(parts)
+    return f"  <command:command {MAML_NAMESPACES}>\n    {body}\n  </command:command>\n"
+
+
+def maml(*commands: str) -> str:
+    """A MAML help file (``<Assembly>.dll-help.xml``) holding ``commands`` (see :func:`maml_command`)."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<helpItems schema="maml" xmlns="http://msh">\n'
+        + "".join(commands)
+        + "</helpItems>\n"
+    )

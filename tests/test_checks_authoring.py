@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from packages import manifest, write_zip
+from packages import CONTOSO_TOOLS, compile_assembly, maml, maml_command, manifest, needs_mcs, write_zip
 
 from amkit import samples
 from amkit.checks import Report, all_rules, check
@@ -138,6 +138,115 @@ def test_am203_no_output_type(tmp_path: Path) -> None:
 
 def test_am203_output_type_given(tmp_path: Path) -> None:
     assert found(check(build(tmp_path, GOOD)), "AM203") == []
+
+
+# AM201-AM203 on binary cmdlets ----------------------------------------------------------------------
+
+DLL = (samples.source("ContosoBinary") / "ContosoBinary.dll").read_bytes()
+DLL_PATH = f"{MODULE}/ContosoBinary.dll"
+HELP_PATH = f"{MODULE}/en-US/ContosoBinary.dll-help.xml"
+WIDGET_URI = "https://docs.contoso.com/powershell/ContosoBinary"
+# ContosoBinary's three cmdlets fully documented; Get- has a HelpUri, the other two a link in the help file.
+WIDGET_HELP = [
+    maml_command("Get-ContosoWidget", "Gets widgets.", ("Gets widgets by id or name.",)),
+    maml_command("Set-ContosoWidget", "Renames a widget.", ("Renames it.",), (f"{WIDGET_URI}/Set-ContosoWidget",)),
+    maml_command("Export-ContosoWidget", "Exports widgets.", ("To CSV.",), (f"{WIDGET_URI}/Export-ContosoWidget",)),
+]
+
+
+def build_binary(
+    tmp_path: Path, files: dict[str, str | bytes], root: str = "ContosoBinary.dll", cmdlets: str = "'*-ContosoWidget'"
+) -> Path:
+    """TestModule.zip with the assembly ``root`` as its root module, exporting ``cmdlets``, and ``files``."""
+    psd1 = manifest("1.0.0", root_module=root, FunctionsToExport="@()", CmdletsToExport=f"@({cmdlets})")
+    return write_zip(tmp_path / f"{MODULE}.zip", {PSD1: psd1, **{f"{MODULE}/{k}": v for k, v in files.items()}})
+
+
+def test_binary_cmdlets_documented_in_en_us_have_no_finding(tmp_path: Path) -> None:
+    report = check(
+        build_binary(tmp_path, {"ContosoBinary.dll": DLL, "en-US/ContosoBinary.dll-help.xml": maml(*WIDGET_HELP)})
+    )
+    assert report.items == ()
+
+
+def test_am201_binary_module_without_a_help_file(tmp_path: Path) -> None:
+    report = check(build_binary(tmp_path, {"ContosoBinary.dll": DLL}))
+    problem = "has no help file: ContosoBinary.dll-help.xml is in neither the module folder nor a culture folder"
+    assert found(report, "AM201") == [
+        ("1.0.0", DLL_PATH, None, f"{name} {problem}")
+        for name in ("Export-ContosoWidget", "Get-ContosoWidget", "Set-ContosoWidget")
+    ]
+
+
+def test_am201_binary_cmdlet_missing_from_its_help_file_or_without_a_section(tmp_path: Path) -> None:
+    help_file = maml(
+        WIDGET_HELP[0],
+        maml_command("Set-ContosoWidget", "Renames a widget.", links=(f"{WIDGET_URI}/Set-ContosoWidget",)),
+        maml_command("Export-ContosoWidget", "  ", ("To CSV.",), (f"{WIDGET_URI}/Export-ContosoWidget",)),
+    )
+    report = check(build_binary(tmp_path, {"ContosoBinary.dll": DLL, "en-US/ContosoBinary.dll-help.xml": help_file}))
+    assert found(report, "AM201") == [
+        ("1.0.0", HELP_PATH, None, "Export-ContosoWidget has no synopsis in en-US/ContosoBinary.dll-help.xml"),
+        ("1.0.0", HELP_PATH, None, "Set-ContosoWidget has no description in en-US/ContosoBinary.dll-help.xml"),
+    ]
+    partial = maml(WIDGET_HELP[0])
+    report = check(build_binary(tmp_path, {"ContosoBinary.dll": DLL, "en-US/ContosoBinary.dll-help.xml": partial}))
+    entry = "has no entry in en-US/ContosoBinary.dll-help.xml (no synopsis, no description)"
+    assert [message for *_, message in found(report, "AM201")] == [
+        f"Export-ContosoWidget {entry}",
+        f"Set-ContosoWidget {entry}",
+    ]
+
+
+def test_am201_binary_help_in_the_module_folder_counts(tmp_path: Path) -> None:
+    report = check(build_binary(tmp_path, {"ContosoBinary.dll": DLL, "ContosoBinary.dll-help.xml": maml(*WIDGET_HELP)}))
+    assert found(report, "AM201") == []
+
+
+def test_am202_binary_cmdlets_without_help_uri_or_link(tmp_path: Path) -> None:
+    # Get-ContosoWidget has [Cmdlet(..., HelpUri = ...)]; the other two have neither it nor a help file.
+    report = check(build_binary(tmp_path, {"ContosoBinary.dll": DLL}))
+    assert found(report, "AM202") == [
+        (
+            "1.0.0",
+            DLL_PATH,
+            None,
+            "Export-ContosoWidget has no HelpUri in [Cmdlet()] on ContosoBinary.ExportContosoWidgetCommand "
+            "(ContosoBinary.dll) and no related link with a URI in its help",
+        ),
+        (
+            "1.0.0",
+            DLL_PATH,
+            None,
+            "Set-ContosoWidget has no HelpUri in [Cmdlet()] on ContosoBinary.SetContosoWidgetCommand "
+            "(ContosoBinary.dll) and no related link with a URI in its help",
+        ),
+    ]
+
+
+def test_am202_a_related_link_without_a_uri_is_not_enough(tmp_path: Path) -> None:
+    named_only = WIDGET_HELP[2].replace(f"{WIDGET_URI}/Export-ContosoWidget", "")
+    help_file = maml(WIDGET_HELP[0], WIDGET_HELP[1], named_only)
+    report = check(build_binary(tmp_path, {"ContosoBinary.dll": DLL, "en-US/ContosoBinary.dll-help.xml": help_file}))
+    assert [message.split()[0] for *_, message in found(report, "AM202")] == ["Export-ContosoWidget"]
+
+
+@pytest.fixture(scope="module")
+def contoso_tools(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return compile_assembly(tmp_path_factory.mktemp("dotnet"), "Contoso.Tools", CONTOSO_TOOLS).read_bytes()
+
+
+@needs_mcs
+def test_am203_binary_cmdlet_without_output_type(tmp_path: Path, contoso_tools: bytes) -> None:
+    help_file = maml(
+        maml_command("Get-Gadget", "Gets gadgets.", ("All.",)), maml_command("Remove-Gadget", "Removes.", ("One.",))
+    )
+    files = {"Contoso.Tools.dll": contoso_tools, "en-US/Contoso.Tools.dll-help.xml": help_file}
+    report = check(build_binary(tmp_path, files, root="Contoso.Tools.dll", cmdlets="'Get-Gadget', 'Remove-Gadget'"))
+    message = "Remove-Gadget declares no [OutputType()] on Contoso.Tools.RemoveGadgetCommand (Contoso.Tools.dll)"
+    assert [(item.rule, item.file, item.line, item.message) for item in report.items] == [
+        ("AM203", f"{MODULE}/Contoso.Tools.dll", None, message)
+    ]
 
 
 # AM204 connection parameter ------------------------------------------------------------------------
@@ -599,6 +708,27 @@ def test_an_unreadable_script_becomes_am100_not_a_crash(tmp_path: Path) -> None:
     unreadable = [item for item in report.items if item.rule == "AM100"]
     assert unreadable and all(item.file and item.file.endswith(PSM1) for item in unreadable)
     assert {item.message.split()[0] for item in unreadable} >= {"AM201", "AM206", "AM207", "AM209"}
+    assert not report.importable
+
+
+@pytest.mark.parametrize(
+    ("help_file", "problem"),
+    [
+        (
+            '<?xml version="1.0"?>\n<!DOCTYPE helpItems [<!ENTITY a "aaaaaaaaaa">]>\n<helpItems>&a;</helpItems>\n',
+            "the help file declares a DOCTYPE",
+        ),
+        ("<helpItems>\n<command:command>\n", "the help file is not well-formed XML: unbound prefix"),
+    ],
+    ids=["doctype", "malformed"],
+)
+def test_an_unreadable_help_file_becomes_am100_not_a_crash(tmp_path: Path, help_file: str, problem: str) -> None:
+    report = check(build_binary(tmp_path, {"ContosoBinary.dll": DLL, "en-US/ContosoBinary.dll-help.xml": help_file}))
+    unreadable = found(report, "AM100")
+    # AM201 reads every cmdlet's help; AM202 reads it for the two cmdlets without a HelpUri.
+    assert [message.split(":")[0] for *_, message in unreadable] == ["AM201 could not run", "AM202 could not run"]
+    assert all(file == HELP_PATH and problem in message for _, file, _, message in unreadable)
+    assert found(report, "AM203") == []  # the output types are in the assembly, still read
     assert not report.importable
 
 

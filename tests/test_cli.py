@@ -81,10 +81,11 @@ def test_inspect_contoso_binary_lists_cmdlets(zips: dict[str, Path]) -> None:
     assert "Version 1.0.0  [Binary]  ContosoBinary" in text
     assert "  3 exported command(s)" in text
     rows = [line.split() for line in text if line.startswith("    ") and "Cmdlet" in line]
+    # The synopses come from the module's en-US/ContosoBinary.dll-help.xml.
     assert rows == [
-        ["Export-ContosoWidget", "Cmdlet", "__AllParameterSets"],
-        ["Get-ContosoWidget", "Cmdlet", "ByName,", "ById"],
-        ["Set-ContosoWidget", "Cmdlet", "ByObject,", "ById"],
+        ["Export-ContosoWidget", "Cmdlet", "__AllParameterSets", *"Writes widgets to a CSV file.".split()],
+        ["Get-ContosoWidget", "Cmdlet", "ByName,", "ById", *"Gets widgets from the Contoso catalogue.".split()],
+        ["Set-ContosoWidget", "Cmdlet", "ByObject,", "ById", "Renames", "a", "widget."],
     ]
 
 

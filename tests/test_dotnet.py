@@ -1,12 +1,11 @@
 import logging
-import shutil
 import struct
 import subprocess
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from packages import CONTOSO_TOOLS, DOTNET_SRC, compile_assembly, needs_mcs
 
 from amkit import samples
 from amkit.errors import PackageError
@@ -19,7 +18,6 @@ from amkit.package.dotnet import (
 )
 
 DLL = samples.source("ContosoBinary") / "ContosoBinary.dll"
-DOTNET_SRC = Path(samples.__file__).parent / "dotnet_src"
 ALL = "__AllParameterSets"
 SWITCH = "System.Management.Automation.SwitchParameter"
 SERVICE_URI = BinaryParameter("ServiceUri", "System.String", False, (ALL,))
@@ -201,9 +199,6 @@ def test_corruption_never_escapes_as_a_raw_exception(dll, data):
     assert all(isinstance(cmdlet, BinaryCmdlet) for cmdlet in result)
 
 
-needs_mcs = pytest.mark.skipif(shutil.which("mcs") is None, reason="needs Mono's mcs")
-
-
 @needs_mcs
 def test_build_script_reproduces_the_shipped_dll(tmp_path):
     subprocess.run(["sh", str(DOTNET_SRC / "build.sh"), str(tmp_path)], check=True)
@@ -251,13 +246,8 @@ namespace Inline
 
 @needs_mcs
 def test_nested_generic_and_hidden_cmdlet_classes(tmp_path):
+    target = compile_assembly(tmp_path, "Inline", INLINE)
     sma = tmp_path / "System.Management.Automation.dll"
-    source = tmp_path / "Inline.cs"
-    source.write_text(INLINE)
-    target = tmp_path / "Inline.dll"
-    mcs = ["mcs", "-nologo", "-target:library"]
-    subprocess.run([*mcs, f"-out:{sma}", str(DOTNET_SRC / "System.Management.Automation.cs")], check=True)
-    subprocess.run([*mcs, f"-r:{sma}", f"-out:{target}", str(source)], check=True)
 
     assert read_cmdlets(sma.read_bytes()) == ()
     assert assembly_name(sma.read_bytes()) == "System.Management.Automation"
@@ -277,3 +267,31 @@ def test_nested_generic_and_hidden_cmdlet_classes(tmp_path):
         ),
         BinaryCmdlet(name="Invoke-Bare", class_name="Inline.InvokeBareCommand"),
     )
+
+
+@needs_mcs
+def test_help_uri_and_output_types_come_from_the_attributes(tmp_path):
+    # HelpUri follows a bool, an enum (ConfirmImpact) and a string among the named arguments of
+    # [Cmdlet], and OutputType takes a string with a named string[] argument: each value must be
+    # decoded by its own serialized type (ECMA-335 II.23.3) for the next one to be found.
+    target = compile_assembly(tmp_path, "Contoso.Tools", CONTOSO_TOOLS)
+    get, remove = read_cmdlets(target.read_bytes())
+    assert (get.name, get.help_uri, get.default_parameter_set) == (
+        "Get-Gadget",
+        "https://example.org/get-gadget",
+        "ByName",
+    )
+    assert get.output_types == ("Contoso.Tools.Gadget", "System.Int32")
+    assert (remove.name, remove.help_uri, remove.supports_should_process) == (
+        "Remove-Gadget",
+        "https://example.org/remove-gadget",
+        True,
+    )
+    assert remove.output_types == ()
+
+
+def test_a_named_argument_of_another_type_is_corrupt(dll):
+    # HelpUri serialized as an int32 (0x08) instead of a string (0x0e): refused, never passed on as a number.
+    broken = patched(dll, b"\x54\x0e\x07HelpUri", b"\x54\x08\x07HelpUri")
+    with pytest.raises(PackageError, match=r"corrupt \.NET metadata: the named argument HelpUri has the wrong type"):
+        read_cmdlets(broken, file="x.dll")

@@ -133,6 +133,25 @@ def test_gallery_nupkg(tmp_path: Path) -> None:
     assert files.loc["TestModule.psm1", "path_length"] == len("TestModule/TestModule.psm1")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_nuspec_with_a_doctype_is_refused_in_any_encoding(tmp_path: Path, encoding: str) -> None:
+    # A byte search for "<!DOCTYPE" misses it in UTF-16; the parser stops at the declaration itself.
+    doctype = '<!DOCTYPE package [<!ENTITY id "TestModule">]>\n<package'
+    nuspec = NUSPEC.replace("utf-8", encoding).replace("<package", doctype, 1).replace(">TestModule<", ">&id;<")
+    path = write_zip(tmp_path / "testmodule.3.1.0.nupkg", {"TestModule.nuspec": nuspec.encode(encoding)})
+    with pytest.raises(
+        amkit.PackageError, match=r"testmodule\.3\.1\.0\.nupkg!TestModule\.nuspec: .*declares a DOCTYPE"
+    ):
+        amkit.open_package(path)
+
+
+def test_malformed_nuspec_is_refused_where_it_breaks(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "testmodule.3.1.0.nupkg", {"TestModule.nuspec": NUSPEC.replace("</id>", "</idd>")})
+    with pytest.raises(amkit.PackageError, match=r"the nuspec is not well-formed XML: mismatched tag") as caught:
+        amkit.open_package(path)
+    assert (caught.value.line, caught.value.column) == (4, 21)  # expat points at the name in </idd>
+
+
 def test_nupkg_without_nuspec_is_refused(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "x.1.0.0.nupkg", {"TestModule.psd1": manifest("1.0.0")})
     with pytest.raises(amkit.PackageError, match=r"exactly one <Name>\.nuspec"):

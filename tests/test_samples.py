@@ -22,6 +22,7 @@ EXPECTED_ENTRIES = {
     "ContosoBinary": [
         "ContosoBinary/ContosoBinary.dll",
         "ContosoBinary/ContosoBinary.psd1",
+        "ContosoBinary/en-US/ContosoBinary.dll-help.xml",
     ],
     "ContosoCore": [
         "ContosoCore/ContosoCore.psd1",

@@ -199,7 +199,16 @@ def test_contoso_binary_cmdlets_come_from_the_assembly(open_sample) -> None:
         rows["Get-ContosoWidget"]["help_uri"] == "https://docs.contoso.com/powershell/ContosoBinary/Get-ContosoWidget"
     )
     assert rows["Set-ContosoWidget"]["help_uri"] is None
-    assert {row["synopsis"] for row in rows.values()} == {None}
+    # The help text is in en-US/ContosoBinary.dll-help.xml, not in the assembly.
+    assert {name: row["synopsis"] for name, row in rows.items()} == {
+        "Export-ContosoWidget": "Writes widgets to a CSV file.",
+        "Get-ContosoWidget": "Gets widgets from the Contoso catalogue.",
+        "Set-ContosoWidget": "Renames a widget.",
+    }
+    assert rows["Get-ContosoWidget"]["description"] == (
+        "Gets a widget by its id, or every widget whose name matches -Name, optionally in one category.\n\n"
+        "Without -ServiceUri the cmdlet reads the in-memory catalogue the module ships with."
+    )
 
 
 # ContosoCore and ContosoReports ----------------------------------------------------------

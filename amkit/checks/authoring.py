@@ -9,9 +9,10 @@ where; ``help`` says how to fix it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from amkit.checks.context import CheckContext
 from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC
@@ -19,7 +20,9 @@ from amkit.checks.registry import Hit, hit_at_key, rule
 from amkit.checks.sandbox import function_of, host_references, sandbox_calls, syntax_tree, workflow_safe
 from amkit.defaults import module_family
 from amkit.errors import AmkitError, ScriptError
+from amkit.package.command_help import CommandHelp, command_help
 from amkit.package.commands import ExportedCommand
+from amkit.package.maml import help_file_name
 from amkit.package.manifest import ExportList, Manifest
 from amkit.package.module_package import ModuleVersion
 from amkit.powershell.script import FunctionInfo, ParameterInfo, ScriptInfo
@@ -47,11 +50,26 @@ def _scripts(context: CheckContext) -> Iterator[tuple[ModuleVersion, str, Script
                 yield version, path, script
 
 
-def _exported(context: CheckContext) -> Iterator[tuple[ModuleVersion, ExportedCommand, FunctionInfo]]:
+def _commands(context: CheckContext) -> Iterator[tuple[ModuleVersion, ExportedCommand]]:
+    """Each version's exported commands: functions and binary cmdlets."""
+    for version in context.versions:
+        for command in context.exported(version):
+            yield version, command
+
+
+def _functions(context: CheckContext) -> Iterator[tuple[ModuleVersion, ExportedCommand, FunctionInfo]]:
     """Each version's exported functions with their definitions."""
     for version in context.versions:
         for command, function in context.exported_functions(version):
             yield version, command, function
+
+
+def _at_definition(message: str, version: ModuleVersion, command: ExportedCommand) -> Hit:
+    """A hit where ``command`` is defined: the function's line, or the assembly that holds the cmdlet."""
+    definition = command.definition
+    if isinstance(definition, FunctionInfo):
+        return _in_command(message, version, command, definition.line, definition.column)
+    return Hit(message, CheckContext.label(version), command.file)
 
 
 def _in_command(message: str, version: ModuleVersion, command: ExportedCommand, line: int, column: int) -> Hit:
@@ -70,10 +88,42 @@ def _has_text(text: str | None) -> bool:
 # -- help, output type, connection, parameter types ----------------------------------------------------
 
 
-def _documented_elsewhere(function: FunctionInfo) -> bool:
-    """Whether the help lives elsewhere: a MAML file (``.EXTERNALHELP``) or another command (``.FORWARDHELP...``)."""
-    help_ = function.help
-    return help_ is not None and bool(help_.external_help or help_.forward_help_target_name)
+class _Terms(NamedTuple):
+    """How messages name the parts of one kind of help (comment-based or MAML)."""
+
+    synopsis: str
+    description: str
+    attribute: str  # the attribute that carries HelpUri
+    link: str
+
+
+_TERMS = {
+    "comment": _Terms(".SYNOPSIS", ".DESCRIPTION", "[CmdletBinding()]", ".LINK"),
+    "maml": _Terms("synopsis", "description", "[Cmdlet()]", "related link with a URI"),
+}
+
+
+def _on_class(command: ExportedCommand) -> str:
+    """`` on Class (Assembly.dll)`` for a cmdlet, whose attributes are on a class; nothing for a function."""
+    definition = command.definition
+    if isinstance(definition, FunctionInfo):
+        return ""
+    return f" on {definition.class_name} ({posixpath.basename(command.file)})"
+
+
+def _missing_help(version: ModuleVersion, command: ExportedCommand, help_: CommandHelp, missing: list[str]) -> str:
+    """The AM201 message: what the help of ``command`` lacks, and where."""
+    if help_.source == "comment":
+        place, absent = "its comment-based help", "no comment-based help"
+    elif help_.file is not None:
+        place = posixpath.relpath(help_.file, version.folder) if version.folder else help_.file
+        absent = f"no entry in {place}"
+    else:
+        sought = help_file_name(command.file)
+        return f"{command.name} has no help file: {sought} is in neither the module folder nor a culture folder"
+    if help_.found:
+        return f"{command.name} has no {' and no '.join(missing)} in {place}"
+    return f"{command.name} has {absent} (no {', no '.join(missing)})"
 
 
 @rule(
@@ -83,25 +133,27 @@ def _documented_elsewhere(function: FunctionInfo) -> bool:
     rationale="Automation shows a command's synopsis and description when runbooks are written (the activity "
     "list of the graphical editor, Get-Help); a command without them is hard to pick and use right.",
     help="Give the function comment-based help with .SYNOPSIS (one line) and .DESCRIPTION, "
-    "just before `function` or first thing in its body.",
+    "just before `function` or first thing in its body. Document a binary module's cmdlets in "
+    "`<Assembly>.dll-help.xml` (MAML, as PlatyPS writes it) in the module's en-US folder.",
     source="Azure Automation: Create an integration module",
     help_uri=INTEGRATION_DOC,
 )
 def help_text(context: CheckContext) -> Iterator[Hit]:
-    """Every exported function has a .SYNOPSIS and a .DESCRIPTION."""
-    for version, command, function in _exported(context):
-        if _documented_elsewhere(function):
+    """Every exported command has a synopsis and a description (a function's in comments, a cmdlet's in MAML)."""
+    for version, command in _commands(context):
+        help_ = command_help(version, command)
+        if help_.elsewhere:  # .EXTERNALHELP or .FORWARDHELPTARGETNAME
             continue
-        help_ = function.help
-        sections = ((".SYNOPSIS", help_.synopsis), (".DESCRIPTION", help_.description)) if help_ else ()
-        missing = [keyword for keyword, text in sections if not _has_text(text)]
-        if help_ is None:
-            message = f"{command.name} has no comment-based help (no .SYNOPSIS, no .DESCRIPTION)"
-        elif missing:
-            message = f"{command.name} has no {' and no '.join(missing)} in its comment-based help"
+        terms = _TERMS[help_.source]
+        sections = ((terms.synopsis, help_.synopsis), (terms.description, help_.description))
+        missing = [term for term, text in sections if not _has_text(text)]
+        if not missing:
+            continue
+        message = _missing_help(version, command, help_, missing)
+        if help_.source == "maml" and help_.file is not None:
+            yield Hit(message, context.label(version), help_.file)
         else:
-            continue
-        yield _in_command(message, version, command, function.line, function.column)
+            yield _at_definition(message, version, command)
 
 
 @rule(
@@ -110,20 +162,23 @@ def help_text(context: CheckContext) -> Iterator[Hit]:
     "An exported function has no help URI",
     rationale="Automation links a command to its online help through HelpUri ('View detailed help'); "
     "a .LINK in the help gives readers the same way to more documentation.",
-    help="Add HelpUri = 'https://...' to [CmdletBinding()], or a .LINK section with the URL to the help.",
+    help="Add HelpUri = 'https://...' to [CmdletBinding()] (a cmdlet's [Cmdlet()]), or a .LINK section "
+    "(a related link in a cmdlet's help file) with the URL to the help.",
     source="Azure Automation: Create an integration module",
     help_uri=INTEGRATION_DOC,
 )
 def help_uri(context: CheckContext) -> Iterator[Hit]:
-    """Every exported function has a HelpUri or a .LINK."""
-    for version, command, function in _exported(context):
-        binding, help_ = function.cmdlet_binding, function.help
-        if _has_text(binding.help_uri if binding else None) or (help_ is not None and help_.links):
+    """Every exported command has a HelpUri, or a link in its help."""
+    for version, command in _commands(context):
+        if _has_text(command.help_uri):
             continue
-        if _documented_elsewhere(function):
+        help_ = command_help(version, command)
+        if help_.links or help_.elsewhere:
             continue
-        message = f"{command.name} has no HelpUri in [CmdletBinding()] and no .LINK in its help"
-        yield _in_command(message, version, command, function.line, function.column)
+        terms = _TERMS[help_.source]
+        where = f"{terms.attribute}{_on_class(command)}"
+        message = f"{command.name} has no HelpUri in {where} and no {terms.link} in its help"
+        yield _at_definition(message, version, command)
 
 
 @rule(
@@ -132,16 +187,16 @@ def help_uri(context: CheckContext) -> Iterator[Hit]:
     "An exported function declares no output type",
     rationale="[OutputType()] lets runbook editors, the graphical one above all, know a command's output "
     "properties while the runbook is written, without running it.",
-    help="Add [OutputType([TypeName])] before param(), naming what the function writes to the pipeline.",
+    help="Add [OutputType([TypeName])] before param() (on a cmdlet's class, [OutputType(typeof(TypeName))]), "
+    "naming what the command writes to the pipeline.",
     source="Azure Automation: Create an integration module",
     help_uri=INTEGRATION_DOC,
 )
 def output_type(context: CheckContext) -> Iterator[Hit]:
-    """Every exported function has an [OutputType()] attribute."""
-    for version, command, function in _exported(context):
-        if not function.output_types:
-            message = f"{command.name} declares no [OutputType()]"
-            yield _in_command(message, version, command, function.line, function.column)
+    """Every exported command has an [OutputType()] attribute."""
+    for version, command in _commands(context):
+        if not command.definition.output_types:
+            yield _at_definition(f"{command.name} declares no [OutputType()]{_on_class(command)}", version, command)
 
 
 def _connection_type(version: ModuleVersion) -> ConnectionType | None:
@@ -217,7 +272,7 @@ def connection_parameter(context: CheckContext) -> Iterator[Hit]:
 )
 def parameter_types(context: CheckContext) -> Iterator[Hit]:
     """No parameter of an exported function has a complex type."""
-    for version, command, function in _exported(context):
+    for version, command, function in _functions(context):
         for parameter in function.parameters:
             if parameter.type is not None and not workflow_safe(parameter.type):
                 message = (

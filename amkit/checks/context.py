@@ -58,13 +58,16 @@ class CheckContext:
         """Each version with a readable manifest."""
         return [(version, manifest) for version in self.versions if (manifest := self.manifest(version)) is not None]
 
+    @staticmethod
+    def exported(version: ModuleVersion) -> list[ExportedCommand]:
+        """The exported commands of ``version``, functions and cmdlets (none for an unreadable manifest)."""
+        return exported_commands(version) if version.error is None else []
+
     def exported_functions(self, version: ModuleVersion) -> list[tuple[ExportedCommand, FunctionInfo]]:
         """The exported functions of ``version`` with their definitions (empty for an unreadable manifest)."""
-        if version.error is not None:
-            return []
         return [
             (command, command.definition)
-            for command in exported_commands(version)
+            for command in self.exported(version)
             if isinstance(command.definition, FunctionInfo)
         ]
 

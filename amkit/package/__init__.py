@@ -2,10 +2,11 @@
 
 Here an Automation ``.zip``, a module folder or a ``.nupkg`` becomes a
 :class:`ModulePackage` of :class:`ModuleVersion` objects: safe archive reading,
-version folders, manifests, nuspecs, .NET metadata, connection types, the
-exported commands, and reproducible packing. Its modules may import
-:mod:`amkit.powershell`, :mod:`amkit.errors` and :mod:`amkit.defaults`; they never
-import the dependency, check, account or front-end layers.
+version folders, manifests, nuspecs, .NET metadata, MAML help files,
+connection types, the exported commands and their help, and reproducible
+packing. Its modules may import :mod:`amkit.powershell`, :mod:`amkit.errors`
+and :mod:`amkit.defaults`; they never import the dependency, check, account or
+front-end layers.
 """
 
 from amkit.package.connection import ConnectionField, ConnectionType, read_connection_type

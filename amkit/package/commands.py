@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from amkit.package.command_help import command_help, help_files
 from amkit.package.dotnet import BinaryCmdlet, read_cmdlets
 from amkit.powershell.script import FunctionInfo, ScriptInfo
 from amkit.powershell.wildcard import has_wildcard, wildcard_match
@@ -77,7 +78,8 @@ class ExportedCommand:
 
     ``name`` is the name the command is called by once imported (with the
     manifest's ``DefaultCommandPrefix``); ``definition.name`` is the name
-    the source gives it.
+    the source gives it. ``help_files`` are, for a cmdlet, the help files of
+    its assembly, preferred first (see :func:`amkit.package.command_help.help_files`).
     """
 
     name: str
@@ -85,6 +87,23 @@ class ExportedCommand:
     file: str
     line: int | None
     definition: FunctionInfo | BinaryCmdlet
+    help_files: tuple[str, ...] = ()
+
+    @property
+    def help_uri(self) -> str | None:
+        """``HelpUri`` of the function's ``[CmdletBinding()]`` or the cmdlet's ``[Cmdlet()]``."""
+        if isinstance(self.definition, FunctionInfo):
+            binding = self.definition.cmdlet_binding
+            return binding.help_uri if binding else None
+        return self.definition.help_uri
+
+    @property
+    def default_parameter_set(self) -> str | None:
+        """``DefaultParameterSetName`` of the function's ``[CmdletBinding()]`` or the cmdlet's ``[Cmdlet()]``."""
+        if isinstance(self.definition, FunctionInfo):
+            binding = self.definition.cmdlet_binding
+            return binding.default_parameter_set if binding else None
+        return self.definition.default_parameter_set
 
 
 def prefixed_name(name: str, prefix: str | None) -> str:
@@ -163,8 +182,9 @@ class _Loader:
             _define(functions, path, self.script(path))
         elif extension in _ASSEMBLY_EXTENSIONS:
             package = self.version.package
+            helps = help_files(self.version, path)
             for cmdlet in read_cmdlets(package.read(path), file=package.member_name(path)):
-                cmdlets[cmdlet.name.casefold()] = ExportedCommand(cmdlet.name, "Cmdlet", path, None, cmdlet)
+                cmdlets[cmdlet.name.casefold()] = ExportedCommand(cmdlet.name, "Cmdlet", path, None, cmdlet, helps)
         elif extension == ".psd1" and path not in self.seen:
             self.seen.add(path)
             manifest = self.version.read_manifest(path)
@@ -224,34 +244,21 @@ def exported_commands(version: ModuleVersion) -> list[ExportedCommand]:
     return sorted(_walk(version)[0].values(), key=lambda command: command.name.casefold())
 
 
-def _row(command: ExportedCommand) -> dict[str, Any]:
+def _row(version: ModuleVersion, command: ExportedCommand) -> dict[str, Any]:
     definition = command.definition
-    row: dict[str, Any] = {
+    help_ = command_help(version, command)
+    return {
         "name": command.name,
         "kind": command.kind,
+        "synopsis": help_.synopsis,
+        "description": help_.description,
+        "help_uri": command.help_uri,
+        "output_types": tuple(definition.output_types),
+        "parameter_sets": parameter_sets(definition.parameters, command.default_parameter_set),
+        "parameters": tuple(parameter.name for parameter in definition.parameters),
         "file": command.file,
         "line": command.line,
     }
-    if isinstance(definition, FunctionInfo):
-        help_ = definition.help
-        binding = definition.cmdlet_binding
-        row.update(
-            synopsis=help_.synopsis if help_ else None,
-            description=help_.description if help_ else None,
-            help_uri=binding.help_uri if binding else None,
-            default_set=binding.default_parameter_set if binding else None,
-        )
-    else:
-        row.update(
-            synopsis=None,
-            description=None,
-            help_uri=definition.help_uri,
-            default_set=definition.default_parameter_set,
-        )
-    row["output_types"] = tuple(definition.output_types)
-    row["parameters"] = tuple(parameter.name for parameter in definition.parameters)
-    row["parameter_sets"] = parameter_sets(definition.parameters, row.pop("default_set"))
-    return row
 
 
 def parameter_sets(parameters: Any, default: str | None) -> tuple[str, ...]:
@@ -275,8 +282,16 @@ def parameters_by_set(parameters: Any, default: str | None) -> dict[str, list[An
 
 
 def command_table(version: ModuleVersion) -> pd.DataFrame:
-    """One row per exported command of ``version`` (see ``ModuleVersion.commands``)."""
-    rows = [_row(command) for command in exported_commands(version)]
+    """One row per exported command of ``version`` (see ``ModuleVersion.commands``).
+
+    Raises
+    ------
+    PackageError
+        When an assembly that defines cmdlets cannot be read.
+    HelpFileError
+        When a help file of a binary cmdlet is malformed, too large or declares a DTD.
+    """
+    rows = [_row(version, command) for command in exported_commands(version)]
     frame = pd.DataFrame(rows, columns=COMMAND_COLUMNS)
     # Missing help is None, not NaN, whatever the other rows hold.
     for column in _TEXT_COLUMNS:

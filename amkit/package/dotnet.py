@@ -52,6 +52,9 @@ _ELEMENTS = {
 }
 # fmt: on
 _KINDS = {name: kind for name, kind in _ELEMENTS.values() if kind}
+# Named arguments amkit reads, by attribute, typed as PowerShell declares them; another type is a corrupt blob.
+_NAMED = {"CmdletAttribute": {"DefaultParameterSetName": str, "HelpUri": str, "SupportsShouldProcess": bool}}
+_NAMED["ParameterAttribute"] = {"ParameterSetName": str, "Mandatory": bool, "Position": int}
 
 # A PowerShell attribute found in metadata: (name, constructor signature, value blob).
 _Attribute = tuple[str, bytes, bytes]
@@ -245,8 +248,8 @@ class _Metadata:
                 found.setdefault(key, []).append(entry)
         return found
 
-    def decode(self, signature: bytes, blob: bytes) -> tuple[list[Any], dict[str, Any]]:
-        """Decode a custom-attribute blob into its fixed and named arguments (II.23.3)."""
+    def decode(self, attribute: str, signature: bytes, blob: bytes) -> tuple[list[Any], dict[str, Any]]:
+        """Decode the blob of a PowerShell attribute into its fixed and named arguments (II.23.3)."""
         kinds = _Signature(signature, self).parameter_kinds()
         reader = _Signature(blob, self)
         if reader.read("<H") != 1:
@@ -258,7 +261,9 @@ class _Metadata:
                 raise _Malformed("a named attribute argument is neither a field nor a property")
             kind = reader.serialized_kind()
             name = reader.ser_string() or ""
-            named[name] = reader.value(kind)
+            named[name] = value = reader.value(kind)
+            if value is not None and not isinstance(value, _NAMED.get(attribute, {}).get(name, object)):
+                raise _Malformed(f"the named argument {name} has the wrong type, {type(value).__name__}")
         return fixed, named
 
     # --- cmdlets -----------------------------------------------------------------------
@@ -271,7 +276,7 @@ class _Metadata:
         }
         for index, row in enumerate(_rows(self.tables.TypeDef), 1):
             own = self.found.get(("TypeDef", index), [])
-            cmdlet = [(sig, blob) for name, sig, blob in own if name == "CmdletAttribute"]
+            cmdlet = [entry for entry in own if entry[0] == "CmdletAttribute"]
             flags = row.Flags
             if not cmdlet or flags.tdAbstract or not (flags.tdPublic or flags.tdNestedPublic):
                 continue
@@ -279,7 +284,7 @@ class _Metadata:
             outputs: list[str] = []
             for name, sig, blob in own:
                 if name == "OutputTypeAttribute":
-                    for value in _flatten(self.decode(sig, blob)[0]):
+                    for value in _flatten(self.decode(name, sig, blob)[0]):
                         if value and _unqualified(value) not in outputs:
                             outputs.append(_unqualified(value))
             yield BinaryCmdlet(
@@ -317,7 +322,7 @@ class _Metadata:
         position: int | None = None
         aliases: list[str] = []
         for attribute, sig, blob in own:
-            fixed, named = self.decode(sig, blob)
+            fixed, named = self.decode(attribute, sig, blob)
             if attribute == "AliasAttribute":
                 aliases.extend(str(alias) for alias in _flatten(fixed) if alias)
             elif attribute == "ParameterAttribute":

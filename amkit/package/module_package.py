@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ from amkit.package.archive import PackageSource, open_source
 from amkit.package.connection import ConnectionType, connection_type_file, read_connection_type
 from amkit.package.html import package_html, version_html
 from amkit.package.layout import NUPKG_METADATA, LayoutProblem, VersionFolder, find_layout, top_level_folder
+from amkit.package.maml import MamlCommand, check_help_size, read_maml
 from amkit.package.manifest import Manifest, module_type_of
 from amkit.package.nuspec import NuspecInfo, read_nuspec
 from amkit.powershell.version import PSVersion
@@ -37,6 +39,7 @@ _MODULE_EXTENSIONS = (".psd1", ".psm1", ".cdxml", ".xaml", ".dll")
 #: with PowerShell 7's ``.exe``); any other "extension" is part of a dotted name such as ``Contoso.Tools``.
 _PROCESSABLE_EXTENSIONS = (".psd1", ".ps1", ".psm1", ".cdxml", ".xaml", ".dll", ".exe")
 _NO_MANIFEST_VERSION = PSVersion("0.0")
+_T = TypeVar("_T")
 
 
 def open_package(path: str | os.PathLike[str], *, limits: Limits | None = None) -> ModulePackage:
@@ -222,6 +225,7 @@ class ModuleVersion:
         self.manifest_path: str | None = folder.manifest
         self._parsed: dict[str, ScriptInfo] = {}
         self._manifests: dict[str, Manifest | AmkitError] = {}
+        self._help: dict[str, Mapping[str, MamlCommand] | AmkitError] = {}
 
     @property
     def name(self) -> str:
@@ -316,15 +320,22 @@ class ModuleVersion:
 
         Raises the :class:`DataFileError` that reading it gives.
         """
-        if path not in self._manifests:
-            try:
-                self._manifests[path] = Manifest.read(self.package.read(path), file=self.package.member_name(path))
-            except AmkitError as error:
-                self._manifests[path] = error
-        found = self._manifests[path]
-        if isinstance(found, AmkitError):
-            raise found
-        return found
+        member = self.package.member_name(path)
+        return _once(self._manifests, path, lambda: Manifest.read(self.package.read(path), file=member))
+
+    def read_help(self, path: str) -> Mapping[str, MamlCommand]:
+        """The MAML help file at package path ``path``, by command name, read once (see :func:`.read_maml`).
+
+        Raises the :class:`HelpFileError` reading it gives; a file over
+        :data:`~amkit.package.maml.MAX_HELP_SIZE` is refused before it is read.
+        """
+        member = self.package.member_name(path)
+
+        def read() -> Mapping[str, MamlCommand]:
+            check_help_size(self.package.source.entry(path).size, file=member)
+            return read_maml(self.package.read(path), file=member)
+
+        return _once(self._help, path, read)
 
     def script(self, path: str) -> ScriptInfo:
         """The script or script module at package path ``path``, parsed once (see :func:`amkit.parse_script`)."""
@@ -408,7 +419,13 @@ class ModuleVersion:
         """One row per exported command, sorted by name.
 
         Columns: name, kind, synopsis, description, help_uri, output_types,
-        parameter_sets, parameters, file, line.
+        parameter_sets, parameters, file, line. A function's synopsis and
+        description come from its comment-based help, a binary cmdlet's from
+        its assembly's MAML help file (:mod:`amkit.package.command_help`);
+        ``help_uri`` and ``output_types`` from ``[CmdletBinding()]`` or
+        ``[Cmdlet()]`` and ``[OutputType()]``.
+
+        Raises the :class:`HelpFileError` of a binary cmdlet's unreadable help file.
         """
         from amkit.package.commands import command_table
 
@@ -419,3 +436,16 @@ class ModuleVersion:
 
     def _repr_html_(self) -> str:
         return version_html(self)
+
+
+def _once(store: dict[str, _T | AmkitError], path: str, read: Callable[[], _T]) -> _T:
+    """What ``read()`` gives for the file at ``path``, kept in ``store``; the error it raised, raised again."""
+    if path not in store:
+        try:
+            store[path] = read()
+        except AmkitError as error:
+            store[path] = error
+    found = store[path]
+    if isinstance(found, AmkitError):
+        raise found
+    return found

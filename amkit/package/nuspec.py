@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from amkit.errors import PackageError
+from amkit.package.xmlfile import local_name, parse_xml
 from amkit.powershell.version import PSVersion, label_order
 
 __all__ = [
@@ -158,21 +159,17 @@ class NuspecInfo:
     file: str | None = None
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def _dependency_elements(
     container: ElementTree.Element,
 ) -> list[tuple[ElementTree.Element, str | None]]:
     """``<dependency>`` elements, directly under ``<dependencies>`` or in framework ``<group>``s."""
     found: list[tuple[ElementTree.Element, str | None]] = []
     for child in container:
-        if _local(child.tag) == "dependency":
+        if local_name(child.tag) == "dependency":
             found.append((child, None))
-        elif _local(child.tag) == "group":
+        elif local_name(child.tag) == "group":
             framework = child.get("targetFramework")
-            found.extend((item, framework) for item in child if _local(item.tag) == "dependency")
+            found.extend((item, framework) for item in child if local_name(item.tag) == "dependency")
     return found
 
 
@@ -191,31 +188,20 @@ def read_nuspec(data: bytes, *, file: str | None = None) -> NuspecInfo:
     Raises
     ------
     PackageError
-        When the XML is malformed or lacks ``id`` or ``version``.
+        When the XML is malformed, declares a DOCTYPE, or lacks ``id`` or ``version``.
     """
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        raise PackageError(
-            "the nuspec declares a DOCTYPE or entities, which NuGet never writes; refusing it",
-            file=file,
-        )
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        line, column = exc.position
-        raise PackageError(
-            f"the nuspec is not well-formed XML: {exc}", file=file, line=line, column=column + 1
-        ) from None
-    metadata = next((child for child in root if _local(child.tag) == "metadata"), None)
+    root = parse_xml(data, what="nuspec", error=PackageError, file=file)
+    metadata = next((child for child in root if local_name(child.tag) == "metadata"), None)
     if metadata is None:
         raise PackageError("the nuspec has no <metadata> element", file=file)
-    fields = {_local(child.tag): (child.text or "").strip() for child in metadata}
+    fields = {local_name(child.tag): (child.text or "").strip() for child in metadata}
     for required in ("id", "version"):
         if not fields.get(required):
             raise PackageError(f"the nuspec has no <{required}>", file=file)
     dependencies = tuple(
         _dependency(element, group)
         for container in metadata
-        if _local(container.tag) == "dependencies"
+        if local_name(container.tag) == "dependencies"
         for element, group in _dependency_elements(container)
     )
     return NuspecInfo(

@@ -28,7 +28,9 @@ ContosoBinary
     ``CmdletsToExport``. The DLL is a real .NET assembly with three cmdlet
     classes (``Get-``, ``Set-`` and ``Export-ContosoWidget``) compiled by Mono's
     mcs from ``amkit/samples/dotnet_src`` (see ``build.sh`` there); amkit lists
-    them from metadata with :func:`amkit.package.dotnet.read_cmdlets`.
+    them from metadata with :func:`amkit.package.dotnet.read_cmdlets`. Their
+    help is in ``en-US/ContosoBinary.dll-help.xml`` (MAML), whose related
+    links give the two cmdlets without a ``HelpUri`` their online help.
 ContosoCore, ContosoReports
     A dependency: ContosoReports' ``RequiredModules`` names ContosoCore
     ``1.2.0`` by name, version and GUID, and its functions call ContosoCore's.

@@ -232,11 +232,8 @@ class PackageExplorer(ExplorerBase):
         frame = self.current.commands
         row = {str(key): value for key, value in frame[frame["name"] == self.selected_command].iloc[0].items()}
         command = next(item for item in exported_commands(self.current) if item.name == self.selected_command)
-        definition = command.definition
-        default = getattr(getattr(definition, "cmdlet_binding", None), "default_parameter_set", None) or getattr(
-            definition, "default_parameter_set", None
-        )
-        self.command_detail.value = command_html(row, parameters_by_set(definition.parameters, default))
+        parameters = parameters_by_set(command.definition.parameters, command.default_parameter_set)
+        self.command_detail.value = command_html(row, parameters)
 
     @reporting
     def _on_selector(self, change: dict[str, Any]) -> None:
