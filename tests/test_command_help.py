@@ -162,12 +162,21 @@ def test_malformed_help_files_raise_a_typed_error(data: bytes, problem: str, lin
     assert caught.value.line == line
 
 
-def test_the_commands_table_raises_the_help_file_error_naming_the_file(tmp_path: Path) -> None:
+def test_an_unreadable_help_file_leaves_the_commands_listed_without_its_help(tmp_path: Path) -> None:
     version = open_binary(tmp_path, {f"en-US/{HELP}": "<helpItems>\n<command:command>\n"})
+    table = version.commands.set_index("name")
+    assert table.loc[GET, "synopsis"] is None
     with pytest.raises(amkit.HelpFileError, match=r"not well-formed") as caught:
-        _ = version.commands
+        version.read_help(f"TestModule/en-US/{HELP}")
     assert caught.value.file == f"{tmp_path / 'TestModule.zip'}!TestModule/en-US/{HELP}"
     assert caught.value.line == 2
+
+
+def test_an_unreadable_help_file_gives_way_to_the_next_one(tmp_path: Path) -> None:
+    version = open_binary(
+        tmp_path, {f"en-US/{HELP}": "<helpItems>\n<command:command>\n", HELP: maml(maml_command(GET, "Gets widgets."))}
+    )
+    assert version.commands.set_index("name").loc[GET, "synopsis"] == "Gets widgets."
 
 
 def test_a_help_file_over_the_bound_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,5 +191,6 @@ def test_a_help_file_over_the_bound_is_refused_unread(tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(version.package, "read", recorded)
     with pytest.raises(amkit.HelpFileError, match=r"the help file is [0-9,]+ bytes, over amkit's bound of 100"):
-        _ = version.commands
+        version.read_help(f"TestModule/en-US/{HELP}")
+    assert version.commands.set_index("name").loc[GET, "synopsis"] is None
     assert not [path for path in reads if path.endswith(HELP)]

@@ -118,6 +118,8 @@ def _missing_help(version: ModuleVersion, command: ExportedCommand, help_: Comma
     elif help_.file is not None:
         place = posixpath.relpath(help_.file, version.folder) if version.folder else help_.file
         absent = f"no entry in {place}"
+        if help_.error is not None:
+            return f"{command.name} has no help Get-Help can show: {place} cannot be read ({help_.error.message})"
     else:
         sought = help_file_name(command.file)
         return f"{command.name} has no help file: {sought} is in neither the module folder nor a culture folder"
@@ -129,7 +131,7 @@ def _missing_help(version: ModuleVersion, command: ExportedCommand, help_: Comma
 @rule(
     "AM201",
     "warning",
-    "An exported function has no synopsis or description",
+    "An exported command has no synopsis or description",
     rationale="Automation shows a command's synopsis and description when runbooks are written (the activity "
     "list of the graphical editor, Get-Help); a command without them is hard to pick and use right.",
     help="Give the function comment-based help with .SYNOPSIS (one line) and .DESCRIPTION, "
@@ -159,7 +161,7 @@ def help_text(context: CheckContext) -> Iterator[Hit]:
 @rule(
     "AM202",
     "warning",
-    "An exported function has no help URI",
+    "An exported command has no help URI",
     rationale="Automation links a command to its online help through HelpUri ('View detailed help'); "
     "a .LINK in the help gives readers the same way to more documentation.",
     help="Add HelpUri = 'https://...' to [CmdletBinding()] (a cmdlet's [Cmdlet()]), or a .LINK section "
@@ -184,7 +186,7 @@ def help_uri(context: CheckContext) -> Iterator[Hit]:
 @rule(
     "AM203",
     "warning",
-    "An exported function declares no output type",
+    "An exported command declares no output type",
     rationale="[OutputType()] lets runbook editors, the graphical one above all, know a command's output "
     "properties while the runbook is written, without running it.",
     help="Add [OutputType([TypeName])] before param() (on a cmdlet's class, [OutputType(typeof(TypeName))]), "

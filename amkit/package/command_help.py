@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from amkit.errors import HelpFileError
 from amkit.package.maml import help_file_name
 from amkit.powershell.script import FunctionInfo
 
@@ -58,6 +59,10 @@ class CommandHelp:
     elsewhere
         Whether the comment-based help hands over to another place
         (``.EXTERNALHELP`` or ``.FORWARDHELPTARGETNAME``).
+    error
+        Why a help file that might hold the cmdlet's entry could not be read
+        (malformed, too large, a DTD): ``Get-Help`` then shows no help from
+        it, and amkit goes on to the next file, as neither stops an import.
     """
 
     source: str
@@ -67,6 +72,7 @@ class CommandHelp:
     description: str | None = None
     links: tuple[str, ...] = ()
     elsewhere: bool = False
+    error: HelpFileError | None = None
 
 
 def help_files(version: ModuleVersion, assembly: str) -> tuple[str, ...]:
@@ -100,11 +106,8 @@ def _rank(folder: str) -> int | None:
 def command_help(version: ModuleVersion, command: ExportedCommand) -> CommandHelp:
     """The help of ``command``, an exported command of ``version``.
 
-    Raises
-    ------
-    HelpFileError
-        When a help file that has to be read is malformed, too large or
-        declares a DTD.
+    An unreadable help file is passed over; its error is kept in
+    :attr:`CommandHelp.error` when no other file has the cmdlet's entry.
     """
     definition = command.definition
     if isinstance(definition, FunctionInfo):
@@ -115,9 +118,17 @@ def command_help(version: ModuleVersion, command: ExportedCommand) -> CommandHel
         return CommandHelp(
             "comment", command.file, True, comment.synopsis, comment.description, comment.links, elsewhere
         )
+    unreadable: tuple[str, HelpFileError] | None = None
     for path in command.help_files:
+        try:
+            entries = version.read_help(path)
+        except HelpFileError as error:
+            unreadable = unreadable or (path, error)
+            continue
         # The help file names the cmdlet as the assembly does, without DefaultCommandPrefix.
-        entry = version.read_help(path).get(definition.name)
+        entry = entries.get(definition.name)
         if entry is not None:
             return CommandHelp("maml", path, True, entry.synopsis, entry.description, entry.links)
+    if unreadable is not None:
+        return CommandHelp("maml", unreadable[0], error=unreadable[1])
     return CommandHelp("maml", command.help_files[0] if command.help_files else None)
