@@ -24,6 +24,7 @@ from amkit.package.manifest import ExportList, Manifest
 from amkit.package.module_package import ModuleVersion
 from amkit.powershell.script import FunctionInfo, ParameterInfo, ScriptInfo
 from amkit.powershell.textfile import decode_source
+from amkit.powershell.variables import VariableUse, reaches
 
 if TYPE_CHECKING:
     from amkit.package.connection import ConnectionType
@@ -230,19 +231,64 @@ def parameter_types(context: CheckContext) -> Iterator[Hit]:
 # -- state, reach, AzureRM, sandbox ----------------------------------------------------------------
 
 
+def _module_scopes(version: ModuleVersion) -> list[list[tuple[str, ScriptInfo]]]:
+    """The version's scripts grouped by the scope they run in, in load order.
+
+    The root module shares its scope with the ``.ps1`` files it dot-sources
+    or nests; every other script module has a scope of its own.
+    """
+    root = version.root_module_path
+    shared: list[tuple[str, ScriptInfo]] = []
+    alone: list[list[tuple[str, ScriptInfo]]] = []
+    for path, script in version.scripts.items():
+        if path == root or path.casefold().endswith(".ps1"):
+            shared.append((path, script))
+        else:
+            alone.append([(path, script)])
+    return [shared, *alone] if shared else alone
+
+
+_VERBS = {"read": "reads", "update": "updates", "modify": "changes"}
+
+
+def _shared_state(
+    function: FunctionInfo, path: str, assignments: list[tuple[str, VariableUse]]
+) -> Iterator[tuple[VariableUse, str]]:
+    """Each module-level variable ``function`` uses: its first use, and the message saying where and how."""
+    found: dict[tuple[str, int, int], list[VariableUse]] = {}
+    for use in function.free_variables:
+        if use.kind != "read" and use.scope in ("script", "global"):
+            continue  # an explicit write, reported as such
+        where = next(((file, item) for file, item in assignments if reaches(item, use)), None)
+        if where is not None:
+            found.setdefault((where[0], where[1].line, where[1].column), []).append(use)
+    for (file, line, _column), uses in found.items():
+        verbs = " and ".join(dict.fromkeys(_VERBS[use.kind] for use in uses))
+        lines = list(dict.fromkeys(use.line for use in uses))
+        used = f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+        assigned = f"line {line}" if file == path else f"{file}, line {line}"
+        what = f"{function.name} {verbs} {uses[0].written} ({used})"
+        yield uses[0], f"{what}, which the module sets at script level ({assigned})"
+
+
 @rule(
     "AM206",
     "warning",
-    "The module keeps state in $script: or $global: variables",
+    "The module keeps state in module-level variables",
     rationale="Jobs share sandboxes (same process, same AppDomain) and PowerShell Workflow runs each command "
-    "in a session of its own: state one command leaves for another leaks between jobs or is lost.",
+    "in a session of its own: state one command leaves for another leaks between jobs or is lost. This flags "
+    "every write to a $script: or $global: variable, and every function that reads, updates or changes a variable "
+    "the module sets at script level (outside any function) without taking it as a parameter or assigning it "
+    "first: PowerShell's dynamic scoping then hands the function the module's variable. Constants count, as "
+    "Microsoft's own example of what not to do is a $globalNum set at script level and read by a function. "
+    "Automatic and preference variables ($_, $PSScriptRoot, $ErrorActionPreference...) are not flagged.",
     help="Make commands stateless: pass what they need as parameters and return what they produce; "
-    "keep constants in the function that uses them.",
+    "keep constants in the function that uses them (or assign them locally before use).",
     source="Azure Automation: Runbook execution",
     help_uri=EXECUTION_DOC,
 )
 def module_state(context: CheckContext) -> Iterator[Hit]:
-    """No function writes $script:/$global: variables, and no script-level code sets them."""
+    """No function writes $script:/$global: variables or uses a variable the module sets at script level."""
     for version, path, script in _scripts(context):
         for write in script.scope_writes:
             name = f"${write.scope}:{write.variable}"
@@ -251,6 +297,15 @@ def module_state(context: CheckContext) -> Iterator[Hit]:
             else:
                 message = f"the module sets {name} at script level, when it is imported"
             yield Hit(message, context.label(version), path, write.line, write.column)
+    for version in context.versions:
+        if version.error is not None:
+            continue  # AM105 reports an unreadable manifest
+        for scope in _module_scopes(version):
+            assignments = [(file, item) for file, script in scope for item in script.script_assignments]
+            for path, script in scope:
+                for function in script.functions:
+                    for use, message in _shared_state(function, path, assignments):
+                        yield Hit(message, context.label(version), path, use.line, use.column)
 
 
 @rule(
