@@ -223,3 +223,34 @@ def maml(*commands: str) -> str:
         + "".join(commands)
         + "</helpItems>\n"
     )
+
+
+def gallery_nupkg(path: Path, module: Members, *, id: str, version: str) -> Path:
+    """Write ``path`` as the PowerShell Gallery would: the ``module`` files at the root, beside NuGet's bookkeeping.
+
+    The bookkeeping is what ``nuget pack`` and the Gallery add: ``_rels/.rels``, ``<id>.nuspec``,
+    ``package/services/metadata/core-properties/*.psmdcp``, ``[Content_Types].xml`` and the
+    Gallery's ``.signature.p7s``.
+    """
+    nuspec = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">\n'
+        f"  <metadata><id>{id}</id><version>{version}</version><authors>Contoso</authors>"
+        "<description>A module.</description></metadata>\n"
+        "</package>\n"
+    )
+    psmdcp = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    members: Members = {
+        "_rels/.rels": '<?xml version="1.0" encoding="utf-8"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/{id}.nuspec" '
+        'Id="R1" /></Relationships>',
+        f"{id}.nuspec": nuspec,
+        **module,
+        f"package/services/metadata/core-properties/{psmdcp}.psmdcp": "<coreProperties/>",
+        "[Content_Types].xml": '<?xml version="1.0" encoding="utf-8"?><Types '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="psd1" ContentType="application/octet" /></Types>',
+        ".signature.p7s": b"0\x82\x01\x00 a PKCS#7 signature",
+    }
+    return write_zip(path, members)

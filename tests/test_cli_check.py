@@ -10,7 +10,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from packages import CLEAN_SCRIPT, SCRIPT, Members, manifest, write_folder, write_zip
+from packages import CLEAN_SCRIPT, SCRIPT, Members, gallery_nupkg, manifest, write_folder, write_zip
 
 import amkit
 from amkit import samples
@@ -294,6 +294,59 @@ def test_pack_refuses_a_symlink_with_exit_2(tmp_path: Path, capsys: pytest.Captu
     (folder / "link.psm1").symlink_to(tmp_path / "elsewhere.psm1")
     assert run("pack", folder, "-o", tmp_path / "out")[0] == 2
     assert "refusing symlink 'link.psm1'" in capsys.readouterr().err
+
+
+def test_pack_of_a_nupkg_writes_the_module_zip_and_checks_it(tmp_path: Path) -> None:
+    nupkg = gallery_nupkg(tmp_path / "in" / "clean.1.0.0.nupkg", module(GOOD), id=GOOD, version="1.0.0")
+    out = tmp_path / "out"
+    status, text = run("pack", nupkg, "-o", out)
+    assert status == 0
+    archive = out / f"{GOOD}.zip"
+    assert text.splitlines() == [str(archive), f"{GOOD}.zip: importable (0 error, 0 warning, 0 info)"]
+    with amkit.open_package(archive) as package:
+        assert sorted(package.files["path"]) == [f"{GOOD}/{GOOD}.psd1", f"{GOOD}/{GOOD}.psm1"]
+    first = archive.read_bytes()
+    assert run("pack", nupkg, "-o", out)[0] == 0
+    assert archive.read_bytes() == first
+
+
+def test_pack_of_a_nupkg_that_would_not_import_exits_1(tmp_path: Path) -> None:
+    members = module("Mod", root_module="Gone.psm1")
+    nupkg = gallery_nupkg(tmp_path / "mod.1.0.0.nupkg", members, id="Mod", version="1.0.0")
+    status, text = run("pack", nupkg, "-o", tmp_path / "out")
+    assert status == 1
+    assert "AM107" in text
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        ({"Mod.psd1": manifest("1.0.0", root_module=None)}, "a .nupkg holds exactly one <Name>.nuspec at its root"),
+        (None, "not a zip archive"),
+    ],
+    ids=["no nuspec", "not a zip"],
+)
+def test_pack_refuses_a_bad_nupkg_with_exit_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], members: Members | None, message: str
+) -> None:
+    nupkg = tmp_path / "mod.1.0.0.nupkg"
+    if members is None:
+        nupkg.write_bytes(b"not a package")
+    else:
+        write_zip(nupkg, members)
+    assert run("pack", nupkg, "-o", tmp_path / "out") == (2, "")
+    err = capsys.readouterr().err
+    assert err.startswith(f"amkit: error: {nupkg}: ") and message in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_pack_help_explains_the_nupkg_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    status, text = run("pack", "--help")
+    assert status == 0
+    help_text = " ".join(text.split())
+    assert "<Name>.<version>.nupkg" in help_text
+    assert "without a version folder" in help_text
 
 
 # The installed command --------------------------------------------------------------------

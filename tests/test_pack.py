@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from packages import SCRIPT, manifest, write_folder
+from packages import SCRIPT, Members, gallery_nupkg, manifest, write_folder, write_zip
 
 import amkit
 from amkit import samples
@@ -125,7 +126,7 @@ def test_a_missing_folder_is_a_package_error(tmp_path: Path) -> None:
 
 def test_a_file_is_not_a_module_folder(tmp_path: Path) -> None:
     archive = samples.build(tmp_path, ["ContosoCore"])["ContosoCore"]
-    with pytest.raises(PackageError, match="is not a folder; pack takes a module folder"):
+    with pytest.raises(PackageError, match=r"is not a folder or a \.nupkg; pack takes either"):
         pack(archive, tmp_path / "out")
 
 
@@ -155,3 +156,110 @@ def test_write_module_zip_takes_another_top_folder_name(tmp_path: Path) -> None:
     archive = write_module_zip(folder, tmp_path / "Mod.zip", name="Mod")
     with zipfile.ZipFile(archive) as bundle:
         assert bundle.namelist() == ["Mod/Mod.psd1"]
+
+
+# .nupkg ---------------------------------------------------------------------------------------
+
+WIDGETS = "Contoso.Widgets"
+
+
+def widgets_module(**extra: str | bytes) -> Members:
+    """A module that breaks no import rule, with a help file in a subfolder."""
+    return {
+        f"{WIDGETS}.psd1": manifest("1.2.0", root_module=f"{WIDGETS}.psm1"),
+        f"{WIDGETS}.psm1": SCRIPT,
+        "en-US/about_Contoso.Widgets.help.txt": "about the widgets",
+        **extra,
+    }
+
+
+@pytest.fixture()
+def nupkg(tmp_path: Path) -> Path:
+    # The Gallery names the file in lower case; the module keeps its own spelling.
+    return gallery_nupkg(tmp_path / "in" / "contoso.widgets.1.2.0.nupkg", widgets_module(), id=WIDGETS, version="1.2.0")
+
+
+def test_pack_of_a_nupkg_holds_the_module_folder_without_nugets_bookkeeping(nupkg: Path, tmp_path: Path) -> None:
+    archive = pack(nupkg, tmp_path / "out")
+    assert archive == tmp_path / "out" / f"{WIDGETS}.zip"
+    with zipfile.ZipFile(archive) as bundle, zipfile.ZipFile(nupkg) as source:
+        assert bundle.namelist() == [
+            f"{WIDGETS}/{WIDGETS}.psd1",
+            f"{WIDGETS}/{WIDGETS}.psm1",
+            f"{WIDGETS}/en-US/about_Contoso.Widgets.help.txt",
+        ]
+        for info in bundle.infolist():
+            assert (info.date_time, info.external_attr) == ((1980, 1, 1, 0, 0, 0), 0o100644 << 16)
+            assert bundle.read(info) == source.read(info.filename.removeprefix(f"{WIDGETS}/"))
+    with amkit.open_package(archive) as package:
+        assert (package.kind, package.name, package.versioned, package.problems) == ("zip", WIDGETS, False, ())
+        assert [str(version.version) for version in package.versions] == ["1.2.0"]
+        assert not any(
+            marker in path
+            for path in package.files["path"]
+            for marker in ("nuspec", "_rels", "package/", "Content_Types", ".p7s")
+        )
+    assert amkit.check(archive).importable
+
+
+def test_two_packs_of_a_nupkg_are_byte_identical(nupkg: Path, tmp_path: Path) -> None:
+    first = pack(nupkg, tmp_path / "out").read_bytes()
+    assert pack(nupkg, tmp_path / "out").read_bytes() == first  # replaced in place
+    assert pack(nupkg, tmp_path / "again").read_bytes() == first
+    assert os.listdir(tmp_path / "out") == [f"{WIDGETS}.zip"]
+
+
+def test_the_manifest_names_the_module_folder(tmp_path: Path) -> None:
+    source = gallery_nupkg(tmp_path / "x.nupkg", widgets_module(), id=WIDGETS.upper(), version="1.2.0")
+    with zipfile.ZipFile(pack(source, tmp_path / "out")) as bundle:
+        assert {name.split("/")[0] for name in bundle.namelist()} == {WIDGETS}
+    assert os.listdir(tmp_path / "out") == [f"{WIDGETS}.zip"]
+
+
+def test_a_folder_named_package_below_the_root_is_kept(tmp_path: Path) -> None:
+    # Only NuGet's folders at the root are bookkeeping.
+    source = gallery_nupkg(
+        tmp_path / "w.nupkg", widgets_module(**{"Private/package/helper.ps1": ""}), id=WIDGETS, version="1.2.0"
+    )
+    with zipfile.ZipFile(pack(source, tmp_path / "out")) as bundle:
+        assert f"{WIDGETS}/Private/package/helper.ps1" in bundle.namelist()
+
+
+BAD_NUPKGS = {
+    "not a zip": (b"<html>404</html>", "not a zip archive"),
+    "no nuspec": ({f"{WIDGETS}.psd1": manifest("1.2.0", root_module=None)}, "exactly one <Name>.nuspec"),
+    "no module": ({"README.md": "docs only"}, "there is no module to load"),
+}
+
+
+@pytest.mark.parametrize(("content", "message"), list(BAD_NUPKGS.values()), ids=list(BAD_NUPKGS))
+def test_a_bad_nupkg_is_refused_and_nothing_is_written(tmp_path: Path, content: bytes | Members, message: str) -> None:
+    source = tmp_path / "in" / "contoso.widgets.1.2.0.nupkg"
+    if isinstance(content, bytes):
+        source.parent.mkdir()
+        source.write_bytes(content)
+    elif "README.md" in content:
+        gallery_nupkg(source, content, id=WIDGETS, version="1.2.0")
+    else:
+        write_zip(source, content)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{WIDGETS}.zip").write_bytes(b"the previous zip")
+    with pytest.raises(PackageError, match=re.escape(message)) as caught:
+        pack(source, out)
+    assert str(source) in str(caught.value.file)
+    assert os.listdir(out) == [f"{WIDGETS}.zip"]
+    assert (out / f"{WIDGETS}.zip").read_bytes() == b"the previous zip"
+
+
+def test_a_nupkg_member_over_the_limit_leaves_the_old_zip(nupkg: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{WIDGETS}.zip").write_bytes(b"the previous zip")
+    source = gallery_nupkg(
+        tmp_path / "big.nupkg", widgets_module(**{"big.bin": b"x" * 4096}), id=WIDGETS, version="1.2.0"
+    )
+    with pytest.raises(LimitExceededError, match=r"'big\.bin' is over 1024 bytes"):
+        pack(source, out, limits=Limits(max_member_size=1024))
+    assert os.listdir(out) == [f"{WIDGETS}.zip"]
+    assert (out / f"{WIDGETS}.zip").read_bytes() == b"the previous zip"

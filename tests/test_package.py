@@ -115,6 +115,7 @@ def test_gallery_nupkg(tmp_path: Path) -> None:
         "TestModule.psm1": SCRIPT,
         "[Content_Types].xml": "<Types/>",
         "package/services/metadata/core-properties/abc.psmdcp": "<coreProperties/>",
+        ".signature.p7s": b"0\x82 the Gallery's signature",
     }
     package = amkit.open_package(write_zip(tmp_path / "testmodule.3.1.0.nupkg", members))
     assert package.kind == "nupkg"
@@ -128,7 +129,8 @@ def test_gallery_nupkg(tmp_path: Path) -> None:
         ("PackageManagement", "1.4.8.1", "1.4.8.1", True),
     ]
     files = package.files.set_index("path")
-    assert pd.isna(files.loc["TestModule.nuspec", "version"])
+    for bookkeeping in ("TestModule.nuspec", ".signature.p7s", "_rels/.rels", "[Content_Types].xml"):
+        assert pd.isna(files.loc[bookkeeping, "version"])
     assert files.loc["TestModule.psm1", "version"] == "3.1.0"
     assert files.loc["TestModule.psm1", "path_length"] == len("TestModule/TestModule.psm1")
 

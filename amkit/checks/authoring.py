@@ -3,30 +3,30 @@
 Each function is one rule; its decorator holds the catalogue entry. None of
 these stop an import (that is :mod:`amkit.checks.import_rules`); they flag
 what Microsoft's guidance for Automation modules asks of a module's
-commands, state, dependencies and manifest. Messages say what is wrong and
+commands (their help and output types are in :mod:`amkit.checks.help_rules`),
+state, dependencies and manifest. Messages say what is wrong and
 where; ``help`` says how to fix it.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from amkit.checks.context import CheckContext
 from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC
+from amkit.checks.places import in_command
 from amkit.checks.registry import Hit, hit_at_key, rule
 from amkit.checks.sandbox import function_of, host_references, sandbox_calls, syntax_tree, workflow_safe
 from amkit.defaults import module_family
 from amkit.errors import AmkitError, ScriptError
-from amkit.package.command_help import CommandHelp, command_help
 from amkit.package.commands import ExportedCommand
-from amkit.package.maml import help_file_name
 from amkit.package.manifest import ExportList, Manifest
 from amkit.package.module_package import ModuleVersion
 from amkit.powershell.script import FunctionInfo, ParameterInfo, ScriptInfo
 from amkit.powershell.textfile import decode_source
+from amkit.powershell.variables import VariableUse, reaches
 
 if TYPE_CHECKING:
     from amkit.package.connection import ConnectionType
@@ -50,13 +50,6 @@ def _scripts(context: CheckContext) -> Iterator[tuple[ModuleVersion, str, Script
                 yield version, path, script
 
 
-def _commands(context: CheckContext) -> Iterator[tuple[ModuleVersion, ExportedCommand]]:
-    """Each version's exported commands: functions and binary cmdlets."""
-    for version in context.versions:
-        for command in context.exported(version):
-            yield version, command
-
-
 def _functions(context: CheckContext) -> Iterator[tuple[ModuleVersion, ExportedCommand, FunctionInfo]]:
     """Each version's exported functions with their definitions."""
     for version in context.versions:
@@ -64,141 +57,11 @@ def _functions(context: CheckContext) -> Iterator[tuple[ModuleVersion, ExportedC
             yield version, command, function
 
 
-def _at_definition(message: str, version: ModuleVersion, command: ExportedCommand) -> Hit:
-    """A hit where ``command`` is defined: the function's line, or the assembly that holds the cmdlet."""
-    definition = command.definition
-    if isinstance(definition, FunctionInfo):
-        return _in_command(message, version, command, definition.line, definition.column)
-    return Hit(message, CheckContext.label(version), command.file)
-
-
-def _in_command(message: str, version: ModuleVersion, command: ExportedCommand, line: int, column: int) -> Hit:
-    """A hit in the file that defines ``command``."""
-    return Hit(message, CheckContext.label(version), command.file, line, column)
-
-
 def _who(function: str | None) -> str:
     return function or "the module's script-level code"
 
 
-def _has_text(text: str | None) -> bool:
-    return bool(text and text.strip())
-
-
-# -- help, output type, connection, parameter types ----------------------------------------------------
-
-
-class _Terms(NamedTuple):
-    """How messages name the parts of one kind of help (comment-based or MAML)."""
-
-    synopsis: str
-    description: str
-    attribute: str  # the attribute that carries HelpUri
-    link: str
-
-
-_TERMS = {
-    "comment": _Terms(".SYNOPSIS", ".DESCRIPTION", "[CmdletBinding()]", ".LINK"),
-    "maml": _Terms("synopsis", "description", "[Cmdlet()]", "related link with a URI"),
-}
-
-
-def _on_class(command: ExportedCommand) -> str:
-    """`` on Class (Assembly.dll)`` for a cmdlet, whose attributes are on a class; nothing for a function."""
-    definition = command.definition
-    if isinstance(definition, FunctionInfo):
-        return ""
-    return f" on {definition.class_name} ({posixpath.basename(command.file)})"
-
-
-def _missing_help(version: ModuleVersion, command: ExportedCommand, help_: CommandHelp, missing: list[str]) -> str:
-    """The AM201 message: what the help of ``command`` lacks, and where."""
-    if help_.source == "comment":
-        place, absent = "its comment-based help", "no comment-based help"
-    elif help_.file is not None:
-        place = posixpath.relpath(help_.file, version.folder) if version.folder else help_.file
-        absent = f"no entry in {place}"
-        if help_.error is not None:
-            return f"{command.name} has no help Get-Help can show: {place} cannot be read ({help_.error.message})"
-    else:
-        sought = help_file_name(command.file)
-        return f"{command.name} has no help file: {sought} is in neither the module folder nor a culture folder"
-    if help_.found:
-        return f"{command.name} has no {' and no '.join(missing)} in {place}"
-    return f"{command.name} has {absent} (no {', no '.join(missing)})"
-
-
-@rule(
-    "AM201",
-    "warning",
-    "An exported command has no synopsis or description",
-    rationale="Automation shows a command's synopsis and description when runbooks are written (the activity "
-    "list of the graphical editor, Get-Help); a command without them is hard to pick and use right.",
-    help="Give the function comment-based help with .SYNOPSIS (one line) and .DESCRIPTION, "
-    "just before `function` or first thing in its body. Document a binary module's cmdlets in "
-    "`<Assembly>.dll-help.xml` (MAML, as PlatyPS writes it) in the module's en-US folder.",
-    source="Azure Automation: Create an integration module",
-    help_uri=INTEGRATION_DOC,
-)
-def help_text(context: CheckContext) -> Iterator[Hit]:
-    """Every exported command has a synopsis and a description (a function's in comments, a cmdlet's in MAML)."""
-    for version, command in _commands(context):
-        help_ = command_help(version, command)
-        if help_.elsewhere:  # .EXTERNALHELP or .FORWARDHELPTARGETNAME
-            continue
-        terms = _TERMS[help_.source]
-        sections = ((terms.synopsis, help_.synopsis), (terms.description, help_.description))
-        missing = [term for term, text in sections if not _has_text(text)]
-        if not missing:
-            continue
-        message = _missing_help(version, command, help_, missing)
-        if help_.source == "maml" and help_.file is not None:
-            yield Hit(message, context.label(version), help_.file)
-        else:
-            yield _at_definition(message, version, command)
-
-
-@rule(
-    "AM202",
-    "warning",
-    "An exported command has no help URI",
-    rationale="Automation links a command to its online help through HelpUri ('View detailed help'); "
-    "a .LINK in the help gives readers the same way to more documentation.",
-    help="Add HelpUri = 'https://...' to [CmdletBinding()] (a cmdlet's [Cmdlet()]), or a .LINK section "
-    "(a related link in a cmdlet's help file) with the URL to the help.",
-    source="Azure Automation: Create an integration module",
-    help_uri=INTEGRATION_DOC,
-)
-def help_uri(context: CheckContext) -> Iterator[Hit]:
-    """Every exported command has a HelpUri, or a link in its help."""
-    for version, command in _commands(context):
-        if _has_text(command.help_uri):
-            continue
-        help_ = command_help(version, command)
-        if help_.links or help_.elsewhere:
-            continue
-        terms = _TERMS[help_.source]
-        where = f"{terms.attribute}{_on_class(command)}"
-        message = f"{command.name} has no HelpUri in {where} and no {terms.link} in its help"
-        yield _at_definition(message, version, command)
-
-
-@rule(
-    "AM203",
-    "warning",
-    "An exported command declares no output type",
-    rationale="[OutputType()] lets runbook editors, the graphical one above all, know a command's output "
-    "properties while the runbook is written, without running it.",
-    help="Add [OutputType([TypeName])] before param() (on a cmdlet's class, [OutputType(typeof(TypeName))]), "
-    "naming what the command writes to the pipeline.",
-    source="Azure Automation: Create an integration module",
-    help_uri=INTEGRATION_DOC,
-)
-def output_type(context: CheckContext) -> Iterator[Hit]:
-    """Every exported command has an [OutputType()] attribute."""
-    for version, command in _commands(context):
-        if not command.definition.output_types:
-            yield _at_definition(f"{command.name} declares no [OutputType()]{_on_class(command)}", version, command)
+# -- connection, parameter types ----------------------------------------------------------------------
 
 
 def _connection_type(version: ModuleVersion) -> ConnectionType | None:
@@ -258,7 +121,7 @@ def connection_parameter(context: CheckContext) -> Iterator[Hit]:
             if problem is not None:
                 text, line, column = problem
                 message = f"{command.name} {text}, though the module defines connection type {connection.name}"
-                yield _in_command(message, version, command, line, column)
+                yield in_command(message, version, command, line, column)
 
 
 @rule(
@@ -281,25 +144,70 @@ def parameter_types(context: CheckContext) -> Iterator[Hit]:
                     f"{command.name}: parameter -{parameter.name} is [{parameter.type}], which arrives "
                     "deserialized from a PowerShell Workflow runbook"
                 )
-                yield _in_command(message, version, command, parameter.line, parameter.column)
+                yield in_command(message, version, command, parameter.line, parameter.column)
 
 
 # -- state, reach, AzureRM, sandbox ----------------------------------------------------------------
 
 
+def _module_scopes(version: ModuleVersion) -> list[list[tuple[str, ScriptInfo]]]:
+    """The version's scripts grouped by the scope they run in, in load order.
+
+    The root module shares its scope with the ``.ps1`` files it dot-sources
+    or nests; every other script module has a scope of its own.
+    """
+    root = version.root_module_path
+    shared: list[tuple[str, ScriptInfo]] = []
+    alone: list[list[tuple[str, ScriptInfo]]] = []
+    for path, script in version.scripts.items():
+        if path == root or path.casefold().endswith(".ps1"):
+            shared.append((path, script))
+        else:
+            alone.append([(path, script)])
+    return [shared, *alone] if shared else alone
+
+
+_VERBS = {"read": "reads", "update": "updates", "modify": "changes"}
+
+
+def _shared_state(
+    function: FunctionInfo, path: str, assignments: list[tuple[str, VariableUse]]
+) -> Iterator[tuple[VariableUse, str]]:
+    """Each module-level variable ``function`` uses: its first use, and the message saying where and how."""
+    found: dict[tuple[str, int, int], list[VariableUse]] = {}
+    for use in function.free_variables:
+        if use.kind != "read" and use.scope in ("script", "global"):
+            continue  # an explicit write, reported as such
+        where = next(((file, item) for file, item in assignments if reaches(item, use)), None)
+        if where is not None:
+            found.setdefault((where[0], where[1].line, where[1].column), []).append(use)
+    for (file, line, _column), uses in found.items():
+        verbs = " and ".join(dict.fromkeys(_VERBS[use.kind] for use in uses))
+        lines = list(dict.fromkeys(use.line for use in uses))
+        used = f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+        assigned = f"line {line}" if file == path else f"{file}, line {line}"
+        what = f"{function.name} {verbs} {uses[0].written} ({used})"
+        yield uses[0], f"{what}, which the module sets at script level ({assigned})"
+
+
 @rule(
     "AM206",
     "warning",
-    "The module keeps state in $script: or $global: variables",
+    "The module keeps state in module-level variables",
     rationale="Jobs share sandboxes (same process, same AppDomain) and PowerShell Workflow runs each command "
-    "in a session of its own: state one command leaves for another leaks between jobs or is lost.",
+    "in a session of its own: state one command leaves for another leaks between jobs or is lost. This flags "
+    "every write to a $script: or $global: variable, and every function that reads, updates or changes a variable "
+    "the module sets at script level (outside any function) without taking it as a parameter or assigning it "
+    "first: PowerShell's dynamic scoping then hands the function the module's variable. Constants count, as "
+    "Microsoft's own example of what not to do is a $globalNum set at script level and read by a function. "
+    "Automatic and preference variables ($_, $PSScriptRoot, $ErrorActionPreference...) are not flagged.",
     help="Make commands stateless: pass what they need as parameters and return what they produce; "
-    "keep constants in the function that uses them.",
+    "keep constants in the function that uses them (or assign them locally before use).",
     source="Azure Automation: Runbook execution",
     help_uri=EXECUTION_DOC,
 )
 def module_state(context: CheckContext) -> Iterator[Hit]:
-    """No function writes $script:/$global: variables, and no script-level code sets them."""
+    """No function writes $script:/$global: variables or uses a variable the module sets at script level."""
     for version, path, script in _scripts(context):
         for write in script.scope_writes:
             name = f"${write.scope}:{write.variable}"
@@ -308,6 +216,15 @@ def module_state(context: CheckContext) -> Iterator[Hit]:
             else:
                 message = f"the module sets {name} at script level, when it is imported"
             yield Hit(message, context.label(version), path, write.line, write.column)
+    for version in context.versions:
+        if version.error is not None:
+            continue  # AM105 reports an unreadable manifest
+        for scope in _module_scopes(version):
+            assignments = [(file, item) for file, script in scope for item in script.script_assignments]
+            for path, script in scope:
+                for function in script.functions:
+                    for use, message in _shared_state(function, path, assignments):
+                        yield Hit(message, context.label(version), path, use.line, use.column)
 
 
 @rule(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 # Importing the rule modules declares their rules.
-from amkit.checks import authoring, import_rules
+from amkit.checks import authoring, help_rules, import_rules
 from amkit.checks.registry import Rule, registered
 
 __all__ = ["all_rules", "rules"]
 
-_RULE_MODULES = (import_rules, authoring)
+_RULE_MODULES = (import_rules, help_rules, authoring)
 
 
 def all_rules() -> tuple[Rule, ...]:

@@ -71,7 +71,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _pack(args: argparse.Namespace, out: TextIO) -> int:
-    archive = pack(args.module_dir, args.out_dir)
+    archive = pack(args.path, args.out_dir)
     report = check(archive)
     print(archive, file=out)
     _print_report(report, out)
@@ -100,9 +100,17 @@ def add_parsers(commands: Any) -> None:
     checker.set_defaults(run=_check)
     packer = commands.add_parser(
         "pack",
-        help="write <Name>.zip of a module folder, as Automation imports it, and check it",
-        description="Write a reproducible <Name>.zip of MODULE_DIR and check it. Exit 1 when it is not importable.",
+        help="write <Name>.zip of a module folder or a Gallery .nupkg, as Automation imports it, and check it",
+        description="Write a reproducible <Name>.zip of a module folder, or of the module in a PowerShell Gallery "
+        "<Name>.<version>.nupkg, and check it. From a .nupkg the zip holds <Name>/ with the module's files and "
+        "without NuGet's bookkeeping ([Content_Types].xml, _rels/, package/, the .nuspec, .signature.p7s), and "
+        "without a version folder: the package holds one version, and Automation accepts the flat layout. "
+        "Exit 1 when the zip is not importable, 2 when the input is unusable (nothing is written then).",
     )
-    packer.add_argument("module_dir", metavar="MODULE_DIR", help="the module folder (its name is the module's)")
+    packer.add_argument(
+        "path",
+        metavar="PATH",
+        help="the module folder (its name is the module's) or a <Name>.<version>.nupkg (its manifest names it)",
+    )
     packer.add_argument("-o", "--out-dir", metavar="OUT_DIR", help="where to write the zip (default: here)")
     packer.set_defaults(run=_pack)

@@ -24,11 +24,12 @@ __all__ = [
     "LayoutProblem",
     "VersionFolder",
     "find_layout",
+    "is_nupkg_metadata",
     "top_level_folder",
 ]
 
-#: Entries NuGet adds to a package; they are not part of the module.
-NUPKG_METADATA = ("_rels/", "package/", "[Content_Types].xml")
+#: Entries NuGet adds at the root of a package, beside ``<Name>.nuspec``; they are not part of the module.
+NUPKG_METADATA = ("_rels/", "package/", "[Content_Types].xml", ".signature.p7s")
 #: The files a module (or version) folder must hold one of, named like the module.
 MODULE_FILE_EXTENSIONS = (".psd1", ".psm1", ".dll")
 
@@ -68,6 +69,11 @@ class Layout:
     folders: tuple[VersionFolder, ...]
     versioned: bool
     problems: tuple[LayoutProblem, ...] = ()
+
+
+def is_nupkg_metadata(path: str) -> bool:
+    """Whether the ``.nupkg`` member ``path`` is NuGet's bookkeeping: :data:`NUPKG_METADATA` or the nuspec."""
+    return path.startswith(NUPKG_METADATA) or ("/" not in path and path.casefold().endswith(".nuspec"))
 
 
 def _join(folder: str, name: str) -> str:

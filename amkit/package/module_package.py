@@ -22,7 +22,7 @@ from amkit.limits import Limits
 from amkit.package.archive import PackageSource, open_source
 from amkit.package.connection import ConnectionType, connection_type_file, read_connection_type
 from amkit.package.html import package_html, version_html
-from amkit.package.layout import NUPKG_METADATA, LayoutProblem, VersionFolder, find_layout, top_level_folder
+from amkit.package.layout import LayoutProblem, VersionFolder, find_layout, is_nupkg_metadata, top_level_folder
 from amkit.package.maml import MamlCommand, check_help_size, read_maml
 from amkit.package.manifest import Manifest, module_type_of
 from amkit.package.nuspec import NuspecInfo, read_nuspec
@@ -93,7 +93,7 @@ class ModulePackage:
             self.nuspec = self._read_nuspec(paths)
             self.name = self.nuspec.id
             root = ""
-            paths = [path for path in paths if not _is_nupkg_metadata(path)]
+            paths = [path for path in paths if not is_nupkg_metadata(path)]
         else:
             self.name = self.location.name
             root = ""
@@ -146,7 +146,7 @@ class ModulePackage:
         owners = {version.folder: str(version.version) for version in self.versions}
         rows = []
         for entry in self.source.entries:
-            owner = None if self.kind == "nupkg" and _is_nupkg_metadata(entry.path) else self._owner(entry.path, owners)
+            owner = None if self.kind == "nupkg" and is_nupkg_metadata(entry.path) else self._owner(entry.path, owners)
             rows.append((entry.path, owner, entry.size, entry.compressed_size, len(self.imported_path(entry.path))))
         frame = pd.DataFrame(rows, columns=["path", "version", "size", "compressed_size", "path_length"])
         return frame.astype({"size": "int64", "compressed_size": "int64", "path_length": "int64"})
@@ -209,10 +209,6 @@ class ModulePackage:
 
     def _repr_html_(self) -> str:
         return package_html(self)
-
-
-def _is_nupkg_metadata(path: str) -> bool:
-    return path.startswith(NUPKG_METADATA) or ("/" not in path and path.casefold().endswith(".nuspec"))
 
 
 class ModuleVersion:

@@ -48,6 +48,7 @@ __all__ = [
 
 #: Scope modifiers of variable and function names.
 SCOPES = frozenset({"global", "script", "local", "private"})
+_VARIABLE_SCOPES = SCOPES | {"using", "workflow"}
 
 
 @dataclass(frozen=True)
@@ -334,12 +335,16 @@ def _module_specification(source: SourceText, node: Node) -> PSHashtable | None:
 
 
 def variable_name(text: str) -> tuple[str | None, str]:
-    """Return ``('script', 'x')`` for ``$script:x`` or ``${script:x}``; scope ``None`` if absent."""
-    name = text.lstrip("$@")
+    """Return ``('script', 'x')`` for ``$script:x`` or ``${script:x}``; scope ``None`` if absent.
+
+    ``$using:`` and ``$workflow:`` are scope modifiers of variables too; a
+    drive (``$env:Path``) stays part of the name.
+    """
+    name = text[1:] if text[:1] in ("$", "@") else text  # one sigil: $$ is the variable named $
     if name.startswith("{") and name.endswith("}"):
         name = name[1:-1]
     prefix, colon, rest = name.partition(":")
-    if colon and prefix.casefold() in SCOPES:
+    if colon and prefix.casefold() in _VARIABLE_SCOPES:
         return prefix.casefold(), rest
     return None, name
 

@@ -3,8 +3,10 @@
 :func:`parse_script` walks the tree-sitter-powershell syntax tree once and
 lists what a reviewer of an Automation module wants to know: the functions
 with their help, parameters and attributes, the commands each one calls,
-writes to ``$script:``/``$global:`` variables, the modules the file imports or
-requires, and what it exports. Syntax errors are collected, not raised, so a
+writes to ``$script:``/``$global:`` variables, the variables each one uses and
+which of them it takes from the script's scope (see
+:mod:`amkit.powershell.variables`), the modules the file imports or requires,
+and what it exports. Syntax errors are collected, not raised, so a
 file with one bad line is still listed.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from amkit.errors import ScriptError
-from amkit.powershell import calls, recovery
+from amkit.powershell import calls, recovery, variables
 from amkit.powershell.calls import ExportInfo, ModuleReference, RequiresInfo
 from amkit.powershell.comment_help import CommentHelp, CommentIndex
 from amkit.powershell.hashtable import PSHashtable
@@ -24,11 +26,13 @@ from amkit.powershell.literals import number_value
 from amkit.powershell.param_block import CmdletBinding, ParameterInfo, read_param_block
 from amkit.powershell.syntax import children, unwrap, walk
 from amkit.powershell.textfile import load_source
+from amkit.powershell.variables import AUTOMATIC_VARIABLES, RecordedUse, VariableRecorder, VariableUse
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
 __all__ = [
+    "AUTOMATIC_VARIABLES",
     "CmdletBinding",
     "CommentHelp",
     "ExportInfo",
@@ -38,20 +42,11 @@ __all__ = [
     "RequiresInfo",
     "ScopeWrite",
     "ScriptInfo",
+    "VariableUse",
     "parse_script",
 ]
 
 _WRITTEN_SCOPES = frozenset({"global", "script"})
-#: What can wrap an assigned variable: -not/unary operators, casts ([int]$x) and attributes ([ValidateRange(1, 2)]$x).
-_CONSTRAINED = frozenset({"expression_with_unary_operator", "cast_expression", "attributed_variable"})
-_INCREMENTS = frozenset(
-    {
-        "pre_increment_expression",
-        "pre_decrement_expression",
-        "post_increment_expression",
-        "post_decrement_expression",
-    }
-)
 _EXPORTS = (
     ("function", "functions"),
     ("cmdlet", "cmdlets"),
@@ -106,6 +101,16 @@ class FunctionInfo:
         functions call), unique ignoring case, in order of first call.
     scope_writes
         Writes to ``$script:``/``$global:`` variables in its body.
+    variables
+        Every use of a variable in its body and parameters (not in its nested
+        functions'), in source order: what it reads, assigns, updates and
+        changes.
+    free_variables
+        The uses of ``variables`` that reach past the function, to the
+        script's (a module's) or the session's scope: every ``$script:`` and
+        ``$global:`` use, and reads, updates and changes of variables that are
+        not automatic (:data:`AUTOMATIC_VARIABLES`), not its parameters, not
+        assigned in it before the use and not owned by an enclosing function.
     is_advanced
         Whether it has ``[CmdletBinding()]`` or any ``[Parameter()]`` attribute.
     """
@@ -124,6 +129,8 @@ class FunctionInfo:
     parameters: tuple[ParameterInfo, ...] = ()
     commands: tuple[str, ...] = ()
     scope_writes: tuple[ScopeWrite, ...] = ()
+    variables: tuple[VariableUse, ...] = ()
+    free_variables: tuple[VariableUse, ...] = ()
     is_advanced: bool = False
 
     def parameter(self, name: str) -> ParameterInfo | None:
@@ -153,6 +160,14 @@ class ScriptInfo:
         and in functions, in source order.
     commands
         Every command called anywhere in the file, unique ignoring case.
+    variables
+        Every use of a variable, at script level and in functions, in source
+        order.
+    script_assignments
+        The uses of ``variables`` that set a variable of the script's own
+        scope (or, with ``$global:``, the session's): assignments, updates,
+        ``Set-Variable``/``New-Variable`` and the script's ``param()``, outside
+        functions and classes. For a script module, its module-level state.
     exports
         What script-level ``Export-ModuleMember`` calls export, ``None``
         without any (a script module then exports all its functions).
@@ -172,6 +187,8 @@ class ScriptInfo:
     requires: RequiresInfo = field(default_factory=RequiresInfo)
     scope_writes: tuple[ScopeWrite, ...] = ()
     commands: tuple[str, ...] = ()
+    variables: tuple[VariableUse, ...] = ()
+    script_assignments: tuple[VariableUse, ...] = ()
     exports: ExportInfo | None = None
     aliases: Mapping[str, str] = field(default_factory=PSHashtable, hash=False)
     help: CommentHelp | None = None
@@ -234,6 +251,7 @@ class _Function:
     declared: Node | None = None
     commands: dict[str, str] = field(default_factory=dict)
     writes: list[ScopeWrite] = field(default_factory=list)
+    uses: list[RecordedUse] = field(default_factory=list)
 
 
 class _ScriptReader:
@@ -247,6 +265,8 @@ class _ScriptReader:
         self.errors += [recovery.syntax_error(self.source, n) for n in recovery.syntax_errors(self.source)]
         self.references: list[ModuleReference] = []
         self.writes: list[ScopeWrite] = []
+        self.recorder = VariableRecorder(self.source)
+        self.uses: list[RecordedUse] = []
         self.commands: dict[str, str] = {}
         self.every_command: dict[str, str] = {}
         self.exports: dict[str, list[str]] | None = None
@@ -258,6 +278,7 @@ class _ScriptReader:
             while stack and node.start_byte >= stack[-1].node.end_byte:
                 stack.pop()
             current = stack[-1] if stack else None
+            self.use(self.recorder.visit(node, current.name if current else None), current)
             kind = node.type
             if kind == "comment":
                 self.comments.append(node)
@@ -269,12 +290,9 @@ class _ScriptReader:
                 module = node.child_by_field_name("name")
                 call = calls.Call(node, {"name": [module] if module is not None else []})
                 self.references += self.modules(call, "using-module", current)
-            elif kind == "assignment_expression":
-                left = next((c for c in node.named_children if c.type == "left_assignment_expression"), None)
-                for target in _targets(left):
+            elif kind == "assignment_expression" or kind in variables.INCREMENTS:
+                for target in variables.written_targets(node):
                     self.write_variable(target, current)
-            elif kind in _INCREMENTS:
-                self.write_variable(unwrap(children(node)[0]), current)
         index = CommentIndex(self.source, self.comments)
         requires = self.requires()
         help_ = index.script_help(self.first_function())
@@ -288,6 +306,8 @@ class _ScriptReader:
             requires=requires,
             scope_writes=tuple(sorted(self.writes, key=lambda w: (w.line, w.column))),
             commands=tuple(self.every_command.values()),
+            variables=tuple(item.use for item in self.uses),
+            script_assignments=variables.script_assignments(self.uses),
             exports=None if exports is None else ExportInfo(**{k: tuple(v) for k, v in exports.items()}),
             aliases=self.aliases,
             help=help_,
@@ -349,6 +369,8 @@ class _ScriptReader:
             parameters=declared.parameters,
             commands=tuple(function.commands.values()),
             scope_writes=tuple(function.writes),
+            variables=tuple(item.use for item in function.uses),
+            free_variables=variables.free_uses(function.uses, _enclosing_owned(function)),
             is_advanced=declared.cmdlet_binding is not None or any(p.parameter_sets for p in declared.parameters),
         )
 
@@ -382,15 +404,20 @@ class _ScriptReader:
         return calls.module_references(self.source, call, kind, current.name if current else None)
 
     def set_variable(self, call: calls.Call, command: str, current: _Function | None) -> None:
-        """Record ``Set-Variable``/``New-Variable -Scope Global|Script``."""
-        scope = next(iter(calls.words(self.source, call.named.get("scope"))), None)
-        if scope is None or scope.casefold() not in _WRITTEN_SCOPES:
-            return
+        """Record ``Set-Variable``/``New-Variable``: a use of each name, a scope write with ``-Scope Global|Script``."""
+        scope = None
+        if "scope" in call.named:
+            written = next(iter(calls.words(self.source, call.named["scope"])), None)
+            if written is None or written.casefold() not in calls.SCOPES:
+                return  # a computed or numbered scope: which variable it sets is not known here
+            scope = written.casefold()
         line, column = self.source.position(call.node)
         function = current.name if current else None
         for variable in calls.words(self.source, call.named.get("name")):
             if variable:
-                self.write(ScopeWrite(scope.casefold(), variable, line, column, function, command), current)
+                self.use(self.recorder.command(call.node, variable, scope, function), current)
+                if scope in _WRITTEN_SCOPES:
+                    self.write(ScopeWrite(scope, variable, line, column, function, command), current)
 
     def export(self, call: calls.Call) -> None:
         if self.exports is None:
@@ -405,10 +432,8 @@ class _ScriptReader:
                 self.exports[key].append(text)
 
     def write_variable(self, target: Node, current: _Function | None) -> None:
-        base = target
-        while base.type in ("member_access", "element_access") and base.named_children:
-            base = unwrap(base.named_children[0])
-        if base.type != "variable":
+        base = variables.assigned_variable(target)
+        if base is None:
             return
         scope, name = calls.variable_name(self.source.node_text(base))
         if scope in _WRITTEN_SCOPES:
@@ -418,6 +443,12 @@ class _ScriptReader:
                 ScopeWrite(scope, name, line, column, function, self.source.node_text(target)),
                 current,
             )
+
+    def use(self, use: RecordedUse | None, current: _Function | None) -> None:
+        if use is not None:
+            self.uses.append(use)
+            if current is not None:
+                current.uses.append(use)
 
     def write(self, write: ScopeWrite, current: _Function | None) -> None:
         self.writes.append(write)
@@ -444,16 +475,11 @@ def _arguments(command: Node) -> list[Node]:
     return [c for c in children(elements) if c.type != "command_argument_sep"] if elements else []
 
 
-def _targets(left: Node | None) -> list[Node]:
-    """Return the variables (or their elements and properties) an assignment writes."""
-    if left is None or not left.named_children:
-        return []
-    node = unwrap(left.named_children[0])
-    parts = children(node) if node.type == "array_literal_expression" else [node]
-    targets = []
-    for part in parts:
-        part = unwrap(part)
-        while part.type in _CONSTRAINED and children(part):
-            part = unwrap(children(part)[-1])  # [int]$script:x = 1 constrains the variable's type
-        targets.append(part)
-    return targets
+def _enclosing_owned(function: _Function) -> set[str]:
+    """The names the functions enclosing ``function`` own: a nested function gets their variables."""
+    names: set[str] = set()
+    parent = function.parent
+    while parent is not None:
+        names |= variables.owned(parent.uses)
+        parent = parent.parent
+    return names

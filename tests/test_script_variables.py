@@ -1,0 +1,185 @@
+"""parse_script: the variables a script uses, those it sets at script level, those its functions take from outside."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from amkit.powershell.script import AUTOMATIC_VARIABLES, ScriptInfo, VariableUse, parse_script
+
+
+def ps(text: str) -> ScriptInfo:
+    info = parse_script(textwrap.dedent(text).lstrip("\n"))
+    assert info.errors == ()
+    return info
+
+
+def uses(items: tuple[VariableUse, ...]) -> list[tuple[str, str, int]]:
+    return [(use.written, use.kind, use.line) for use in items]
+
+
+def test_every_use_of_a_function_with_its_kind() -> None:
+    info = ps(
+        """
+        $count = 0
+        function F {
+            param([int] $Step)
+            $total += $Step
+            $count++
+            $cache['k'] = $Step
+            foreach ($item in $list) { "$item" }
+            $script:last = $item
+            Set-Variable -Name made -Value 1
+        }
+        """
+    )
+    function = info.function("F")
+    assert function is not None
+    assert uses(function.variables) == [
+        ("$Step", "parameter", 3),
+        ("$total", "update", 4),
+        ("$Step", "read", 4),
+        ("$count", "update", 5),
+        ("$cache", "modify", 6),
+        ("$Step", "read", 6),
+        ("$item", "assign", 7),
+        ("$list", "read", 7),
+        ("$item", "read", 7),
+        ("$script:last", "assign", 8),
+        ("$item", "read", 8),
+        ("$made", "assign", 9),
+    ]
+    assert {use.function for use in function.variables} == {"F"}
+    assert uses(info.variables) == [("$count", "assign", 1), *uses(function.variables)]
+    assert uses(function.free_variables) == [
+        ("$total", "update", 4),
+        ("$count", "update", 5),
+        ("$cache", "modify", 6),
+        ("$list", "read", 7),
+        ("$script:last", "assign", 8),
+    ]
+
+
+# Bodies of a function F and the variables it takes from outside itself, as written.
+FREE = {
+    "a read": ("$x", ["$x"]),
+    "assigned first": ("$x = 1\n$x", []),
+    "read, then assigned": ("$x\n$x = 1\n$x", ["$x"]),
+    "its own value on the right": ("$x = $x + 1", ["$x"]),
+    "incremented: read, then local": ("$x++\n$x", ["$x"]),
+    "added to": ("$x += 1", ["$x"]),
+    "an element set": ("$x['k'] = 1\n$x", ["$x", "$x"]),
+    "a property set": ("$x.Name = 'a'", ["$x"]),
+    "a typed assignment": ("[int]$x = 1\n$x", []),
+    "several at once": ("$x, $y = 1, 2\n$x + $y", []),
+    "a foreach variable": ("foreach ($x in 1..3) { $x }", []),
+    "assigned with $local:": ("$local:x = 1\n$x", []),
+    "Set-Variable without a scope": ("Set-Variable -Name x -Value 1\n$x", []),
+    "Set-Variable -Scope Script": ("Set-Variable -Name x -Value 1 -Scope Script\n$x", ["$script:x", "$x"]),
+    "$script: read": ("$x = 1\n$script:x", ["$script:x"]),
+    "$global: written": ("$global:x = 1", ["$global:x"]),
+    "in a string": ('"$x and $($y)"', ["$x", "$y"]),
+    "splatted": ("Get-Thing @x", ["$x"]),
+    "names ignore case": ("$Value = 1\n$value", []),
+    "a script block's parameter": ("& { param($x) $x }", []),
+    "drives and $using:": ("$env:Path; ${env:ProgramFiles}; $function:F; $using:x", []),
+    "automatic and preference variables": (
+        "$_; $PSItem; $args; $input; $this; $null; $true; $false; $PSScriptRoot; $PSCmdlet; "
+        "$PSBoundParameters; $MyInvocation; $ErrorActionPreference; $VerbosePreference; $Matches; $LASTEXITCODE; "
+        "$$; $?; $^",
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize(("body", "expected"), list(FREE.values()), ids=list(FREE))
+def test_free_variables(body: str, expected: list[str]) -> None:
+    function = ps("function F {\n" + textwrap.indent(body, "    ") + "\n}\n").functions[0]
+    assert [use.written for use in function.free_variables] == expected
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "function F($x) { $x }",
+        "function F {\n    param($x)\n    $x\n}",
+        "filter F {\n    param([int] $x = 1)\n    $x\n}",
+    ],
+)
+def test_parameters_are_the_functions_own(script: str) -> None:
+    assert ps(script).functions[0].free_variables == ()
+
+
+def test_scope_modifiers_and_drives() -> None:
+    info = ps("$using:a; $workflow:b; ${script:c}; $env:Path; $$")
+    assert [(use.scope, use.name) for use in info.variables] == [
+        ("using", "a"),
+        ("workflow", "b"),
+        ("script", "c"),
+        (None, "env:Path"),
+        (None, "$"),
+    ]
+
+
+def test_a_parameter_default_is_read_from_outside() -> None:
+    function = ps("function F {\n    param($Uri = $script:DefaultUri)\n}\n").functions[0]
+    assert uses(function.free_variables) == [("$script:DefaultUri", "read", 2)]
+
+
+def test_a_nested_function_gets_the_variables_of_the_functions_around_it() -> None:
+    info = ps(
+        """
+        function Outer {
+            param($p)
+            $q = 1
+            function Inner {
+                $p; $q; $r; $s
+            }
+            $r = 2
+        }
+        """
+    )
+    outer, inner = info.functions
+    assert uses(outer.variables) == [("$p", "parameter", 2), ("$q", "assign", 3), ("$r", "assign", 7)]
+    assert uses(inner.variables) == [("$p", "read", 5), ("$q", "read", 5), ("$r", "read", 5), ("$s", "read", 5)]
+    assert outer.free_variables == ()
+    assert uses(inner.free_variables) == [("$s", "read", 5)]
+
+
+def test_script_assignments_are_what_the_script_sets_in_its_own_scope() -> None:
+    info = ps(
+        """
+        param($ModuleParameter)
+        $a = 1
+        $script:b = 2
+        $global:c = 3
+        $d++
+        [int]$e = 4
+        Set-Variable -Name f -Value 5
+        foreach ($g in 1..2) { }
+        $h['k'] = 1
+        $env:Path = 'x'
+        $i
+        Register-ArgumentCompleter -CommandName X -ScriptBlock { param($word) $word }
+        class C { [void] M() { $inMethod = 1 } }
+        function F { $inFunction = 1 }
+        """
+    )
+    assert uses(info.script_assignments) == [
+        ("$ModuleParameter", "parameter", 1),
+        ("$a", "assign", 2),
+        ("$script:b", "assign", 3),
+        ("$global:c", "assign", 4),
+        ("$d", "update", 5),
+        ("$e", "assign", 6),
+        ("$f", "assign", 7),
+        ("$g", "assign", 8),
+    ]
+    assert {use.function for use in info.script_assignments} == {None}
+
+
+def test_automatic_variables_are_listed_in_lower_case() -> None:
+    wanted = "_ psitem args input this null true false psscriptroot pscmdlet psboundparameters myinvocation"
+    assert set(wanted.split()) | {"erroractionpreference", "confirmpreference", "$", "?", "^"} <= AUTOMATIC_VARIABLES
+    assert all(name == name.casefold() for name in AUTOMATIC_VARIABLES)
