@@ -194,6 +194,11 @@ VALID = [
         id="assembly-qualified-type",
     ),
     pytest.param("Get-Param -FailIfEmpty -\n\nfunction F ($a) { }\n", "function_statement", id="bare-dash-argument"),
+    pytest.param(
+        "function Get-Tool { [OutputType([int])] param() $x + 1 }\n$sb = { param($y) $y * 2 }\n",
+        "param_block",
+        id="statements-after-param-on-its-line",
+    ),
 ]
 
 

@@ -784,6 +784,14 @@ def test_a_broken_line_inside_a_function_is_one_error_and_later_functions_are_fo
     assert error.message == "syntax error: unexpected '$x = (1 + }'"
 
 
+def test_a_function_with_its_body_on_the_param_line_keeps_its_attributes() -> None:
+    info = ps("function Get-Tool { [OutputType([int])] param([string] $Name) $Name.Length }\n")
+    assert info.errors == ()
+    (function,) = info.functions
+    assert function.output_types == ("int",)
+    assert [parameter.name for parameter in function.parameters] == ["Name"]
+
+
 def test_unclosed_function_reports_where() -> None:
     info = ps("function Get-Open {\n    Get-ChildItem\n")
     assert info.errors and info.errors[0].line is not None

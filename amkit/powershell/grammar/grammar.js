@@ -356,8 +356,9 @@ export default grammar({
     script_block: ($) =>
       choice(
         field('script_block_body', $.script_block_body),
+        // statements may follow param() on its line: { param($x) $x * 2 }
         seq(
-          seq($.param_block, $._statement_terminator, repeat(';')),
+          seq($.param_block, optional($._statement_terminator), repeat(';')),
           field('script_block_body', optional($.script_block_body)),
         ),
       ),
@@ -1185,8 +1186,8 @@ export default grammar({
     array_expression: ($) =>
       seq('@(', field('statements', optional($.statement_list)), ')'),
 
-    script_block_expression: ($) =>
-      seq('{', optional($.param_block), optional($.script_block), '}'),
+    // script_block holds the param block: { param($x) $x * 2 }
+    script_block_expression: ($) => seq('{', optional($.script_block), '}'),
 
     hash_literal_expression: ($) =>
       seq('@{', optional($.hash_literal_body), '}'),
@@ -1269,12 +1270,7 @@ export default grammar({
       ),
 
     _immediate_script_block_expression: ($) =>
-      seq(
-        token.immediate('{'),
-        optional($.param_block),
-        optional($.script_block),
-        '}',
-      ),
+      seq(token.immediate('{'), optional($.script_block), '}'),
 
     argument_list: ($) =>
       seq(
