@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -327,3 +328,94 @@ def test_python_dash_m_amkit_runs_the_command_line(zips: dict[str, Path]) -> Non
     assert json.loads(done.stdout)[0]["name"] == "ContosoCore"
     failing = subprocess.run([sys.executable, "-m", "amkit", "check", "missing.zip"], capture_output=True, text=True)
     assert failing.returncode == 2 and "no such file or folder" in failing.stderr
+
+
+# What a newcomer meets first -------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = run("--version")
+    assert status == 0
+    assert out.strip() == f"amkit {importlib.metadata.version('amkit')}"
+
+
+def test_an_unknown_option_shows_the_subcommands_usage(
+    zips: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _ = run("check", "--bogus", str(zips["ContosoCore"]))
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("usage: amkit check ")
+    assert "amkit check: error: unrecognized arguments: --bogus" in err
+
+
+@pytest.mark.parametrize("command", ["inspect", "check", "pack", "deps", "plan", "samples"])
+def test_every_subcommand_describes_itself(command: str) -> None:
+    status, out = run(command, "--help")
+    assert status == 0
+    usage, description = out.split("\n\n")[:2]
+    assert usage.startswith(f"usage: amkit {command}")
+    assert len(description.split()) >= 8, description
+
+
+class _ClosedPipe(StringIO):
+    """Standard output after its reader went away (``amkit check ... | head -1``)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_ends_quietly(zips: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["check", str(zips["ContosoCore"])], out=_ClosedPipe())
+    assert status == 1
+    assert capsys.readouterr().err == ""
+
+
+def test_inspect_on_a_folder_of_packages_points_to_check_and_deps(
+    zips: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = zips["ContosoCore"].parent
+    status, _ = run("inspect", str(folder))
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"{folder} is a folder of {len(zips)} packages" in err
+    assert f"'amkit check {folder}'" in err and f"'amkit deps {folder}'" in err
+
+
+@pytest.mark.parametrize("command", [["deps"], ["plan", "X", "--from"]])
+def test_a_folder_without_packages_is_an_error(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    status, out = run(*command, str(tmp_path / "empty"))
+    assert status == 2
+    assert out == ""
+    assert "no module package in" in capsys.readouterr().err
+
+
+def test_pack_refuses_an_empty_folder_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "emptydir").mkdir()
+    monkeypatch.chdir(tmp_path)
+    status, _ = run("pack", "emptydir")
+    assert status == 2
+    assert "the folder holds no file" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["emptydir"]
+
+
+def test_samples_writes_the_bundled_zips(tmp_path: Path) -> None:
+    status, out = run("samples", str(tmp_path / "out"), "--faulty")
+    assert status == 0
+    written = [Path(line).name for line in out.splitlines()]
+    assert written == [f"{name}.zip" for name in (*samples.names(), *samples.faulty_names())]
+    assert amkit.open_package(tmp_path / "out" / "SideBySide.zip").name == "SideBySide"
+
+
+@pytest.mark.parametrize("name", ["MyModule.psd1", "Missing.PSM1", " Folder/Script.ps1 "])
+def test_a_mistyped_path_is_no_such_file_not_powershell_text(tmp_path: Path, name: str) -> None:
+    with pytest.raises(amkit.DataFileError, match="cannot read the file: No such file or directory"):
+        amkit.read_psd1(name)
+    with pytest.raises(amkit.ScriptError, match="cannot read the file"):
+        amkit.parse_script(name)
+    assert amkit.read_psd1("@{ a = 1 }")["a"] == 1

@@ -84,7 +84,7 @@ def test_deps_reverse(shelf: Path) -> None:
 def test_plan_orders_and_waves(shelf: Path) -> None:
     status, out = run("plan", "Az.Storage", "--from", shelf)
     assert status == 0
-    assert out.splitlines()[0] == "<ImportPlan 2 to import, 0 already there, 0 unsatisfiable>"
+    assert out.splitlines()[0] == "2 modules to import, 0 already in the account, 0 that cannot be imported"
     assert [line.split()[:5] for line in out.splitlines()[2:]] == [
         ["1", "0.0", "1", "Az.Accounts", "2.12.1"],
         ["2", "30.0", "2", "Az.Storage", "5.0.0"],

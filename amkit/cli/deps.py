@@ -33,6 +33,9 @@ def _inventory(paths: list[str]) -> Inventory | None:
     if missing:
         return None
     inventory = scan(paths, progress=sys.stderr.isatty())
+    if not len(inventory):
+        print(f"amkit: error: no module package in {', '.join(map(str, paths))}", file=sys.stderr)
+        return None
     for record in inventory:
         if record.error is not None:
             print(f"amkit: warning: {record.error}", file=sys.stderr)
@@ -100,7 +103,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     elif args.format == "csv":
         waves.to_csv(out, index=False)
     else:
-        print(repr(plan), file=out)
+        print(plan.summary(), file=out)
         _write(waves, _WAVE_SHOWN, "table", out)
         if not plan.complete:
             print("\ncannot be imported:", file=out)

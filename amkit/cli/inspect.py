@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from amkit.cli.text import table
+from amkit.deps.inventory import find_packages, is_module_folder
 from amkit.package.module_package import open_package
 from amkit.package.summary import package_summary
 
@@ -70,6 +73,17 @@ def _print_summary(summary: dict[str, Any], out: TextIO) -> None:
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
+    folder = Path(args.path)
+    if folder.is_dir() and not is_module_folder(folder):
+        found = [path for path in find_packages(folder) if path != folder]
+        if found:
+            shown = ", ".join(path.name for path in found[:5]) + (", ..." if len(found) > 5 else "")
+            print(
+                f"amkit: error: {folder} is a folder of {len(found)} packages ({shown}), not one module: "
+                f"use 'amkit check {folder}' or 'amkit deps {folder}' for all of them, or inspect each",
+                file=sys.stderr,
+            )
+            return 2
     with open_package(args.path) as package:
         summary = package_summary(package)
     if args.json:
@@ -82,7 +96,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 
 def add_parser(commands: Any) -> None:
     """Add ``inspect`` to the ``amkit`` subcommands."""
-    parser = commands.add_parser("inspect", help="versions, module type, commands, dependencies and connection type")
+    parser = commands.add_parser(
+        "inspect",
+        help="versions, module type, commands, dependencies and connection type",
+        description="Read one package (a module .zip, .nupkg or folder) as PowerShell and Automation would and "
+        "print its versions, module type, exported commands with their help, dependencies and connection type. "
+        "For a folder of packages use check or deps.",
+    )
     parser.add_argument("path", metavar="PATH", help="a module .zip, .nupkg or folder")
     parser.add_argument("--json", action="store_true", help="write JSON instead of a readable table")
     parser.set_defaults(run=_run)

@@ -435,6 +435,15 @@ class ImportPlan:
         frame = pd.DataFrame(rows, columns=WAVE_COLUMNS)
         return frame.astype({"wave": "int64", "not_before_seconds": "float64", "level": "int64", "step": "int64"})
 
+    def summary(self) -> str:
+        """One line for people: ``2 modules to import, 1 already in the account, 0 that cannot be imported``."""
+        counts = self.steps["action"].value_counts()
+        imports, skips = int(counts.get("import", 0)), int(counts.get("skip", 0))
+        return (
+            f"{imports} module{'' if imports == 1 else 's'} to import, {skips} already in the account, "
+            f"{len(self.unsatisfiable)} that cannot be imported"
+        )
+
     def __repr__(self) -> str:
         counts = self.steps["action"].value_counts()
         return (

@@ -80,7 +80,7 @@ def pack(
     ------
     PackageError
         When ``path`` is neither a folder nor a ``.nupkg``; when the folder
-        holds a link or an unsafe name, or ``out_dir`` lies inside it; when
+        holds no file, a link or an unsafe name, or ``out_dir`` lies inside it; when
         the ``.nupkg`` cannot be read, has no nuspec or holds no module; or
         when a limit is passed. Nothing is written then.
     """
@@ -95,6 +95,12 @@ def pack(
         raise PackageError(
             f"the output folder {out} is inside the module folder, so the zip would be packed into "
             "the module next time; choose another output folder (-o)",
+            file=str(path),
+        )
+    if not any(item.is_file() for item in location.rglob("*")):
+        raise PackageError(
+            "the folder holds no file: pack a module folder, which holds <Name>.psd1, .psm1 or .dll "
+            "(or version folders of them)",
             file=str(path),
         )
     return write_module_zip(location, out / f"{location.name}.zip", limits=limits)

@@ -72,14 +72,15 @@ def load_source(
 ) -> tuple[str, str | None]:
     """Return ``(text, file)`` for a path, the bytes of a file, or its text.
 
-    A ``str`` holding one line that names an existing file is read as a path;
-    any other ``str`` is the text itself (a leading BOM character dropped).
-    ``file`` is the name to report in errors and defaults to the path read.
-    Raises ``error`` when the file cannot be read or decoded, and
-    ``TypeError`` (naming ``caller``) for other types.
+    A ``str`` holding one line that names an existing file, or one word that
+    ends in ``.psd1``, ``.psm1`` or ``.ps1`` (a mistyped path is no PowerShell
+    text), is read as a path; any other ``str`` is the text itself (a leading BOM
+    character dropped). ``file`` is the name to report in errors and
+    defaults to the path read. Raises ``error`` when the file cannot be read
+    or decoded, and ``TypeError`` (naming ``caller``) for other types.
     """
-    if isinstance(source, str) and "\n" not in source and os.path.isfile(source):
-        source = Path(source)
+    if isinstance(source, str) and "\n" not in source and (os.path.isfile(source) or _names_a_file(source)):
+        source = Path(source.strip())
     if isinstance(source, os.PathLike):
         path = Path(source)
         try:
@@ -92,3 +93,9 @@ def load_source(
     if isinstance(source, str):
         return source.removeprefix("\ufeff"), file
     raise TypeError(f"{caller} expects a path, bytes or text, not {type(source).__name__}")
+
+
+def _names_a_file(text: str) -> bool:
+    """Whether one line of text is a PowerShell file's name rather than PowerShell code: one word ending so."""
+    word = text.strip()
+    return len(word.split()) == 1 and word.casefold().endswith((".psd1", ".psm1", ".ps1"))
