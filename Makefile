@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 
 .PHONY: lab test lint tools notebooks grammar
 
+# make lab PORT=8899 serves on another port (default: JupyterLab's 8888, or the next free one).
+PORT ?=
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	$(BIN)/jupyter lab notebooks/ $(if $(PORT),--port=$(PORT)) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: $(VENV)/.installed lint tools
 	$(BIN)/pytest
