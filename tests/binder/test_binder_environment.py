@@ -4,10 +4,16 @@ repo2docker ignores the root pyproject.toml once binder/ exists, so what
 binder/requirements.txt installs is all the tutorials get. This test installs
 it from the repository's root (as repo2docker does) into a new virtual
 environment and executes each notebook there, top to bottom.
+
+The environment is kept under ``build/binder-env/`` for the next run while
+``binder/`` and ``pyproject.toml`` are unchanged (their hash names it);
+amkit itself is reinstalled into it every run, so the tutorials always run
+the code of this checkout.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -22,6 +28,29 @@ pytestmark = pytest.mark.binder
 ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+ENVIRONMENTS = ROOT / "build" / "binder-env"
+
+
+def _pip(python: Path, *arguments: str) -> None:
+    """Run pip in the environment from the repository's root, as repo2docker does ("." is this project)."""
+    run = subprocess.run([str(python), "-m", "pip", *arguments], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def binder_environment() -> Path:
+    """A virtual environment holding what binder/requirements.txt installs, and this checkout's amkit."""
+    inputs = [*sorted(BINDER.iterdir()), ROOT / "pyproject.toml"]
+    key = hashlib.sha256(b"".join(path.name.encode() + path.read_bytes() for path in inputs)).hexdigest()[:16]
+    environment = ENVIRONMENTS / key
+    python = environment / "bin" / "python"
+    if not (environment / ".complete").exists():
+        shutil.rmtree(ENVIRONMENTS, ignore_errors=True)  # older keys are stale
+        subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
+        _pip(python, "install", "--quiet", "-r", str(BINDER / "requirements.txt"))
+        (environment / ".complete").touch()
+    else:
+        _pip(python, "install", "--quiet", "--no-deps", "--force-reinstall", ".")
+    return environment
 
 
 def test_binder_files_are_declarative() -> None:
@@ -47,16 +76,8 @@ def test_the_readme_badge_opens_the_tutorials_in_jupyterlab() -> None:
 
 
 def test_the_tutorials_run_in_the_binder_environment(tmp_path: Path) -> None:
-    environment = tmp_path / "binder-env"
-    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
+    environment = binder_environment()
     python = environment / "bin" / "python"
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "-r", str(BINDER / "requirements.txt")],
-        cwd=ROOT,  # repo2docker installs from the repository's root, where "." is this project
-        capture_output=True,
-        text=True,
-    )
-    assert install.returncode == 0, install.stdout + install.stderr
     work = tmp_path / "notebooks"
     work.mkdir()
     for notebook in NOTEBOOKS:
