@@ -538,3 +538,12 @@ def test_windows_powershell_modules_satisfy_requirements_at_their_engine_version
         "Needs.More", "1.0.0", RequiredModules=requires(spec("Microsoft.PowerShell.Utility", ModuleVersion="7.0"))
     )
     assert not account.import_package(zip_of(tmp_path, too_new), at=at(5)).succeeded
+
+
+def test_a_closed_account_raises_a_typed_error(tmp_path: Path) -> None:
+    account = amkit.AutomationAccount.open(tmp_path / "account.db")
+    account.close()
+    for operation in (account.modules, account.history, lambda: account.delete_module("X")):
+        with pytest.raises(amkit.AccountError, match="the account is closed") as caught:
+            operation()
+        assert caught.value.code == "closed"

@@ -398,3 +398,11 @@ def test_dashboard_shows_every_usable_version(account: amkit.AutomationAccount) 
     )
     assert listed.loc["Microsoft.PowerShell.Utility", "usable_versions"] == "3.1.0.0"
     assert "1.0.0, 2.0.0" in dashboard.modules_view.value
+
+
+def test_a_dashboard_over_a_closed_account_says_so_in_one_line(account: amkit.AutomationAccount) -> None:
+    dashboard = AccountDashboard(account)
+    account.close()
+    dashboard.kind_filter.value = "custom"
+    assert "the account is closed: open it again with amkit.AutomationAccount.open(...)" in dashboard.message
+    assert "ProgrammingError" not in dashboard.message and "sqlite" not in dashboard.message.casefold()

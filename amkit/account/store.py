@@ -125,6 +125,7 @@ class Store:
         # One connection, used by one thread at a time: another thread's operation waits for the running one,
         # instead of joining its transaction.
         self._lock = threading.RLock()
+        self.closed = False
         if self.path is not None and (self.path.is_dir() or not self.path.parent.is_dir()):
             problem = "is a folder" if self.path.is_dir() else "is in a folder that does not exist"
             raise AccountError(f"cannot hold an account: it {problem}", code="not-an-account", file=self.where)
@@ -203,6 +204,7 @@ class Store:
     def write(self) -> Iterator[sqlite3.Connection]:
         """One transaction: everything inside is committed together, or nothing is (on any exception)."""
         with self._lock:
+            self._check_open()
             if self.connection.in_transaction:  # this thread's operation inside another: part of it
                 yield self.connection
                 return
@@ -226,8 +228,18 @@ class Store:
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         """The rows a query returns (never in the middle of another thread's operation)."""
         with self._lock:
+            self._check_open()
             return self.connection.execute(sql, parameters).fetchall()
 
+    def _check_open(self) -> None:
+        if self.closed:
+            raise AccountError(
+                "the account is closed: open it again with amkit.AutomationAccount.open(...)",
+                code="closed",
+                file=self.where,
+            )
+
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection; what the account is asked afterwards raises a typed AccountError."""
+        self.closed = True
         self.connection.close()
