@@ -406,3 +406,12 @@ def test_a_dashboard_over_a_closed_account_says_so_in_one_line(account: amkit.Au
     dashboard.kind_filter.value = "custom"
     assert "the account is closed: open it again with amkit.AutomationAccount.open(...)" in dashboard.message
     assert "ProgrammingError" not in dashboard.message and "sqlite" not in dashboard.message.casefold()
+
+
+def test_the_delete_tab_starts_on_a_custom_module(account: amkit.AutomationAccount, samples: dict[str, Path]) -> None:
+    account.import_package(samples["ContosoCore"])
+    dashboard = AccountDashboard(account)
+    assert dashboard.delete_picker.value == dashboard.delete_picker.options[0]
+    dashboard.delete_button.click()
+    assert "no custom module" not in dashboard.message
+    assert dashboard.confirmation.layout.display == ""

@@ -116,7 +116,11 @@ class AccountDashboard(ExplorerBase):
     def _refresh(self) -> None:
         self.modules_view.value = frame_html(self.modules, columns=_MODULE_COLUMNS)
         frame = self.account.modules()
-        self.delete_picker.options = sorted(frame.loc[~frame["is_global"], "name"], key=str.casefold)
+        # ipywidgets leaves a Dropdown empty when its options are set: pick the one picked before, or the first.
+        picked = self.delete_picker.value
+        options = sorted(frame.loc[~frame["is_global"], "name"], key=str.casefold)
+        self.delete_picker.options = options
+        self.delete_picker.value = picked if picked in options else (options[0] if options else None)
         self.history.refresh()
 
     @reporting
