@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -315,6 +316,7 @@ def test_dashboard_shows_a_failed_import(account: amkit.AutomationAccount, tmp_p
     needy = write_zip(tmp_path / "Needy.zip", module("Needy", "1.0.0", RequiredModules=requires("'Gone'")))
     upload(dashboard.upload, needy)
     assert "NOT importable" in dashboard.upload_report.value and "AM111" in dashboard.upload_report.value
+    assert dashboard.import_button.disabled  # Import is for importable packages; the call below shows the service
     dashboard.import_button.click()
     assert dashboard.last_import is not None and dashboard.last_import.state == "Failed"
     assert dashboard.progress.bar_style == "danger"
@@ -415,3 +417,18 @@ def test_the_delete_tab_starts_on_a_custom_module(account: amkit.AutomationAccou
     dashboard.delete_button.click()
     assert "no custom module" not in dashboard.message
     assert dashboard.confirmation.layout.display == ""
+
+
+def test_each_upload_starts_a_clean_slate(
+    account: amkit.AutomationAccount, samples: dict[str, Path], tmp_path: Path
+) -> None:
+    dashboard = AccountDashboard(account)
+    upload(dashboard.upload, samples["ContosoCore"])
+    dashboard.import_button.click()
+    assert dashboard.progress.value == dashboard.progress.max and dashboard.states_view.value
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: Creating", dashboard.states_view.value)
+    needy = write_zip(tmp_path / "Needy.zip", module("Needy", "1.0.0", RequiredModules=requires("'Gone'")))
+    upload(dashboard.upload, needy)
+    assert dashboard.import_button.disabled
+    assert dashboard.states_view.value == "" and dashboard.import_states == ()
+    assert dashboard.progress.value == 0 and dashboard.progress.bar_style == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,10 +130,15 @@ class AccountDashboard(ExplorerBase):
 
     @reporting
     def _on_upload(self, change: dict[str, Any]) -> None:
+        # Each upload starts a clean slate: no verdict, no states or progress of an earlier import.
         self.clear_messages()
         self.import_button.disabled = True
         self.uploaded = None
         self.upload_check = None
+        self._states = []
+        self.states_view.value = ""
+        self.progress.value = 0
+        self.progress.bar_style = ""
         files = change["new"]
         if not files:
             return
@@ -154,7 +160,7 @@ class AccountDashboard(ExplorerBase):
         self.upload_check = check(target, account=self.account, runtime=self.account.runtime)
         verdict = message_html(self.upload_check.summary(), kind="info" if self.upload_check.importable else "error")
         self.upload_report.value = verdict + frame_html(self.upload_check.findings, columns=_FINDING_COLUMNS)
-        self.import_button.disabled = self.account.read_only
+        self.import_button.disabled = self.account.read_only or not self.upload_check.importable
 
     @property
     def import_states(self) -> tuple[str, ...]:
@@ -163,7 +169,8 @@ class AccountDashboard(ExplorerBase):
 
     def _state(self, state: str, time: object) -> None:
         self._states.append(state)
-        self.states_view.value += message_html(f"{time}: {state}", kind="error" if state == "Failed" else "info")
+        shown = time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if isinstance(time, datetime) else str(time)
+        self.states_view.value += message_html(f"{shown}: {state}", kind="error" if state == "Failed" else "info")
         self.progress.bar_style = "danger" if state == "Failed" else "success" if state == "Succeeded" else "info"
         # A finished import fills the bar, whether or not it had a connection type to import.
         done = state in ("Succeeded", "Failed")
