@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from html import escape
 
-__all__ = ["STYLE", "format_size", "table"]
+__all__ = ["BOX", "format_size", "table"]
 
 #: The style sheet every amkit view starts with; its classes are ``amkit-box``, ``amkit-tag`` and ``amkit-bad``.
-STYLE = (
+_STYLE = (
     "<style>.amkit-box{font-family:var(--jp-content-font-family,sans-serif);font-size:13px}"
     ".amkit-box table{border-collapse:collapse;margin:4px 0}"
     ".amkit-box th,.amkit-box td{padding:2px 8px;text-align:left;border-bottom:1px solid #ddd}"
     ".amkit-tag{background:#e8f0fe;border-radius:3px;padding:0 4px;margin-left:4px}"
     ".amkit-bad{color:#b3261e}</style>"
 )
+
+#: How every amkit view opens: the style sheet, then its box, which MathJax leaves alone (Jupyter typesets
+#: $...$ in HTML as mathematics, and package text such as $script:x holds dollar signs), as pandas does.
+BOX = _STYLE + "<div class='amkit-box tex2jax_ignore mathjax_ignore'>"
 
 
 def format_size(size: int) -> str:

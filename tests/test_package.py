@@ -322,3 +322,10 @@ def test_html_repr_escapes_package_content(tmp_path: Path) -> None:
     for html in (package._repr_html_(), package.latest._repr_html_()):
         assert evil not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in package.latest._repr_html_()
+
+
+def test_amkit_html_is_left_alone_by_mathjax(tmp_path: Path) -> None:
+    """Jupyter typesets $...$ in HTML as mathematics; package text like $script:x must stay text."""
+    package = amkit.open_package(amkit.samples.build(tmp_path, ["SideBySide"])["SideBySide"])
+    for html in (package._repr_html_(), package.latest._repr_html_(), amkit.check(package)._repr_html_()):
+        assert "<div class='amkit-box tex2jax_ignore mathjax_ignore'>" in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from amkit.markup import STYLE, table
+from amkit.markup import BOX, table
 
 if TYPE_CHECKING:
     from amkit.checks.report import Report
@@ -30,7 +30,7 @@ def report_html(report: Report) -> str:
         for finding in report.items
     ]
     return (
-        f"{STYLE}<div class='amkit-box'><b{verdict_class}>{escape(report.summary())}</b>"
+        f"{BOX}<b{verdict_class}>{escape(report.summary())}</b>"
         + (table(["rule", "severity", "message", "version", "where", "how to fix"], rows) if rows else "")
         + "</div>"
     )

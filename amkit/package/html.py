@@ -10,7 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from amkit.errors import AmkitError
-from amkit.markup import STYLE, format_size, table
+from amkit.markup import BOX, format_size, table
 
 if TYPE_CHECKING:
     from amkit.package.module_package import ModulePackage, ModuleVersion
@@ -64,7 +64,7 @@ def package_html(package: ModulePackage) -> str:
         )
     problems = "".join(f"<li class='amkit-bad'>{escape(str(problem))}</li>" for problem in package.problems)
     return (
-        f"{STYLE}<div class='amkit-box'><b>{escape(package.name)}</b> "
+        f"{BOX}<b>{escape(package.name)}</b> "
         f"<span class='amkit-tag'>{escape(package.kind)}</span> "
         f"{len(package.files)} files, {format_size(package.size)} "
         f"({format_size(package.compressed_size)} packed) from {escape(str(package.location))}"
@@ -78,7 +78,7 @@ def package_html(package: ModulePackage) -> str:
 def version_html(version: ModuleVersion) -> str:
     """The HTML summary of one version: manifest state and exported commands."""
     parts = [
-        f"{STYLE}<div class='amkit-box'><b>{escape(version.name)} {escape(str(version.version))}</b> "
+        f"{BOX}<b>{escape(version.name)} {escape(str(version.version))}</b> "
         f"<span class='amkit-tag'>{escape(version.module_type)}</span> in {escape(version.folder or '.')}",
         f"<p>Manifest: {manifest_state_html(version)}</p>",
     ]

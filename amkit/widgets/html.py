@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from amkit.markup import STYLE, format_size, table
+from amkit.markup import BOX, format_size, table
 
 if TYPE_CHECKING:
     from amkit.checks.report import Report
@@ -50,16 +50,16 @@ def frame_html(frame: pd.DataFrame, *, columns: Sequence[str] | None = None, max
     """A DataFrame as an HTML table, every header and cell escaped; ``(none)`` when empty."""
     shown = list(columns) if columns is not None else list(frame.columns)
     if frame.empty:
-        return f"{STYLE}<div class='amkit-box'><i>(none)</i></div>"
+        return f"{BOX}<i>(none)</i></div>"
     rows = [[_cell(value) for value in row] for row in frame[shown].head(max_rows).itertuples(index=False)]
     more = f"<p><i>showing {max_rows} of {len(frame)} rows</i></p>" if len(frame) > max_rows else ""
-    return f"{STYLE}<div class='amkit-box'>{table(shown, rows)}{more}</div>"
+    return f"{BOX}{table(shown, rows)}{more}</div>"
 
 
 def message_html(text: str, *, kind: str = "error") -> str:
     """A one-line message; ``kind`` is ``error`` (in red) or ``info``."""
     style = " class='amkit-bad'" if kind == "error" else ""
-    return f"{STYLE}<div class='amkit-box'><span{style}>{escape(text)}</span></div>"
+    return f"{BOX}<span{style}>{escape(text)}</span></div>"
 
 
 def files_tree_html(paths: Sequence[str]) -> str:
@@ -77,7 +77,7 @@ def files_tree_html(paths: Sequence[str]) -> str:
             items.append(f"<li>{label}{render(children) if children else ''}</li>")
         return f"<ul>{''.join(items)}</ul>"
 
-    return f"{STYLE}<div class='amkit-box'>{render(tree) if tree else '<i>(no files)</i>'}</div>"
+    return f"{BOX}{render(tree) if tree else '<i>(no files)</i>'}</div>"
 
 
 def key_values_html(pairs: Sequence[tuple[str, object]]) -> str:
@@ -86,7 +86,7 @@ def key_values_html(pairs: Sequence[tuple[str, object]]) -> str:
     for key, value in pairs:
         text = _cell(value)
         rows.append([escape(key), text if len(text) <= 400 else text[:400] + "&hellip;"])
-    return f"{STYLE}<div class='amkit-box'>{table(['key', 'value'], rows)}</div>"
+    return f"{BOX}{table(['key', 'value'], rows)}</div>"
 
 
 def _link(uri: object) -> str:
@@ -118,7 +118,7 @@ def command_html(row: Mapping[str, Any], sets: Mapping[str, Sequence[Any]]) -> s
         ]
         tables.append(f"<div><b>{escape(name)}</b>{table(['parameter', 'type', 'mandatory'], rows)}</div>")
     parts.append(f"<div style='display:flex;gap:16px;flex-wrap:wrap'>{''.join(tables)}</div>")
-    return f"{STYLE}<div class='amkit-box'>{''.join(parts)}</div>"
+    return f"{BOX}{''.join(parts)}</div>"
 
 
 def package_header_html(package: ModulePackage, version: ModuleVersion, report: Report) -> str:
@@ -126,7 +126,7 @@ def package_header_html(package: ModulePackage, version: ModuleVersion, report: 
     versions = ", ".join(str(item.version) for item in package.versions)
     verdict = "" if report.importable else " class='amkit-bad'"
     return (
-        f"{STYLE}<div class='amkit-box'><b>{escape(package.name)}</b> "
+        f"{BOX}<b>{escape(package.name)}</b> "
         f"<span class='amkit-tag'>{escape(package.kind)}</span> versions {escape(versions)}, "
         f"{escape(version.module_type)} module, {format_size(package.size)} "
         f"({format_size(package.compressed_size)} packed) <b{verdict}>{escape(report.summary())}</b></div>"
