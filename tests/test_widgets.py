@@ -203,6 +203,12 @@ def test_dependency_explorer_filters(shelf: Path) -> None:
     assert explorer.graph.outputs == ()
 
 
+def test_dependency_explorer_filters_show_every_choice(shelf: Path) -> None:
+    explorer = DependencyExplorer(shelf)
+    assert explorer.status_filter.rows == len(explorer.status_filter.options)
+    assert explorer.kind_filter.rows == len(explorer.kind_filter.options)
+
+
 def test_dependency_explorer_reverse(shelf: Path) -> None:
     explorer = DependencyExplorer(shelf)  # a folder is scanned
     explorer.direction_toggle.value = "reverse"
@@ -213,6 +219,7 @@ def test_dependency_explorer_reverse(shelf: Path) -> None:
         ["Top", 2, "Top -> Mid -> Base"],
     ]
     assert "who needs Base" in explorer.summary.value
+    assert "2 of 2 rows: who needs Base" in explorer.summary.value  # counted in the reverse table
     explorer.target = "gone"
     assert explorer.target_picker.value == "Gone"
     assert explorer.frame["module"].tolist() == ["Top"]
@@ -237,6 +244,9 @@ def test_import_history_filters_and_charts(account: amkit.AutomationAccount) -> 
     assert [label.get_text() for label in history.figure.axes[0].get_yticklabels()] == ["SideBySide"]
     history.dates.value = (history.dates.options[0][1], history.dates.options[10][1])  # 5 to 15 January
     assert history.frame.empty and history.chart_view.outputs == ()
+    assert not history.dates.readout  # it clipped two dates; the summary says which days are shown
+    low, high = history.dates.label
+    assert f"{low} to {high} (UTC)" in history.summary.value
     history.modules_picker.value = history.modules_picker.options
     assert set(history.frame["module"]) == {"ContosoCore"}
     history.dates.index = (0, len(history.dates.options) - 1)

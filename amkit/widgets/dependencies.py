@@ -46,9 +46,12 @@ class DependencyExplorer(ExplorerBase):
         else:
             self.inventory = as_inventory(source)
         self.table = dependencies(self.inventory)
-        self.status_filter = widgets.SelectMultiple(options=STATUSES, value=STATUSES, description="Status")
+        # As many rows as choices, so that none (ok above all) hides below the fold.
+        self.status_filter = widgets.SelectMultiple(
+            options=STATUSES, value=STATUSES, rows=len(STATUSES), description="Status"
+        )
         self.kind_filter = widgets.SelectMultiple(
-            options=REQUIREMENT_KINDS, value=REQUIREMENT_KINDS, description="Kind"
+            options=REQUIREMENT_KINDS, value=REQUIREMENT_KINDS, rows=len(REQUIREMENT_KINDS), description="Kind"
         )
         self.search = widgets.Text(placeholder="module or dependency contains...", description="Search")
         self.direction_toggle = widgets.ToggleButtons(options=("direct", "reverse"), value="direct")
@@ -95,12 +98,16 @@ class DependencyExplorer(ExplorerBase):
         return str(match)
 
     @property
+    def unfiltered(self) -> pd.DataFrame:
+        """The table before filtering: every dependency, or (reverse) everything that needs the target."""
+        if self.direction == "reverse":
+            return reverse_dependencies(self.inventory, self.target) if self.target else self.table.iloc[0:0]
+        return self.table
+
+    @property
     def frame(self) -> pd.DataFrame:
         """The table shown: filtered by status, kind and search text, direct or reverse."""
-        if self.direction == "reverse":
-            base = reverse_dependencies(self.inventory, self.target) if self.target else self.table.iloc[0:0]
-        else:
-            base = self.table
+        base = self.unfiltered
         keep = base["status"].isin(self.status_filter.value) & base["kind"].isin(self.kind_filter.value)
         text = self.search.value.strip().casefold()
         if text:
@@ -115,7 +122,7 @@ class DependencyExplorer(ExplorerBase):
         columns = _REVERSE_COLUMNS if self.direction == "reverse" else _DIRECT_COLUMNS
         self.table_view.value = frame_html(frame, columns=columns)
         what = f"who needs {self.target}" if self.direction == "reverse" else "declared dependencies"
-        self.summary.value = message_html(f"{len(frame)} of {len(self.table)} rows: {what}", kind="info")
+        self.summary.value = message_html(f"{len(frame)} of {len(self.unfiltered)} rows: {what}", kind="info")
         self.target_picker.layout.display = "" if self.direction == "reverse" else "none"
         drawn = frame if self.direction == "direct" else self.table[self.table["module"].isin(set(frame["module"]))]
         self.figure = draw_chart(

@@ -66,6 +66,8 @@ class ImportHistory(ExplorerBase):
             index=(0, 0),
             description="Dates",
             continuous_update=False,
+            # The slider's own readout clips two dates; the summary line says which days are shown.
+            readout=False,
             layout=widgets.Layout(width="95%"),
         )
         self.chart_picker = widgets.ToggleButtons(options=CHARTS, value="timeline")
@@ -138,7 +140,9 @@ class ImportHistory(ExplorerBase):
             return
         self.clear_messages()
         frame = self.frame
-        self.summary.value = message_html(f"{len(frame)} of {len(self._history)} history rows", kind="info")
+        low, high = self.dates.label if not self.dates.disabled else ("", "")
+        days = f", {low} to {high} (UTC)" if low else ""
+        self.summary.value = message_html(f"{len(frame)} of {len(self._history)} history rows{days}", kind="info")
         self.table_view.value = frame_html(frame, columns=_SHOWN)
         self.version_module.layout.display = "" if self.chart == "version history" else "none"
         self.freq.layout.display = "" if self.chart == "activity" else "none"
