@@ -226,3 +226,10 @@ def test_records_and_inventories_from_code() -> None:
         amkit.deps.inventory.as_inventory(42)
     with pytest.raises(TypeError, match="scan takes a path or paths, not int"):
         amkit.scan(42)  # type: ignore[arg-type]
+
+
+def test_the_modules_table_marks_nothing_as_na_as_every_amkit_table_does(tmp_path: Path) -> None:
+    frame = amkit.scan(amkit.samples.build(tmp_path).values(), progress=False).modules
+    text = ["name", "version", "module_type", "guid", "source", "error"]
+    assert all(str(frame[column].dtype) == "string" for column in text)
+    assert frame["error"].isna().all() and frame["error"][0] is pd.NA

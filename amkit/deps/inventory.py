@@ -377,7 +377,9 @@ class Inventory:
             for record in sorted(self.records, key=_record_order)
         ]
         frame = pd.DataFrame(rows, columns=INVENTORY_COLUMNS)
-        return frame.astype({"prerelease": "boolean", "commands": "int64", "size": "int64"})
+        # Text columns as pandas' string dtype, so that every table amkit returns shows <NA> for nothing.
+        text = dict.fromkeys(("name", "version", "module_type", "guid", "source", "error"), "string")
+        return frame.astype({"prerelease": "boolean", "commands": "int64", "size": "int64", **text})
 
     def __repr__(self) -> str:
         broken = sum(not record.usable for record in self.records)
