@@ -442,3 +442,17 @@ def test_each_upload_starts_a_clean_slate(
     assert dashboard.import_button.disabled
     assert dashboard.states_view.value == "" and dashboard.import_states == ()
     assert dashboard.progress.value == 0 and dashboard.progress.bar_style == ""
+
+
+def test_tables_fit_their_box(tmp_path: Path) -> None:
+    long_synopsis = "Gets the evil thing, " * 10
+    members = module("Wide", "1.0.0", functions=("Get-Wide",), Description=f"'{'&' * 500}'")
+    members["Wide/Wide.psm1"] = f"function Get-Wide {{\n<#\n.SYNOPSIS\n{long_synopsis}\n#>\nparam()\n}}\n"
+    explorer = PackageExplorer(write_zip(tmp_path / "Wide.zip", members))
+    for html in (explorer.commands_view.value, explorer.manifest_view.value):
+        assert "<div class='amkit-scroll'><table>" in html  # a wide table scrolls inside its box
+        assert "white-space:nowrap" in html  # short cells (times, versions) keep one line
+    assert f"<span class='amkit-long'>{long_synopsis.strip()}</span>" in explorer.commands_view.value
+    # A long value is cut before escaping: 400 whole entities, none cut in half.
+    assert "&amp;" * 400 + "…</span>" in explorer.manifest_view.value
+    assert "&amp;" * 401 not in explorer.manifest_view.value

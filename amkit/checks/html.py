@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from amkit.markup import BOX, table
+from amkit.markup import BOX, table, text_cell
 
 if TYPE_CHECKING:
     from amkit.checks.report import Report
@@ -22,10 +22,10 @@ def report_html(report: Report) -> str:
         [
             escape(finding.rule),
             f"<span style='color:{_SEVERITY_COLOURS[finding.severity]}'>{escape(finding.severity)}</span>",
-            escape(finding.message),
+            text_cell(finding.message),
             escape(finding.version or ""),
             escape(finding.file or "") + (f":{finding.line}" if finding.line else ""),
-            escape(finding.help),
+            text_cell(finding.help),
         ]
         for finding in report.items
     ]

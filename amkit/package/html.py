@@ -10,7 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from amkit.errors import AmkitError
-from amkit.markup import BOX, format_size, table
+from amkit.markup import BOX, format_size, table, text_cell
 
 if TYPE_CHECKING:
     from amkit.package.module_package import ModulePackage, ModuleVersion
@@ -89,7 +89,7 @@ def version_html(version: ModuleVersion) -> str:
             parts.append(f"<p class='amkit-bad'>{escape(str(error))}</p>")
         else:
             rows = [
-                [escape(str(row.name)), escape(str(row.kind)), escape(str(row.synopsis or ""))]
+                [escape(str(row.name)), escape(str(row.kind)), text_cell(str(row.synopsis or ""))]
                 for row in commands.itertuples(index=False)
             ]
             parts.append(table(["command", "kind", "synopsis"], rows))

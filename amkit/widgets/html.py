@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from amkit.markup import BOX, format_size, table
+from amkit.markup import BOX, format_size, table, text_cell
 
 if TYPE_CHECKING:
     from amkit.checks.report import Report
@@ -36,14 +36,14 @@ MAX_ROWS = 500
 
 def _cell(value: Any) -> str:
     if isinstance(value, tuple | list):
-        return escape(", ".join(str(item) for item in value))
+        return text_cell(", ".join(str(item) for item in value))
     if value is None or pd.isna(value):
         return ""
     if isinstance(value, pd.Timestamp):  # to the second; the zone only when it is not UTC
         text = value.strftime("%Y-%m-%d %H:%M:%S")
         zone = value.strftime("%Z")
         return escape(text if zone in ("", "UTC") else f"{text} {zone}")
-    return escape(str(value))
+    return text_cell(str(value))
 
 
 def frame_html(frame: pd.DataFrame, *, columns: Sequence[str] | None = None, max_rows: int = MAX_ROWS) -> str:
@@ -80,12 +80,15 @@ def files_tree_html(paths: Sequence[str]) -> str:
     return f"{BOX}{render(tree) if tree else '<i>(no files)</i>'}</div>"
 
 
+def _shortened(value: object, limit: int = 400) -> object:
+    """A list or text cut to ``limit`` characters before it is escaped, so no entity or tag is cut in half."""
+    text = ", ".join(str(item) for item in value) if isinstance(value, tuple | list) else value
+    return text[:limit] + "…" if isinstance(text, str) and len(text) > limit else text
+
+
 def key_values_html(pairs: Sequence[tuple[str, object]]) -> str:
     """A two-column table of keys and values (a manifest's keys, say), values escaped and shortened."""
-    rows = []
-    for key, value in pairs:
-        text = _cell(value)
-        rows.append([escape(key), text if len(text) <= 400 else text[:400] + "&hellip;"])
+    rows = [[escape(key), _cell(_shortened(value))] for key, value in pairs]
     return f"{BOX}{table(['key', 'value'], rows)}</div>"
 
 
