@@ -60,6 +60,24 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
 # A new account ------------------------------------------------------------------------------
 
 
+def test_an_import_without_a_time_ends_now_and_keeps_call_order(
+    account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    first = account.import_package(samples["ContosoNotify"])
+    called = datetime.now(UTC)
+    times = [time for _, time in first.states]
+    # It ended as it was called, at the modelled durations: nothing lies in the future.
+    assert times == sorted(times) and times[-1] <= called
+    assert times[-1] - times[0] == timedelta(seconds=105)  # ContosoNotify defines a connection type
+    # Imports and deletes right after it come after it in the history, squeezed when there is no room.
+    second = account.import_package(samples["ContosoCore"])
+    account.delete_module("ContosoNotify")
+    assert second.states[0][1] >= first.finished and second.finished <= datetime.now(UTC)
+    history = account.history()
+    assert list(history["operation_id"]) == sorted(history["operation_id"])  # time order is call order
+    assert history["time"].max() <= pd.Timestamp.now(tz="UTC")
+
+
 def test_a_new_account_holds_the_default_modules(account: amkit.AutomationAccount) -> None:
     frame = account.modules()
     assert list(frame.columns) == MODULE_COLUMNS

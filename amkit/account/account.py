@@ -206,9 +206,13 @@ class AutomationAccount:
         pkg_or_path
             An open package, or a path :func:`amkit.open_package` takes.
         at
-            When the import starts (a datetime or ISO text; naive is UTC); now by
-            default. The states follow at the modelled durations of
-            :data:`amkit.account.provisioning.STATE_DURATIONS`.
+            When the import starts (a datetime or ISO text; naive is UTC). The
+            states follow at the modelled durations of
+            :data:`amkit.account.provisioning.STATE_DURATIONS`. By default the
+            import is one that ends now, as the portal shows a finished one:
+            its states lie before the call, never before the history's latest
+            entry (durations shrink to fit), so none is in the future and the
+            history keeps the order of the calls.
         runtime
             The runtime to import into; the account's by default.
         on_state
@@ -216,9 +220,9 @@ class AutomationAccount:
         """
         self._writable()
         chosen = self._runtime_of(runtime)
-        start = moment(at)
+        start = None if at is None else moment(at)
         with self._store.write():
-            self._modules.provision(chosen, start)
+            self._modules.provision(chosen, start or moment())
             return self._importer.run(pkg_or_path, start, chosen, "import", on_state)
 
     def delete_module(self, name: str, *, at: object = None, runtime: str | None = None) -> None:

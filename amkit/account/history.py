@@ -81,6 +81,12 @@ class Recorder:
             self.listener(state, time)
 
 
+def last_time(store: Store) -> datetime | None:
+    """When the history's latest entry happened; ``None`` while the history is empty."""
+    value = store.rows("SELECT MAX(time) FROM history")[0][0]
+    return None if value is None else moment(value)
+
+
 def starts_between(store: Store, after: datetime, before: datetime) -> list[datetime]:
     """When the imports that started strictly between ``after`` and ``before`` began (``Creating``), oldest first."""
     rows = store.rows(

@@ -4,7 +4,10 @@ An import starts (``Creating``) unless 5 imports started in the 30 seconds
 before it; the package is checked against the account
 (:func:`amkit.check`); the states follow at their modelled durations until
 the step an error finding fails, where the import ends in ``Failed`` with
-Automation's error (:mod:`amkit.account.provisioning`). Only a ``Succeeded``
+Automation's error (:mod:`amkit.account.provisioning`). An import given no
+start time is one that ends as it is called: its states are placed back from
+now, never before the history's latest entry, so no time lies in the future
+and the history stays in call order. Only a ``Succeeded``
 import changes the module list: its package replaces every version of the
 module's earlier import. "Update Az modules" imports an inventory's Az
 modules the same way, dependencies first and in throttled waves.
@@ -17,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from amkit.account.history import Recorder, StateCallback, starts_between
+from amkit.account.history import Recorder, StateCallback, last_time, starts_between
 from amkit.account.modules import ModuleList
 from amkit.account.provisioning import IMPORT_STATES, STATE_DURATIONS, Failure, failure_of, throttled
-from amkit.account.store import Store
+from amkit.account.store import Store, moment
 from amkit.checks import Report, check
 from amkit.defaults import module_family
 from amkit.deps.inventory import Inventory, ModuleRecord, records_of
@@ -149,12 +152,12 @@ class Importer:
     def run(
         self,
         source: ModulePackage | str | os.PathLike[str],
-        start: datetime,
+        start: datetime | None,
         runtime: str,
         operation: str = "import",
         on_state: StateCallback | None = None,
     ) -> ImportRecord:
-        """Import ``source`` (an open package or a path) starting at ``start``."""
+        """Import ``source`` (an open package or a path) starting at ``start``, or ending now when it is ``None``."""
         if isinstance(source, ModulePackage):
             return self._run(source, source, start, runtime, operation, on_state)
         path = Path(os.fspath(source))
@@ -169,13 +172,17 @@ class Importer:
         self,
         package: ModulePackage | None,
         target: ModulePackage | Path,
-        start: datetime,
+        start: datetime | None,
         runtime: str,
         operation: str,
         on_state: StateCallback | None,
     ) -> ImportRecord:
         name = package.name if package is not None else Path(str(target)).stem
         version = str(package.latest.version) if package is not None and package.versions else None
+        report = check(target, account=self.view(runtime), runtime=runtime)
+        failure = failure_of(name, report, _required(package) if package is not None else ())
+        connection = _connection_type(package) if package is not None else None
+        start, steps = self._placed(start, _steps(failure, connection))
         recorder = Recorder(self.store, operation, runtime, name, on_state)
         retry_at = self._crowded(start)
         if retry_at is not None:
@@ -183,16 +190,9 @@ class Importer:
             recorder.enter("Failed", start, version, refusal)
             return _record(recorder, version, refusal, None)
         recorder.enter("Creating", start, version)
-        report = check(target, account=self.view(runtime), runtime=runtime)
-        failure = failure_of(name, report, _required(package) if package is not None else ())
-        connection = _connection_type(package) if package is not None else None
-        time = start
-        for state in IMPORT_STATES[1:]:
-            failing = failure is not None and failure.step == state
-            if state == "ConnectionTypeImported" and connection is None and not failing:
-                continue
-            time += STATE_DURATIONS[state]
-            if failing:
+        for state, offset in steps:
+            time = start + offset
+            if state == "Failed":
                 recorder.enter("Failed", time, version, failure)
                 return _record(recorder, version, failure, report)
             if state == "Succeeded" and package is not None:
@@ -202,6 +202,25 @@ class Importer:
                 )
             recorder.enter(state, time, version)
         return _record(recorder, version, None, report)
+
+    def _placed(
+        self, start: datetime | None, steps: list[tuple[str, timedelta]]
+    ) -> tuple[datetime, list[tuple[str, timedelta]]]:
+        """When the import starts, and its steps' offsets from then.
+
+        A given ``start`` keeps the modelled durations. With ``None`` the import
+        ends now: it starts that long before the call, or at the history's
+        latest entry if that is later, its durations squeezed in proportion to
+        fit (to nothing when the history already reaches past now).
+        """
+        if start is not None:
+            return start, steps
+        now, total = moment(), steps[-1][1]
+        latest = last_time(self.store)
+        if latest is None or now - total >= latest:
+            return now - total, steps
+        room = max(now - latest, timedelta(0))
+        return latest, [(state, offset * (room / total)) for state, offset in steps]
 
     def update_az(self, available: Inventory, start: datetime, runtime: str) -> list[ImportRecord]:
         """Import ``available``'s Az modules that are not custom imports yet, dependencies first.
@@ -231,6 +250,21 @@ class Importer:
                 done = max(done, imported.finished)
             level_start = done
         return records
+
+
+def _steps(failure: Failure | None, connection: ConnectionType | None) -> list[tuple[str, timedelta]]:
+    """The states after ``Creating`` with their modelled offsets from it: to ``Succeeded``, or to ``Failed``."""
+    steps: list[tuple[str, timedelta]] = []
+    offset = timedelta(0)
+    for state in IMPORT_STATES[1:]:
+        failing = failure is not None and failure.step == state
+        if state == "ConnectionTypeImported" and connection is None and not failing:
+            continue
+        offset += STATE_DURATIONS[state]
+        steps.append(("Failed" if failing else state, offset))
+        if failing:
+            break
+    return steps
 
 
 def _record(recorder: Recorder, version: str | None, failure: Failure | None, report: Report | None) -> ImportRecord:
