@@ -34,16 +34,25 @@ __all__ = [
 MAX_ROWS = 500
 
 
-def _cell(value: Any) -> str:
+def _text(value: Any) -> str:
+    """A cell's value as text: lists joined, nothing as "", times to the second (the zone only when not UTC)."""
     if isinstance(value, tuple | list):
-        return text_cell(", ".join(str(item) for item in value))
+        return ", ".join(str(item) for item in value)
     if value is None or pd.isna(value):
         return ""
-    if isinstance(value, pd.Timestamp):  # to the second; the zone only when it is not UTC
+    if isinstance(value, pd.Timestamp):
         text = value.strftime("%Y-%m-%d %H:%M:%S")
         zone = value.strftime("%Z")
-        return escape(text if zone in ("", "UTC") else f"{text} {zone}")
-    return text_cell(str(value))
+        return text if zone in ("", "UTC") else f"{text} {zone}"
+    return str(value)
+
+
+def _cell(value: Any, limit: int | None = None) -> str:
+    """A value as an escaped table cell, cut to ``limit`` characters before escaping so no entity is cut in half."""
+    text = _text(value)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    return text_cell(text)
 
 
 def frame_html(frame: pd.DataFrame, *, columns: Sequence[str] | None = None, max_rows: int = MAX_ROWS) -> str:
@@ -80,15 +89,9 @@ def files_tree_html(paths: Sequence[str]) -> str:
     return f"{BOX}{render(tree) if tree else '<i>(no files)</i>'}</div>"
 
 
-def _shortened(value: object, limit: int = 400) -> object:
-    """A list or text cut to ``limit`` characters before it is escaped, so no entity or tag is cut in half."""
-    text = ", ".join(str(item) for item in value) if isinstance(value, tuple | list) else value
-    return text[:limit] + "…" if isinstance(text, str) and len(text) > limit else text
-
-
 def key_values_html(pairs: Sequence[tuple[str, object]]) -> str:
     """A two-column table of keys and values (a manifest's keys, say), values escaped and shortened."""
-    rows = [[escape(key), _cell(_shortened(value))] for key, value in pairs]
+    rows = [[escape(key), _cell(value, limit=400)] for key, value in pairs]
     return f"{BOX}{table(['key', 'value'], rows)}</div>"
 
 
