@@ -13,7 +13,7 @@ from amkit.package.module_package import ModulePackage, ModuleVersion
 from amkit.powershell.script import FunctionInfo
 from amkit.powershell.version import PSVersion
 
-__all__ = ["RUNTIMES", "CheckContext", "runtime_line"]
+__all__ = ["RUNTIMES", "CheckContext", "runtime_excludes", "runtime_line", "runtime_version"]
 
 #: Runtimes Automation offers, and the PowerShell edition each runs.
 RUNTIMES = {"5.1": "Desktop", "7.1": "Core", "7.2": "Core", "7.4": "Core"}
@@ -23,6 +23,50 @@ def runtime_line(runtime: str) -> str:
     """The runtime a PowerShell version belongs to (``7.2.5`` -> ``7.2``); other text as it is."""
     version = PSVersion.parse(runtime)
     return f"{version.major}.{version.minor}" if version is not None else runtime
+
+
+def runtime_version(runtime: str) -> PSVersion | None:
+    """The PowerShell version a runtime runs, as exactly as it is known.
+
+    A runtime given with its patch level (``7.2.5``) is that version; a
+    runtime line (``7.2``) is its first release (``7.2.0``), all a module can
+    count on, as Automation does not document the patch level its workers run.
+    """
+    version = PSVersion.parse(runtime)
+    if version is None or version.build >= 0:
+        return version
+    return PSVersion(f"{version.major}.{version.minor}.0")
+
+
+def runtime_edition(runtime: str) -> str:
+    """``Desktop`` (5.1) or ``Core`` (7.x): the PowerShell edition a runtime runs."""
+    return RUNTIMES.get(runtime_line(runtime), "Core" if runtime.startswith("7") else "Desktop")
+
+
+def runtime_excludes(powershell_version: str | None, editions: tuple[str, ...], runtime: str) -> list[tuple[str, str]]:
+    """Why a module with this PowerShellVersion and CompatiblePSEditions does not load in ``runtime``.
+
+    Each reason is ``(manifest key, message)``: a PowerShellVersion above the
+    runtime's (every component counts, an unset one as 0), or editions that
+    leave out the runtime's (compared ignoring case, as PowerShell does).
+    """
+    reasons = []
+    target = runtime_version(runtime)
+    required = PSVersion.parse(powershell_version) if powershell_version else None
+    if required is not None and target is not None and _components(required) > _components(target):
+        exact = "" if str(target) == runtime else f" (runtime {runtime}: its first release)"
+        message = f"PowerShellVersion is {powershell_version} but the runtime runs PowerShell {target}{exact}"
+        reasons.append(("PowerShellVersion", message))
+    edition = runtime_edition(runtime)
+    if editions and edition.casefold() not in {name.casefold() for name in editions}:
+        message = f"CompatiblePSEditions is {', '.join(editions)} but runtime {runtime} is {edition}"
+        reasons.append(("CompatiblePSEditions", message))
+    return reasons
+
+
+def _components(version: PSVersion) -> tuple[int, int, int, int]:
+    """Every component of a version, an unset one as 0: ``7.2`` and ``7.2.0.0`` both fit PowerShell 7.2.0."""
+    return (version.major, version.minor, max(version.build, 0), max(version.revision, 0))
 
 
 @dataclass
@@ -93,20 +137,9 @@ class CheckContext:
     @property
     def edition(self) -> str | None:
         """``Desktop`` or ``Core`` for the target runtime."""
-        if self.runtime is None:
-            return None
-        return RUNTIMES.get(runtime_line(self.runtime), "Core" if self.runtime.startswith("7") else "Desktop")
+        return None if self.runtime is None else runtime_edition(self.runtime)
 
     @property
     def runtime_version(self) -> PSVersion | None:
-        """The PowerShell version the target runtime runs, as exactly as it is known.
-
-        A runtime given with its patch level (``7.2.5``) is that version; a
-        runtime line (``7.2``) is its first release (``7.2.0``), all a module
-        can count on, as Automation does not document the patch level its
-        workers run.
-        """
-        version = PSVersion.parse(self.runtime) if self.runtime is not None else None
-        if version is None or version.build >= 0:
-            return version
-        return PSVersion(f"{version.major}.{version.minor}.0")
+        """The PowerShell version the target runtime runs (see :func:`runtime_version`)."""
+        return None if self.runtime is None else runtime_version(self.runtime)

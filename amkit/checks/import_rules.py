@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from amkit.checks.context import CheckContext
+from amkit.checks.context import CheckContext, runtime_excludes
 from amkit.checks.registry import Hit, hit_at_key, rule
 from amkit.defaults import module_family
 from amkit.deps.inventory import held_records
@@ -356,28 +356,7 @@ def dependencies_present(context: CheckContext) -> Iterator[Hit]:
 )
 def runtime(context: CheckContext) -> Iterator[Hit]:
     """PowerShellVersion and CompatiblePSEditions admit the runtime."""
-    target = context.runtime_version
     for version, manifest in context.manifests():
-        required = PSVersion.parse(manifest.powershell_version)
-        if required is not None and target is not None and _components(required) > _components(target):
-            exact = "" if str(target) == context.runtime else f" (runtime {context.runtime}: its first release)"
-            yield hit_at_key(
-                f"PowerShellVersion is {manifest.powershell_version} but the runtime runs PowerShell {target}{exact}",
-                version,
-                manifest,
-                "PowerShellVersion",
-            )
-        editions = manifest.compatible_ps_editions
-        # PowerShell compares edition names ignoring case.
-        if editions and str(context.edition).casefold() not in {edition.casefold() for edition in editions}:
-            yield hit_at_key(
-                f"CompatiblePSEditions is {', '.join(editions)} but runtime {context.runtime} is {context.edition}",
-                version,
-                manifest,
-                "CompatiblePSEditions",
-            )
-
-
-def _components(version: PSVersion) -> tuple[int, int, int, int]:
-    """Every component of a version, an unset one as 0: ``7.2`` and ``7.2.0.0`` both fit PowerShell 7.2.0."""
-    return (version.major, version.minor, max(version.build, 0), max(version.revision, 0))
+        reasons = runtime_excludes(manifest.powershell_version, manifest.compatible_ps_editions, str(context.runtime))
+        for key, message in reasons:
+            yield hit_at_key(message, version, manifest, key)

@@ -72,6 +72,9 @@ class ModuleRecord:
     error: str | None = None
     requirements: tuple[Requirement, ...] = ()
     problems: tuple[str, ...] = field(default=(), compare=False)
+    #: The manifest's PowerShellVersion and CompatiblePSEditions: which runtimes the version loads in.
+    powershell_version: str | None = None
+    editions: tuple[str, ...] = ()
 
     @property
     def usable(self) -> bool:
@@ -91,6 +94,8 @@ class ModuleRecord:
             "error": self.error,
             "requirements": [item.to_data() for item in self.requirements],
             "problems": list(self.problems),
+            "powershell_version": self.powershell_version,
+            "editions": list(self.editions),
         }
 
     @classmethod
@@ -107,6 +112,9 @@ class ModuleRecord:
             error=data["error"],
             requirements=tuple(Requirement.from_data(item) for item in data["requirements"]),
             problems=tuple(data["problems"]),
+            # Records an older amkit stored have neither.
+            powershell_version=data.get("powershell_version"),
+            editions=tuple(data.get("editions", ())),
         )
 
     @property
@@ -141,6 +149,8 @@ def _record(version: ModuleVersion) -> ModuleRecord:
         source=source,
         requirements=declared_requirements(version),
         problems=tuple(problems),
+        powershell_version=manifest.powershell_version if manifest is not None else None,
+        editions=manifest.compatible_ps_editions if manifest is not None else (),
     )
 
 
