@@ -25,13 +25,14 @@ from __future__ import annotations
 __all__ = [
     "AZ_DEFAULT_RELEASE",
     "AZ_MODULES",
+    "AZ_RELEASES",
     "BUILTIN_ALIASES",
     "CORE_COMMANDS",
     "DEFAULT_MODULES",
     "ENGINE_MODULE_VERSIONS",
     "INTERNAL_COMMANDS",
     "INTERNAL_MODULE",
-    "az_default_modules",
+    "POWERSHELL7_MODULE_VERSIONS",
     "builtin_module",
     "is_builtin_module",
     "module_family",
@@ -70,40 +71,62 @@ DEFAULT_MODULES: tuple[tuple[str, str | None], ...] = (
 #: The Az release new accounts get: "Az PowerShell 8.0.0" is the default package the runtime environment
 #: documentation names (learn.microsoft.com/azure/automation/runtime-environment-overview).
 AZ_DEFAULT_RELEASE = "8.0.0"
-#: The modules of the Az 8.0.0 rollup with their versions, as the PowerShell Gallery package lists its
-#: dependencies (Az.Accounts a minimum, the others exact).
-_AZ_8_0_0 = (
-    "Az.Accounts=2.8.0 Az.Advisor=1.1.2 Az.Aks=4.1.0 Az.AnalysisServices=1.1.4 Az.ApiManagement=3.0.0 "
-    "Az.AppConfiguration=1.1.0 Az.ApplicationInsights=2.0.0 Az.Attestation=1.0.0 Az.Automation=1.7.3 "
-    "Az.Batch=3.2.0 Az.Billing=2.0.0 Az.Cdn=2.1.0 Az.CloudService=1.1.0 Az.CognitiveServices=1.11.0 "
-    "Az.Compute=4.27.0 Az.ContainerInstance=3.1.0 Az.ContainerRegistry=3.0.0 Az.CosmosDB=1.8.0 "
-    "Az.DataBoxEdge=1.1.0 Az.Databricks=1.2.0 Az.DataFactory=1.16.7 Az.DataLakeAnalytics=1.0.2 "
-    "Az.DataLakeStore=1.3.0 Az.DataShare=1.0.1 Az.DesktopVirtualization=3.1.0 Az.DeploymentManager=1.1.0 "
-    "Az.DevTestLabs=1.0.2 Az.Dns=1.1.2 Az.EventGrid=1.3.0 Az.EventHub=2.0.0 Az.FrontDoor=1.9.0 "
-    "Az.Functions=4.0.3 Az.HDInsight=5.0.1 Az.HealthcareApis=2.0.0 Az.IotHub=2.7.4 Az.KeyVault=4.5.0 "
-    "Az.Kusto=2.1.0 Az.LogicApp=1.5.0 Az.MachineLearning=1.1.3 Az.Maintenance=1.2.0 "
-    "Az.ManagedServiceIdentity=1.0.0 Az.ManagedServices=3.0.0 Az.MarketplaceOrdering=1.0.2 Az.Media=1.1.1 "
-    "Az.Migrate=1.1.2 Az.Monitor=3.0.1 Az.MySql=1.0.0 Az.Network=4.17.0 Az.NotificationHubs=1.1.1 "
-    "Az.OperationalInsights=3.1.0 Az.PolicyInsights=1.5.0 Az.PostgreSql=1.1.0 Az.PowerBIEmbedded=1.1.2 "
-    "Az.PrivateDns=1.0.3 Az.RecoveryServices=5.4.0 Az.RedisCache=1.6.0 Az.RedisEnterpriseCache=1.0.0 "
-    "Az.Relay=1.0.3 Az.ResourceMover=1.1.0 Az.Resources=6.0.0 Az.Security=1.3.0 Az.SecurityInsights=1.1.0 "
-    "Az.ServiceBus=1.9.0 Az.ServiceFabric=3.0.2 Az.SignalR=1.4.1 Az.Sql=3.9.0 Az.SqlVirtualMachine=1.1.0 "
-    "Az.StackHCI=1.1.1 Az.Storage=4.6.0 Az.StorageSync=1.7.0 Az.StreamAnalytics=2.0.0 Az.Support=1.0.0 "
-    "Az.Synapse=1.4.0 Az.TrafficManager=1.1.0 Az.Websites=2.11.2 "
-)
-AZ_MODULES: tuple[tuple[str, str], ...] = tuple(
-    (entry.partition("=")[0], entry.partition("=")[2]) for entry in _AZ_8_0_0.split()
-)
-
-
-def az_default_modules(runtime: str) -> tuple[tuple[str, str], ...]:
-    """The Az modules (name, version) a new account of ``runtime`` holds as default modules.
-
-    Automation documents one default Az package for its runtimes, Az
-    :data:`AZ_DEFAULT_RELEASE`; amkit gives every runtime those modules.
-    """
-    del runtime  # the documentation names one default package for every runtime
-    return AZ_MODULES
+# Each Az rollup release amkit models, as the Az module's manifest (tools/Az/Az.psd1 of Azure/azure-powershell,
+# the PowerShell Gallery package) requires its modules: Az.Accounts a minimum, the others exact.
+_AZ_RELEASES = {
+    "8.0.0": (
+        "Az.Accounts=2.8.0 Az.Advisor=1.1.2 Az.Aks=4.1.0 Az.AnalysisServices=1.1.4 Az.ApiManagement=3.0.0 "
+        "Az.AppConfiguration=1.1.0 Az.ApplicationInsights=2.0.0 Az.Attestation=1.0.0 Az.Automation=1.7.3 "
+        "Az.Batch=3.2.0 Az.Billing=2.0.0 Az.Cdn=2.1.0 Az.CloudService=1.1.0 Az.CognitiveServices=1.11.0 "
+        "Az.Compute=4.27.0 Az.ContainerInstance=3.1.0 Az.ContainerRegistry=3.0.0 Az.CosmosDB=1.8.0 "
+        "Az.DataBoxEdge=1.1.0 Az.Databricks=1.2.0 Az.DataFactory=1.16.7 Az.DataLakeAnalytics=1.0.2 "
+        "Az.DataLakeStore=1.3.0 Az.DataShare=1.0.1 Az.DesktopVirtualization=3.1.0 Az.DeploymentManager=1.1.0 "
+        "Az.DevTestLabs=1.0.2 Az.Dns=1.1.2 Az.EventGrid=1.3.0 Az.EventHub=2.0.0 Az.FrontDoor=1.9.0 "
+        "Az.Functions=4.0.3 Az.HDInsight=5.0.1 Az.HealthcareApis=2.0.0 Az.IotHub=2.7.4 Az.KeyVault=4.5.0 "
+        "Az.Kusto=2.1.0 Az.LogicApp=1.5.0 Az.MachineLearning=1.1.3 Az.Maintenance=1.2.0 "
+        "Az.ManagedServiceIdentity=1.0.0 Az.ManagedServices=3.0.0 Az.MarketplaceOrdering=1.0.2 Az.Media=1.1.1 "
+        "Az.Migrate=1.1.2 Az.Monitor=3.0.1 Az.MySql=1.0.0 Az.Network=4.17.0 Az.NotificationHubs=1.1.1 "
+        "Az.OperationalInsights=3.1.0 Az.PolicyInsights=1.5.0 Az.PostgreSql=1.1.0 Az.PowerBIEmbedded=1.1.2 "
+        "Az.PrivateDns=1.0.3 Az.RecoveryServices=5.4.0 Az.RedisCache=1.6.0 Az.RedisEnterpriseCache=1.0.0 "
+        "Az.Relay=1.0.3 Az.ResourceMover=1.1.0 Az.Resources=6.0.0 Az.Security=1.3.0 Az.SecurityInsights=1.1.0 "
+        "Az.ServiceBus=1.9.0 Az.ServiceFabric=3.0.2 Az.SignalR=1.4.1 Az.Sql=3.9.0 Az.SqlVirtualMachine=1.1.0 "
+        "Az.StackHCI=1.1.1 Az.Storage=4.6.0 Az.StorageSync=1.7.0 Az.StreamAnalytics=2.0.0 Az.Support=1.0.0 "
+        "Az.Synapse=1.4.0 Az.TrafficManager=1.1.0 Az.Websites=2.11.2 "
+    ),
+    # The default package of PowerShell 7.4 environments (runtime environment documentation); read from
+    # tools/Az/Az.psd1 with ModuleVersion 12.3.0 (a copy of Azure/azure-powershell at commit 84c520fb).
+    "12.3.0": (
+        "Az.Accounts=3.0.4 Az.Advisor=2.0.1 Az.Aks=6.0.4 Az.AnalysisServices=1.1.5 Az.ApiManagement=4.0.4 "
+        "Az.App=1.0.1 Az.AppConfiguration=1.3.2 Az.ApplicationInsights=2.2.5 Az.ArcResourceBridge=1.0.1 "
+        "Az.Attestation=2.0.2 Az.Automanage=1.0.2 Az.Automation=1.10.0 Az.Batch=3.6.3 Az.Billing=2.0.4 "
+        "Az.Cdn=3.2.2 Az.CloudService=2.0.1 Az.CognitiveServices=1.14.1 Az.Compute=8.3.0 "
+        "Az.ConfidentialLedger=1.0.1 Az.ContainerInstance=4.0.2 Az.ContainerRegistry=4.2.1 "
+        "Az.CosmosDB=1.14.5 Az.DataBoxEdge=1.1.1 Az.Databricks=1.9.0 Az.DataFactory=1.18.7 "
+        "Az.DataLakeAnalytics=1.0.3 Az.DataLakeStore=1.3.2 Az.DataProtection=2.4.0 Az.DataShare=1.0.2 "
+        "Az.DesktopVirtualization=4.3.1 Az.DevCenter=1.2.0 Az.DevTestLabs=1.0.3 Az.Dns=1.2.1 "
+        "Az.DnsResolver=1.0.0 Az.ElasticSan=1.0.3 Az.EventGrid=2.0.0 Az.EventHub=5.0.0 Az.FrontDoor=1.11.1 "
+        "Az.Functions=4.1.0 Az.HDInsight=6.2.0 Az.HealthcareApis=2.0.1 Az.IotHub=2.7.7 Az.KeyVault=6.1.0 "
+        "Az.Kusto=2.3.1 Az.LoadTesting=1.0.1 Az.LogicApp=1.5.1 Az.MachineLearning=1.1.4 "
+        "Az.MachineLearningServices=1.1.0 Az.Maintenance=1.4.3 Az.ManagedServiceIdentity=1.2.1 "
+        "Az.ManagedServices=3.0.1 Az.MarketplaceOrdering=2.0.1 Az.Media=1.1.2 Az.Migrate=2.4.0 "
+        "Az.Monitor=5.2.1 Az.MySql=1.2.1 Az.Network=7.8.1 Az.NetworkCloud=1.0.2 Az.Nginx=1.1.0 "
+        "Az.NotificationHubs=1.1.3 Az.OperationalInsights=3.2.1 Az.Oracle=1.0.0 Az.PolicyInsights=1.6.5 "
+        "Az.PostgreSql=1.1.2 Az.PowerBIEmbedded=2.0.0 Az.PrivateDns=1.0.5 Az.RecoveryServices=7.1.0 "
+        "Az.RedisCache=1.10.0 Az.RedisEnterpriseCache=1.2.1 Az.Relay=2.0.1 Az.ResourceGraph=1.0.0 "
+        "Az.ResourceMover=1.2.1 Az.Resources=7.4.0 Az.Security=1.7.0 Az.SecurityInsights=3.1.2 "
+        "Az.ServiceBus=4.0.0 Az.ServiceFabric=3.3.4 Az.SignalR=2.0.2 Az.Sql=5.3.0 Az.SqlVirtualMachine=2.3.1 "
+        "Az.StackHCI=2.4.0 Az.StackHCIVM=1.0.4 Az.Storage=7.3.0 Az.StorageMover=1.4.0 Az.StorageSync=2.3.0 "
+        "Az.StreamAnalytics=2.0.1 Az.Support=2.0.0 Az.Synapse=3.0.10 Az.TrafficManager=1.2.2 "
+        "Az.Websites=3.2.1 "
+    ),
+}
+#: Az release -> its modules (name, version), in the manifest's order.
+AZ_RELEASES: dict[str, tuple[tuple[str, str], ...]] = {
+    release: tuple((entry.partition("=")[0], entry.partition("=")[2]) for entry in modules.split())
+    for release, modules in _AZ_RELEASES.items()
+}
+#: The modules of :data:`AZ_DEFAULT_RELEASE`.
+AZ_MODULES = AZ_RELEASES[AZ_DEFAULT_RELEASE]
 
 
 #: The versions Windows PowerShell 5.1 gives its own modules, which the module list shows without (or as 0):
@@ -115,6 +138,16 @@ ENGINE_MODULE_VERSIONS = {
     "Microsoft.PowerShell.Security": "3.0.0.0",
     "Microsoft.PowerShell.Utility": "3.1.0.0",
     "Microsoft.WSMan.Management": "3.0.0.0",
+}
+
+#: The modules PowerShell 7 ships, at the versions their manifests give (src/Modules of PowerShell/PowerShell);
+#: Microsoft.PowerShell.Core, a snap-in with the engine's own version rather than a manifest module, is left out.
+POWERSHELL7_MODULE_VERSIONS = {
+    "Microsoft.PowerShell.Diagnostics": "7.0.0.0",
+    "Microsoft.PowerShell.Management": "7.0.0.0",
+    "Microsoft.PowerShell.Security": "7.0.0.0",
+    "Microsoft.PowerShell.Utility": "7.0.0.0",
+    "Microsoft.WSMan.Management": "7.0.0.0",
 }
 
 INTERNAL_MODULE = "Orchestrator.AssetManagement.Cmdlets"

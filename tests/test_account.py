@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,18 +21,6 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
-
-
-@pytest.fixture
-def account(tmp_path: Path) -> Iterator[amkit.AutomationAccount]:
-    opened = amkit.AutomationAccount.open(tmp_path / "account.db", name="contoso-dev")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def samples(tmp_path: Path) -> dict[str, Path]:
-    return amkit.samples.build(tmp_path / "samples")
 
 
 def zip_of(tmp_path: Path, members: Members, folder: str = "pkgs") -> Path:
@@ -95,7 +82,8 @@ def test_a_new_account_holds_the_default_modules(account: amkit.AutomationAccoun
     assert account.versions("Orchestrator.AssetManagement.Cmdlets") == (amkit.PSVersion("1.0"),)
     assert account.history().empty
     assert list(account.history().columns) == HISTORY_COLUMNS
-    assert repr(account).startswith("<AutomationAccount contoso-dev (5.1): 99 modules, 0 custom, ")
+    shown = "<AutomationAccount contoso-dev (5.1): 6 runtime environments, 99 modules, 0 custom, "
+    assert repr(account).startswith(shown)
 
 
 def test_reopening_the_file_gives_everything_back(tmp_path: Path, samples: dict[str, Path]) -> None:
@@ -378,20 +366,33 @@ def test_a_custom_az_module_meets_the_default_azurerm_ones(tmp_path: Path, accou
 def test_runtimes_keep_their_own_modules(
     tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
 ) -> None:
-    # A runtime gets its default modules when an operation first uses it, and its own custom imports.
+    # Each runtime's list is its system-generated environment, there from the start, with its own custom imports.
+    seven = account.modules(runtime="7.2")
+    assert len(seven) == len(account.inventory(runtime="7.2").names)
+    assert set(seven["runtime_environment"]) == {"PowerShell-7.2"}
+    assert not any(name.startswith(("AzureRM", "Azure.")) or name == "Azure" for name in seven["name"])
     assert account.versions("Az.Accounts", runtime="7.2") == (amkit.PSVersion("2.8.0"),)
+    assert account.versions("Microsoft.PowerShell.Utility", runtime="7.2") == (amkit.PSVersion("7.0.0.0"),)
     assert account.import_package(samples["ContosoCore"], at=at(0), runtime="7.2").succeeded
     assert account.versions("ContosoCore") == ()
-    assert account.versions("ContosoCore", runtime="7.2") == (amkit.PSVersion("1.2.0"),)
+    assert account.versions("ContosoCore", runtime_environment="powershell-7.2") == (amkit.PSVersion("1.2.0"),)
     frame = account.modules(runtime="7.2")
-    assert len(frame) == len(DEFAULT_MODULES) + len(AZ_MODULES) + 1
+    assert len(frame) == len(seven) + 1
     assert frame.loc[~frame["is_global"], "name"].tolist() == ["ContosoCore"]
+    assert len(account.modules(runtime_environment="*")) == sum(
+        len(account.modules(runtime=runtime)) for runtime in ("5.1", "7.1", "7.2")
+    )
     needs_accounts = module(
         "Needs.Accounts", "1.0.0", RequiredModules=requires(spec("Az.Accounts", ModuleVersion="2.0"))
     )
-    assert account.import_package(zip_of(tmp_path, needs_accounts), at=at(5), runtime="7.4").succeeded
+    with pytest.raises(ValueError, match="create one with create_runtime_environment"):
+        account.import_package(zip_of(tmp_path, needs_accounts), at=at(5), runtime="7.4")
+    account.create_runtime_environment("PS74", "PowerShell", "7.4", at=at(4))
+    assert account.import_package(zip_of(tmp_path, needs_accounts), at=at(5), runtime_environment="PS74").succeeded
     with pytest.raises(ValueError, match="runtime must be one of"):
         account.import_package(samples["ContosoCore"], runtime="6.0")
+    with pytest.raises(ValueError, match=r"PS74 is PowerShell 7\.4, not 7\.2"):
+        account.modules(runtime="7.2", runtime_environment="PS74")
 
 
 def test_imports_starting_later_count_against_an_earlier_start(

@@ -13,7 +13,7 @@ import amkit
 def test_the_sample_module_list() -> None:
     account = amkit.AutomationAccount.from_arm(amkit.samples.arm_module_list(), name="contoso-prod")
     assert account.read_only and account.name == "contoso-prod" and account.runtime == "5.1"
-    modules = account.modules()
+    modules = account.modules(runtime_environment="*")
     states = set(modules["provisioning_state"])
     assert {"Succeeded", "Failed", "Cancelled", "Canceled", "Creating"} <= states
     assert set(modules["runtime"]) == {"5.1", "7.2"}

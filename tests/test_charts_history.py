@@ -32,10 +32,22 @@ def synthetic_history(modules: int, events: int) -> pd.DataFrame:
         )
         start = T0 + timedelta(hours=number)
         state = "Failed" if number % 10 == 0 else "Succeeded"
-        rows.append((start, "import", name, f"1.{number % 7}.0", "Creating", None, None, "5.1", number + 1))
+        rows.append(
+            (start, "import", name, f"1.{number % 7}.0", "Creating", None, None, "5.1", number + 1, "PowerShell-5.1")
+        )
         error = ("ModuleImportException", "x") if state == "Failed" else (None, None)
         rows.append(
-            (start + timedelta(minutes=2), "import", name, f"1.{number % 7}.0", state, *error, "5.1", number + 1)
+            (
+                start + timedelta(minutes=2),
+                "import",
+                name,
+                f"1.{number % 7}.0",
+                state,
+                *error,
+                "5.1",
+                number + 1,
+                "PowerShell-5.1",
+            )
         )
     frame = pd.DataFrame(rows, columns=amkit.account.HISTORY_COLUMNS)
     frame["time"] = pd.to_datetime(frame["time"], utc=True)
@@ -172,8 +184,8 @@ def test_charts_of_an_empty_history() -> None:
 @pytest.mark.parametrize("freq", ["ME", "M", "MS"])
 def test_month_periods_hold_their_own_days(freq: str) -> None:
     rows = [
-        (T0.replace(month=1, day=31), "import", "A", "1.0.0", "Succeeded", None, None, "5.1", 1),
-        (T0.replace(month=2, day=15), "import", "A", "1.0.0", "Succeeded", None, None, "5.1", 2),
+        (T0.replace(month=1, day=31), "import", "A", "1.0.0", "Succeeded", None, None, "5.1", 1, "PowerShell-5.1"),
+        (T0.replace(month=2, day=15), "import", "A", "1.0.0", "Succeeded", None, None, "5.1", 2, "PowerShell-5.1"),
     ]
     history = pd.DataFrame(rows, columns=amkit.account.HISTORY_COLUMNS)
     ax = import_activity(history, freq, ax=Figure().subplots())

@@ -15,7 +15,9 @@ The rules, from "Manage modules in Azure Automation":
   (:mod:`amkit.checks`), its dependencies are missing, or 5 imports started in
   the 30 seconds before it.
 
-Modules are kept per runtime (5.1, 7.x), as the service keeps them.
+Modules are kept per runtime environment (:mod:`amkit.account.environment_api`):
+the old per-runtime lists are the system-generated environments
+(``PowerShell-5.1``, ``PowerShell-7.2`` ...), which ``runtime=`` names.
 """
 
 from __future__ import annotations
@@ -27,9 +29,13 @@ import pandas as pd
 
 from amkit.account.arm import load_module_list
 from amkit.account.connections import Connection, Connections
+from amkit.account.environment_api import EnvironmentOperations
+from amkit.account.environments import Environments
 from amkit.account.history import Recorder, StateCallback, history_frame
 from amkit.account.importing import Importer, ImportRecord
 from amkit.account.modules import ModuleList
+from amkit.account.runbooks import Runbooks
+from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, RuntimeEnvironment
 from amkit.account.store import Store, moment
 from amkit.checks import RUNTIMES
 from amkit.defaults import module_family
@@ -46,8 +52,8 @@ WARNING_COLUMNS = ["kind", "module", "message"]
 _BROKEN = ("missing", "version-conflict", "guid-mismatch")
 
 
-class AutomationAccount:
-    """An Automation account's modules, connection types, connections and import history.
+class AutomationAccount(EnvironmentOperations):
+    """An Automation account's runtime environments, modules, runbooks, connection types, connections and history.
 
     Open one with :meth:`open` (a SQLite file, or in memory) or build a
     read-only one from what Azure reports with :meth:`from_arm`. Every
@@ -57,6 +63,8 @@ class AutomationAccount:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._modules = ModuleList(store)
+        self._environments = Environments(store, self._modules)
+        self._runbooks = Runbooks(store)
         self._connections = Connections(store)
         self._importer = Importer(store, self._modules)
 
@@ -66,24 +74,31 @@ class AutomationAccount:
     def open(
         cls, path: str | os.PathLike[str] | None = None, *, name: str = "local", runtime: str = "5.1"
     ) -> AutomationAccount:
-        """Open the account stored at ``path``, creating it with the default modules when new.
+        """Open the account stored at ``path``, creating it with its system-generated environments when new.
+
+        A new account has the six system-generated runtime environments
+        (``PowerShell-5.1``, ``PowerShell-7.1``, ``PowerShell-7.2``,
+        ``Python-2.7``, ``Python-3.8``, ``Python-3.10``), each with its default
+        modules. A file an older amkit wrote is upgraded in one transaction,
+        its per-runtime module lists becoming these environments.
 
         Parameters
         ----------
         path
             The SQLite file; ``None`` keeps the account in memory.
         name, runtime
-            The name and runtime of a new account (an existing file keeps its own).
+            The name of a new account, and the PowerShell runtime whose
+            system-generated environment operations use unless told otherwise
+            (an existing file keeps its own).
 
         Raises
         ------
         AccountError
             When the file is not an amkit account, or was written by a newer amkit.
         ValueError
-            For a runtime Automation does not offer.
+            For a runtime with no system-generated environment (7.4 has none).
         """
-        if runtime not in RUNTIMES:
-            raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
+        _check_runtime(runtime)
         store = Store(path)
         account = cls(store)
         with store.write():
@@ -91,7 +106,8 @@ class AutomationAccount:
                 store.set_meta("name", name)
                 store.set_meta("runtime", runtime)
                 store.set_meta("read_only", "0")
-                account._modules.provision(runtime, moment())
+            if not account.read_only:
+                account._environments.ensure_system(moment())
         return account
 
     @classmethod
@@ -124,7 +140,7 @@ class AutomationAccount:
 
     @property
     def runtime(self) -> str:
-        """The runtime operations use unless told otherwise."""
+        """The PowerShell runtime whose system-generated environment operations use unless told otherwise."""
         return self._store.meta("runtime") or "5.1"
 
     @property
@@ -139,49 +155,93 @@ class AutomationAccount:
 
     def _writable(self) -> None:
         if self.read_only:
-            raise AccountError(
-                f"account {self.name} is read-only: it was built from Azure's module list", code="read-only"
-            )
+            raise AccountError(f"account {self.name} is read-only: it shows what Azure reported", code="read-only")
 
-    def _runtime_of(self, runtime: str | None) -> str:
+    def _environment(self, runtime: str | None, runtime_environment: str | None) -> RuntimeEnvironment:
+        """The environment an operation works in: ``runtime_environment``, else ``runtime``'s system-generated one.
+
+        Raises
+        ------
+        ValueError
+            For a runtime Automation does not offer, one with no environment
+            here, or a runtime that is not the named environment's.
+        AccountError
+            ``not-found`` for an environment the account does not have.
+        """
+        if runtime_environment is not None:
+            environment = self._environments.get(runtime_environment)
+            if runtime is not None and runtime != environment.version:
+                raise ValueError(f"runtime environment {environment.name} is {environment.label}, not {runtime}")
+            return environment
         chosen = runtime or self.runtime
         if chosen not in RUNTIMES:
             raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {chosen!r}")
-        return chosen
+        found = self._environments.find(f"PowerShell-{chosen}")
+        if found is None:
+            raise ValueError(
+                f"account {self.name} has no runtime environment for PowerShell {chosen} (Automation generates none "
+                "for 7.4 and later): create one with create_runtime_environment and pass runtime_environment="
+            )
+        return found
+
+    def _powershell_environment(self, runtime: str | None, runtime_environment: str | None) -> RuntimeEnvironment:
+        """:meth:`_environment`, which must take PowerShell module packages."""
+        environment = self._environment(runtime, runtime_environment)
+        if not environment.is_powershell:
+            raise AccountError(
+                f"runtime environment {environment.name} is {environment.label}: it takes Python packages "
+                "(.whl), not PowerShell module packages",
+                code="language",
+            )
+        return environment
 
     # Modules ----------------------------------------------------------------------------------
 
-    def modules(self, *, runtime: str | None = None) -> pd.DataFrame:
-        """The module list as Azure reports it: one row per module and runtime, custom imports over defaults.
+    def modules(self, *, runtime: str | None = None, runtime_environment: str | None = None) -> pd.DataFrame:
+        """The module list as Azure reports it: one row per module and environment, custom imports over defaults.
 
         Columns are the ARM Module properties: name, is_global, version,
         size_in_bytes, activity_count, provisioning_state, creation_time,
         last_modified_time (UTC), description, error_code, error_message,
-        runtime. ``runtime`` limits the list to one runtime.
+        runtime, runtime_environment. ``runtime_environment`` names an
+        environment, ``runtime`` a system-generated one (``"7.2"`` is
+        ``PowerShell-7.2``); by default the account's runtime's, as the old
+        experience's Modules page shows it. ``runtime_environment="*"`` lists every environment's.
         """
-        return self._modules.frame(runtime)
+        if runtime is None and runtime_environment == "*":
+            return self._modules.frame(None)
+        return self._modules.frame(self._environment(runtime, runtime_environment).key)
 
-    def versions(self, name: str, *, runtime: str | None = None) -> tuple[PSVersion, ...]:
+    def versions(
+        self, name: str, *, runtime: str | None = None, runtime_environment: str | None = None
+    ) -> tuple[PSVersion, ...]:
         """The usable versions of module ``name`` (every side-by-side version of its import), ascending."""
-        return self._modules.versions(name, self._runtime_of(runtime))
+        return self._modules.versions(name, self._environment(runtime, runtime_environment).key)
 
-    def records(self, name: str, *, runtime: str | None = None) -> tuple[ModuleRecord, ...]:
+    def records(
+        self, name: str, *, runtime: str | None = None, runtime_environment: str | None = None
+    ) -> tuple[ModuleRecord, ...]:
         """The usable versions of module ``name`` with what their packages declared (GUID, requirements, commands)."""
-        return self._modules.records(name, self._runtime_of(runtime))
+        return self._modules.records(name, self._environment(runtime, runtime_environment).key)
 
     def effective_version(
-        self, name: str, required_version: str | PSVersion | None = None, *, runtime: str | None = None
+        self,
+        name: str,
+        required_version: str | PSVersion | None = None,
+        *,
+        runtime: str | None = None,
+        runtime_environment: str | None = None,
     ) -> PSVersion | None:
         """The version a runbook gets: ``required_version`` when usable, else the highest; ``None`` when absent."""
-        versions = self.versions(name, runtime=runtime)
+        versions = self.versions(name, runtime=runtime, runtime_environment=runtime_environment)
         if required_version is None:
             return versions[-1] if versions else None
         wanted = PSVersion.parse(required_version)
         return next((version for version in versions if version == wanted), None)
 
-    def inventory(self, *, runtime: str | None = None) -> Inventory:
-        """The account's usable module versions, for :func:`amkit.dependencies`, plans and runbook checks."""
-        return self._modules.inventory(self._runtime_of(runtime))
+    def inventory(self, *, runtime: str | None = None, runtime_environment: str | None = None) -> Inventory:
+        """The environment's usable module versions, for :func:`amkit.dependencies`, plans and runbook checks."""
+        return self._modules.inventory(self._environment(runtime, runtime_environment).key)
 
     # Operations -------------------------------------------------------------------------------
 
@@ -191,15 +251,18 @@ class AutomationAccount:
         *,
         at: object = None,
         runtime: str | None = None,
+        runtime_environment: str | None = None,
         on_state: StateCallback | None = None,
     ) -> ImportRecord:
         """Import a module package as Automation would, walking its provisioning states.
 
-        The package is checked against this account (:func:`amkit.check`);
-        an error finding stops the import in ``Failed`` at the step the
-        service fails at, with its error code and message, and a sixth
-        import within 30 seconds is refused. A failed import changes nothing
-        but the history; an exception anywhere inside leaves the file as it was.
+        The package is checked against the environment it goes into
+        (:func:`amkit.check`, at that environment's PowerShell version); an
+        error finding stops the import in ``Failed`` at the step the service
+        fails at, with its error code and message, and a sixth import within
+        30 seconds (in any environment of the account) is refused. A failed
+        import changes nothing but the history; an exception anywhere inside
+        leaves the file as it was.
 
         Parameters
         ----------
@@ -213,19 +276,26 @@ class AutomationAccount:
             its states lie before the call, never before the history's latest
             entry (durations shrink to fit), so none is in the future and the
             history keeps the order of the calls.
-        runtime
-            The runtime to import into; the account's by default.
+        runtime, runtime_environment
+            Where the package goes: a runtime environment by name, or the
+            system-generated environment of a runtime; the account's runtime's by default.
         on_state
             Called with each state and its time as the import enters it.
+
+        Raises
+        ------
+        AccountError
+            ``language`` for a Python environment; ``not-found`` for an unknown one.
         """
         self._writable()
-        chosen = self._runtime_of(runtime)
+        environment = self._powershell_environment(runtime, runtime_environment)
         start = None if at is None else moment(at)
         with self._store.write():
-            self._modules.provision(chosen, start or moment())
-            return self._importer.run(pkg_or_path, start, chosen, "import", on_state)
+            return self._importer.run(pkg_or_path, start, environment, "import", on_state)
 
-    def delete_module(self, name: str, *, at: object = None, runtime: str | None = None) -> None:
+    def delete_module(
+        self, name: str, *, at: object = None, runtime: str | None = None, runtime_environment: str | None = None
+    ) -> None:
         """Delete module ``name``: a custom module goes, and a default one it hid is used again (a rollback).
 
         Raises
@@ -235,10 +305,10 @@ class AutomationAccount:
             which cannot be deleted; ``not-found`` when there is no such module.
         """
         self._writable()
-        chosen = self._runtime_of(runtime)
+        environment = self._environment(runtime, runtime_environment)
         time = moment(at)
         with self._store.write():
-            rows = self._modules.rows(name, chosen)
+            rows = self._modules.rows(name, environment.key)
             custom = next((row for row in rows if not row["is_global"]), None)
             default = next((row for row in rows if row["is_global"]), None)
             if custom is None and default is not None:
@@ -248,14 +318,26 @@ class AutomationAccount:
                     code="default-module",
                 )
             if custom is None:
-                raise AccountError(f"account {self.name} has no module {name} in runtime {chosen}", code="not-found")
+                raise AccountError(
+                    f"account {self.name} has no module {name} in runtime environment {environment.name}",
+                    code="not-found",
+                )
             self._modules.delete(custom["id"])
-            Recorder(self._store, "delete", chosen, custom["name"], None).enter("Succeeded", time, custom["version"])
+            Recorder(self._store, "delete", environment, custom["name"], None).enter(
+                "Succeeded", time, custom["version"]
+            )
             if default is not None:
-                rollback = Recorder(self._store, "rollback", chosen, default["name"], None)
+                rollback = Recorder(self._store, "rollback", environment, default["name"], None)
                 rollback.enter("Succeeded", time, default["version"])
 
-    def update_az_modules(self, source: object, *, at: object = None, runtime: str | None = None) -> list[ImportRecord]:
+    def update_az_modules(
+        self,
+        source: object,
+        *,
+        at: object = None,
+        runtime: str | None = None,
+        runtime_environment: str | None = None,
+    ) -> list[ImportRecord]:
         """Import the Az modules of ``source`` (an inventory, or packages to scan), as "Update Az modules" does.
 
         Az modules already imported as custom modules are left alone; the
@@ -269,12 +351,11 @@ class AutomationAccount:
             One per import, in the order they ran.
         """
         self._writable()
-        chosen = self._runtime_of(runtime)
+        environment = self._powershell_environment(runtime, runtime_environment)
         available = as_inventory(source)
         start = moment(at)
         with self._store.write():
-            self._modules.provision(chosen, start)
-            return self._importer.update_az(available, start, chosen)
+            return self._importer.update_az(available, start, environment)
 
     # History, connections, warnings ---------------------------------------------------------
 
@@ -319,7 +400,7 @@ class AutomationAccount:
         """One row per field of every connection asset: name, type, field, value (hidden if encrypted), is_encrypted."""
         return self._connections.frame()
 
-    def warnings(self, *, runtime: str | None = None) -> pd.DataFrame:
+    def warnings(self, *, runtime: str | None = None, runtime_environment: str | None = None) -> pd.DataFrame:
         """What may break runbooks: Az and AzureRM side by side, and modules whose dependencies are gone.
 
         Az and AzureRM are flagged when a custom module of either family is in
@@ -332,9 +413,9 @@ class AutomationAccount:
         pandas.DataFrame
             kind (``az-and-azurerm`` or ``unsatisfied-dependency``), module, message.
         """
-        chosen = self._runtime_of(runtime)
+        environment = self._environment(runtime, runtime_environment)
         rows: list[tuple[str, str, str]] = []
-        modules = self.modules(runtime=chosen)
+        modules = self._modules.frame(environment.key)
         # family -> is_global -> names: a custom import of either family that meets the other, a default
         # one included, is what the documentation warns of (both defaults alone are the service's own state).
         families: dict[str, dict[bool, list[str]]] = {}
@@ -351,7 +432,7 @@ class AutomationAccount:
                     f"{described} are both in the account: a runbook that loads both crashes its sandbox",
                 )
             )
-        for item in resolve(self.inventory(runtime=chosen)):
+        for item in resolve(self._modules.inventory(environment.key)):
             if item.requirement.kind in ("required", "nested") and item.status in _BROKEN:
                 message = (
                     f"{item.record.label} requires {item.requirement.written}, "
@@ -375,10 +456,27 @@ class AutomationAccount:
     def __repr__(self) -> str:
         modules = self.modules()
         custom = int((~modules["is_global"]).sum())
+        environments = len(self._environments.all())
         mode = ", read-only" if self.read_only else ""
         return (
-            f"<AutomationAccount {self.name} ({self.runtime}{mode}): {len(modules)} modules, {custom} custom, "
-            f"{self._store.where}>"
+            f"<AutomationAccount {self.name} ({self.runtime}{mode}): {environments} runtime environments, "
+            f"{len(modules)} modules, {custom} custom, {self._store.where}>"
+        )
+
+
+def _check_runtime(runtime: str) -> None:
+    """Refuse a default runtime with no system-generated environment.
+
+    Raises
+    ------
+    ValueError
+        For a runtime Automation does not offer, or 7.4, which has no system-generated environment.
+    """
+    offered = [version for language, version in SYSTEM_ENVIRONMENTS if language == "PowerShell"]
+    if runtime not in offered:
+        raise ValueError(
+            f"runtime must be one of {', '.join(offered)} (the PowerShell runtimes with a system-generated "
+            f"environment), not {runtime!r}"
         )
 
 

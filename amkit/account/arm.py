@@ -28,9 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from amkit.account.environments import Environments
 from amkit.account.history import Recorder
 from amkit.account.modules import ModuleList, listed_version
 from amkit.account.provisioning import Failure
+from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, RuntimeEnvironment, system_environment_name
 from amkit.account.store import Store, moment
 from amkit.deps.inventory import ModuleRecord
 from amkit.errors import AccountError
@@ -125,17 +127,29 @@ def _number(module: Mapping[str, Any], key: str, index: int, file: str | None) -
 def load_module_list(store: Store, source: object) -> str:
     """Write the modules of ``source`` into an empty account ``store``; return the runtime most of them are in.
 
-    Each module becomes a row of the module list. A custom (not global)
-    module also gets one history row: its latest import, in its reported
-    state at ``lastModifiedTime`` (the list tells nothing of earlier ones).
+    The account gets the system-generated environments, holding just what
+    the list reports (a runtime without one, such as 7.4, gets an environment
+    of the same name). Each module becomes a row of its runtime's
+    environment. A custom (not global) module also gets one history row: its
+    latest import, in its reported state at ``lastModifiedTime`` (the list
+    tells nothing of earlier ones).
     """
     listed, file = read_module_list(source)
     modules = ModuleList(store)
+    environments = Environments(store, modules)
+    for language, line in SYSTEM_ENVIRONMENTS:
+        system = RuntimeEnvironment(system_environment_name(language, line), language, line, {}, "", True)
+        environments.create(system, moment(), with_defaults=False)
     runtimes: dict[str, int] = {}
     for index, module in enumerate(listed):
         name = module["name"].strip()
         runtime = _runtime(module)
         runtimes[runtime] = runtimes.get(runtime, 0) + 1
+        environment = environments.find(system_environment_name("PowerShell", runtime)) or environments.create(
+            RuntimeEnvironment(system_environment_name("PowerShell", runtime), "PowerShell", runtime),
+            moment(),
+            with_defaults=False,
+        )
         created = _time(module, "creationtime", index, file)
         modified = _time(module, "lastmodifiedtime", index, file)
         if created is None and modified is None:
@@ -151,7 +165,7 @@ def load_module_list(store: Store, source: object) -> str:
         version = None if module.get("version") in (None, "") else str(module["version"])
         is_global = bool(module.get("isglobal"))
         error_code, error_message = error.get("code") or None, error.get("message") or None
-        if modules.rows(name, runtime) and any(row["is_global"] == is_global for row in modules.rows(name, runtime)):
+        if any(row["is_global"] == is_global for row in modules.rows(name, environment.key)):
             kind = "default" if is_global else "custom"
             raise AccountError(
                 f"module {index} ({name}) is listed twice as a {kind} module of runtime {runtime}",
@@ -161,7 +175,7 @@ def load_module_list(store: Store, source: object) -> str:
         module_id = modules.insert(
             name,
             version,
-            runtime=runtime,
+            environment=environment.key,
             is_global=is_global,
             state=state,
             at=modified,
@@ -177,5 +191,5 @@ def load_module_list(store: Store, source: object) -> str:
         if not is_global:
             # The list tells only the latest import of each module: its state at lastModifiedTime.
             reported_error = Failure(state, error_code, error_message) if error_code or error_message else None
-            Recorder(store, "import", runtime, name, None).enter(state, modified, version, reported_error)
+            Recorder(store, "import", environment, name, None).enter(state, modified, version, reported_error)
     return max(runtimes, key=lambda runtime: runtimes[runtime]) if runtimes else "5.1"

@@ -15,6 +15,7 @@ import pandas as pd
 
 from amkit.account.modules import times_utc
 from amkit.account.provisioning import Failure
+from amkit.account.runtimes import RuntimeEnvironment
 from amkit.account.store import Store, moment, time_text
 
 __all__ = [
@@ -39,10 +40,11 @@ HISTORY_COLUMNS = [
     "error_message",
     "runtime",
     "operation_id",
+    "runtime_environment",
 ]
 #: What an operation can be.
-OPERATIONS = ("import", "delete", "rollback", "update-az")
-_TEXT_COLUMNS = ("operation", "module", "version", "state", "error_code", "error_message", "runtime")
+OPERATIONS = ("import", "delete", "rollback", "update-az", "update-default-packages", "refresh")
+_TEXT_COLUMNS = tuple(column for column in HISTORY_COLUMNS if column not in ("time", "operation_id"))
 
 StateCallback = Callable[[str, datetime], None]
 
@@ -50,10 +52,18 @@ StateCallback = Callable[[str, datetime], None]
 class Recorder:
     """Writes one operation's state changes into the history, and tells whoever listens."""
 
-    def __init__(self, store: Store, operation: str, runtime: str, module: str, listener: StateCallback | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        operation: str,
+        environment: RuntimeEnvironment,
+        module: str,
+        listener: StateCallback | None,
+    ) -> None:
         self.store = store
         self.operation = operation
-        self.runtime = runtime
+        self.environment = environment
+        self.runtime = environment.version
         self.module = module
         self.listener = listener
         self.operation_id = int(store.rows("SELECT COALESCE(MAX(operation_id), 0) + 1 FROM history")[0][0])
@@ -62,13 +72,14 @@ class Recorder:
     def enter(self, state: str, time: datetime, version: str | None, failure: Failure | None = None) -> None:
         """Record that the operation reached ``state`` at ``time``."""
         self.store.connection.execute(
-            "INSERT INTO history (operation_id, time, operation, runtime, module, version, state, error_code, "
-            "error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO history (operation_id, time, operation, runtime, environment, module, version, state, "
+            "error_code, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 self.operation_id,
                 time_text(time),
                 self.operation,
                 self.runtime,
+                self.environment.name,
                 self.module,
                 version,
                 state,
@@ -98,7 +109,7 @@ def starts_between(store: Store, after: datetime, before: datetime) -> list[date
 
 def history_frame(store: Store) -> pd.DataFrame:
     """The whole history in time order (see :data:`HISTORY_COLUMNS`); times in UTC."""
-    rows = store.rows("SELECT * FROM history ORDER BY time, id")
+    rows = store.rows("SELECT *, environment AS runtime_environment FROM history ORDER BY time, id")
     frame = pd.DataFrame([[row[column] for column in HISTORY_COLUMNS] for row in rows], columns=HISTORY_COLUMNS)
     times_utc(frame, "time")
     return frame.astype({"operation_id": "int64", **dict.fromkeys(_TEXT_COLUMNS, "string")})

@@ -23,6 +23,7 @@ from pathlib import Path
 from amkit.account.history import Recorder, StateCallback, last_time, starts_between
 from amkit.account.modules import ModuleList
 from amkit.account.provisioning import IMPORT_STATES, STATE_DURATIONS, Failure, failure_of, throttled
+from amkit.account.runtimes import RuntimeEnvironment
 from amkit.account.store import Store, moment
 from amkit.checks import Report, check
 from amkit.defaults import module_family
@@ -56,6 +57,7 @@ class ImportRecord:
     error_code: str | None = None
     error_message: str | None = None
     report: Report | None = None
+    runtime_environment: str | None = None
 
     @property
     def state(self) -> str:
@@ -78,18 +80,18 @@ class ImportRecord:
         return f"<ImportRecord {self.module} {self.version or ''} {path}{error}>"
 
 
-class _RuntimeView:
-    """The modules of one runtime, as checks and plans ask for them (``versions(name)``)."""
+class _EnvironmentView:
+    """The modules of one runtime environment, as checks and plans ask for them (``versions(name)``)."""
 
-    def __init__(self, modules: ModuleList, runtime: str) -> None:
+    def __init__(self, modules: ModuleList, environment: RuntimeEnvironment) -> None:
         self.modules = modules
-        self.runtime = runtime
+        self.environment = environment
 
     def versions(self, name: str) -> tuple[PSVersion, ...]:
-        return self.modules.versions(name, self.runtime)
+        return self.modules.versions(name, self.environment.key)
 
     def records(self, name: str) -> tuple[ModuleRecord, ...]:
-        return self.modules.records(name, self.runtime)
+        return self.modules.records(name, self.environment.key)
 
 
 def _connection_type(package: ModulePackage) -> ConnectionType | None:
@@ -115,9 +117,9 @@ class Importer:
         self.store = store
         self.modules = modules
 
-    def view(self, runtime: str) -> _RuntimeView:
-        """The account's modules of ``runtime``, for checks and plans."""
-        return _RuntimeView(self.modules, runtime)
+    def view(self, environment: RuntimeEnvironment) -> _EnvironmentView:
+        """The account's modules of ``environment``, for checks and plans."""
+        return _EnvironmentView(self.modules, environment)
 
     def _crowded(self, start: datetime) -> datetime | None:
         """``None`` when an import may start at ``start``; else the earliest later time it may.
@@ -153,37 +155,37 @@ class Importer:
         self,
         source: ModulePackage | str | os.PathLike[str],
         start: datetime | None,
-        runtime: str,
+        environment: RuntimeEnvironment,
         operation: str = "import",
         on_state: StateCallback | None = None,
     ) -> ImportRecord:
         """Import ``source`` (an open package or a path) starting at ``start``, or ending now when it is ``None``."""
         if isinstance(source, ModulePackage):
-            return self._run(source, source, start, runtime, operation, on_state)
+            return self._run(source, source, start, environment, operation, on_state)
         path = Path(os.fspath(source))
         try:
             package = open_package(path)
         except AmkitError:
-            return self._run(None, path, start, runtime, operation, on_state)
+            return self._run(None, path, start, environment, operation, on_state)
         with package:
-            return self._run(package, package, start, runtime, operation, on_state)
+            return self._run(package, package, start, environment, operation, on_state)
 
     def _run(
         self,
         package: ModulePackage | None,
         target: ModulePackage | Path,
         start: datetime | None,
-        runtime: str,
+        environment: RuntimeEnvironment,
         operation: str,
         on_state: StateCallback | None,
     ) -> ImportRecord:
         name = package.name if package is not None else Path(str(target)).stem
         version = str(package.latest.version) if package is not None and package.versions else None
-        report = check(target, account=self.view(runtime), runtime=runtime)
+        report = check(target, account=self.view(environment), runtime=environment.version)
         failure = failure_of(name, report, _required(package) if package is not None else ())
         connection = _connection_type(package) if package is not None else None
         start, steps = self._placed(start, _steps(failure, connection))
-        recorder = Recorder(self.store, operation, runtime, name, on_state)
+        recorder = Recorder(self.store, operation, environment, name, on_state)
         retry_at = self._crowded(start)
         if retry_at is not None:
             refusal = throttled(IMPORT_LIMIT, _WINDOW, retry_at)
@@ -198,7 +200,7 @@ class Importer:
             if state == "Succeeded" and package is not None:
                 records = records_of(package)
                 self.modules.replace_import(
-                    package, records, runtime=runtime, start=start, done=time, connection=connection
+                    package, records, environment=environment.key, start=start, done=time, connection=connection
                 )
             recorder.enter(state, time, version)
         return _record(recorder, version, None, report)
@@ -222,7 +224,7 @@ class Importer:
         room = max(now - latest, timedelta(0))
         return latest, [(state, offset * (room / total)) for state, offset in steps]
 
-    def update_az(self, available: Inventory, start: datetime, runtime: str) -> list[ImportRecord]:
+    def update_az(self, available: Inventory, start: datetime, environment: RuntimeEnvironment) -> list[ImportRecord]:
         """Import ``available``'s Az modules that are not custom imports yet, dependencies first.
 
         Each level starts once the one below it is done, and each import at
@@ -230,7 +232,7 @@ class Importer:
         satisfy are still imported, last: they fail as the service fails
         them, and the history says why.
         """
-        custom = self.modules.custom_names(runtime)
+        custom = self.modules.custom_names(environment.key)
         targets = [name for name in available.names if module_family(name) == "Az" and name.casefold() not in custom]
         plan = plan_imports(targets, available)
         steps = plan.steps[(plan.steps["action"] == "import") & ~plan.steps["module"].str.casefold().isin(custom)]
@@ -245,7 +247,7 @@ class Importer:
         for sources in [*groups, failing]:
             done = level_start
             for source in sources:
-                imported = self.run(source, self.next_start(level_start), runtime, "update-az")
+                imported = self.run(source, self.next_start(level_start), environment, "update-az")
                 records.append(imported)
                 done = max(done, imported.finished)
             level_start = done
@@ -278,4 +280,5 @@ def _record(recorder: Recorder, version: str | None, failure: Failure | None, re
         failure.code if failure else None,
         failure.message if failure else None,
         report,
+        recorder.environment.name,
     )

@@ -1,7 +1,7 @@
-"""The module list of an account file: rows per runtime, custom imports over default modules.
+"""The module list of an account file: rows per runtime environment, custom imports over default modules.
 
 Each module name has at most one default (global) row and one custom row
-per runtime; the custom one, when there, is the one runbooks get
+per runtime environment; the custom one, when there, is the one runbooks get
 (:meth:`ModuleList.effective`). A custom row holds every side-by-side version
 of its import, each with the record (requirements, commands) its package
 declared, so dependency tables and plans work on an account as on packages.
@@ -16,15 +16,9 @@ from datetime import datetime
 
 import pandas as pd
 
+from amkit.account.runtimes import RuntimeEnvironment, default_modules
 from amkit.account.store import Store, moment, time_text
-from amkit.defaults import (
-    CORE_COMMANDS,
-    DEFAULT_MODULES,
-    ENGINE_MODULE_VERSIONS,
-    INTERNAL_COMMANDS,
-    INTERNAL_MODULE,
-    az_default_modules,
-)
+from amkit.defaults import CORE_COMMANDS, ENGINE_MODULE_VERSIONS, INTERNAL_COMMANDS, INTERNAL_MODULE
 from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.package.connection import ConnectionType
 from amkit.package.module_package import ModulePackage
@@ -45,12 +39,17 @@ MODULE_COLUMNS = [
     "error_code",
     "error_message",
     "runtime",
+    "runtime_environment",
 ]
-_TEXT_COLUMNS = ("name", "version", "provisioning_state", "description", "error_code", "error_message", "runtime")
+_NUMBERS = ("is_global", "size_in_bytes", "activity_count", "creation_time", "last_modified_time")
+_TEXT_COLUMNS = tuple(column for column in MODULE_COLUMNS if column not in _NUMBERS)
 _UNKNOWN_VERSION = PSVersion("0.0")
-# The rows runbooks use: custom ones, and default ones no custom import of the same name hides.
-_EFFECTIVE = """SELECT * FROM modules m WHERE (m.is_global = 0 OR NOT EXISTS (
-    SELECT 1 FROM modules c WHERE c.runtime = m.runtime AND c.name_key = m.name_key AND c.is_global = 0))"""
+# The rows runbooks use: custom ones, and default ones no custom import of the same name hides; each with
+# its environment's version (the runtime) and name.
+_EFFECTIVE = """SELECT m.*, e.version AS runtime, e.name AS runtime_environment
+    FROM modules m JOIN runtime_environments e ON e.name_key = m.environment
+    WHERE (m.is_global = 0 OR NOT EXISTS (SELECT 1 FROM modules c
+        WHERE c.environment = m.environment AND c.name_key = m.name_key AND c.is_global = 0))"""
 
 
 def listed_version(version: str | None, name: str = "") -> PSVersion:
@@ -97,41 +96,39 @@ class ModuleList:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def rows(self, name: str, runtime: str) -> list[sqlite3.Row]:
-        """The custom row (first) and the default row of module ``name``, those that exist."""
+    def rows(self, name: str, environment: str) -> list[sqlite3.Row]:
+        """The custom row (first) and the default row of module ``name`` in ``environment``, those that exist."""
         return self.store.rows(
-            "SELECT * FROM modules WHERE runtime = ? AND name_key = ? ORDER BY is_global", (runtime, name.casefold())
+            "SELECT * FROM modules WHERE environment = ? AND name_key = ? ORDER BY is_global",
+            (environment, name.casefold()),
         )
 
-    def effective(self, name: str, runtime: str) -> sqlite3.Row | None:
+    def effective(self, name: str, environment: str) -> sqlite3.Row | None:
         """The row runbooks use for ``name``: the custom import, else the default module (see :func:`_pick`)."""
-        return _pick(self.rows(name, runtime))
+        return _pick(self.rows(name, environment))
 
-    def has_runtime(self, runtime: str) -> bool:
-        """Whether the account has a module list for ``runtime`` yet."""
-        return bool(self.store.rows("SELECT 1 FROM modules WHERE runtime = ? LIMIT 1", (runtime,)))
+    def provision(self, environment: RuntimeEnvironment, at: datetime) -> None:
+        """Give a new ``environment`` its default modules (inside the caller's transaction)."""
+        for module, version in default_modules(environment):
+            self.insert(module, version, environment=environment.key, is_global=True, state="Created", at=at)
 
-    def provision(self, runtime: str, at: datetime) -> None:
-        """Give ``runtime`` its default modules, the first time an operation uses it (inside its transaction)."""
-        if self.has_runtime(runtime):
-            return
-        for module, version in (*DEFAULT_MODULES, *az_default_modules(runtime)):
-            self.insert(module, version, runtime=runtime, is_global=True, state="Created", at=at)
+    def replace_defaults(self, environment: RuntimeEnvironment, at: datetime) -> None:
+        """Make ``environment``'s default modules those its default packages now bring."""
+        self.store.connection.execute("DELETE FROM modules WHERE environment = ? AND is_global = 1", (environment.key,))
+        self.provision(environment, at)
 
-    def custom_names(self, runtime: str) -> set[str]:
+    def custom_names(self, environment: str) -> set[str]:
         """The names (lower case) of modules imported as custom modules."""
-        found = self.store.rows("SELECT name_key FROM modules WHERE runtime = ? AND is_global = 0", (runtime,))
+        found = self.store.rows("SELECT name_key FROM modules WHERE environment = ? AND is_global = 0", (environment,))
         return {row["name_key"] for row in found}
 
-    def records(self, name: str, runtime: str) -> tuple[ModuleRecord, ...]:
+    def records(self, name: str, environment: str) -> tuple[ModuleRecord, ...]:
         """The usable versions of ``name``, ascending, with what their packages declared (GUID, requirements).
 
         A default module has its listed version (and, for Windows PowerShell's
         own modules and Automation's internal one, their commands).
         """
-        row = self.effective(name, runtime)
-        if row is None and not self.has_runtime(runtime):
-            return self.inventory(runtime).versions(name)  # just the default modules, as the runtime will hold
+        row = self.effective(name, environment)
         return self._usable(row) if row is not None else ()
 
     def _usable(self, row: sqlite3.Row) -> tuple[ModuleRecord, ...]:
@@ -144,16 +141,16 @@ class ModuleList:
         records = [ModuleRecord.from_data(json.loads(item["record"])) for item in found]
         return tuple(sorted(records, key=lambda record: record.version or _UNKNOWN_VERSION))
 
-    def versions(self, name: str, runtime: str) -> tuple[PSVersion, ...]:
+    def versions(self, name: str, environment: str) -> tuple[PSVersion, ...]:
         """The usable versions of ``name``, ascending: every side-by-side version of its import."""
-        return tuple(record.version for record in self.records(name, runtime) if record.version is not None)
+        return tuple(record.version for record in self.records(name, environment) if record.version is not None)
 
-    def frame(self, runtime: str | None) -> pd.DataFrame:
+    def frame(self, environment: str | None) -> pd.DataFrame:
         """The effective rows as the ARM module list shows them (see :data:`MODULE_COLUMNS`)."""
-        if runtime is None:
-            rows = self.store.rows(f"{_EFFECTIVE} ORDER BY m.runtime, m.name_key")
+        if environment is None:
+            rows = self.store.rows(f"{_EFFECTIVE} ORDER BY e.name_key, m.name_key")
         else:
-            rows = self.frame_rows(runtime)
+            rows = self.frame_rows(environment)
         frame = pd.DataFrame([[row[column] for column in MODULE_COLUMNS] for row in rows], columns=MODULE_COLUMNS)
         frame["is_global"] = frame["is_global"].astype(bool)
         times_utc(frame, "creation_time", "last_modified_time")
@@ -161,31 +158,29 @@ class ModuleList:
             {"size_in_bytes": "int64", "activity_count": "int64", **dict.fromkeys(_TEXT_COLUMNS, "string")}
         )
 
-    def inventory(self, runtime: str) -> Inventory:
-        """The usable module versions of ``runtime``, each with what its package declared.
+    def inventory(self, environment: str) -> Inventory:
+        """The usable module versions of ``environment``, each with what its package declared.
 
         Default modules carry their version, and Windows PowerShell's own
         modules and Automation's internal one their commands.
         """
         by_name: dict[str, list[sqlite3.Row]] = {}
-        for row in self.store.rows("SELECT * FROM modules WHERE runtime = ? ORDER BY name_key, is_global", (runtime,)):
+        query = "SELECT * FROM modules WHERE environment = ? ORDER BY name_key, is_global"
+        for row in self.store.rows(query, (environment,)):
             by_name.setdefault(row["name_key"], []).append(row)
-        if not by_name:  # a runtime no operation has used yet holds just the default modules
-            defaults = (*DEFAULT_MODULES, *az_default_modules(runtime))
-            return Inventory(_default_record(module, version) for module, version in defaults)
         picked = [_pick(rows) for rows in by_name.values()]
         return Inventory(record for row in picked if row is not None for record in self._usable(row))
 
-    def frame_rows(self, runtime: str) -> list[sqlite3.Row]:
-        """The effective rows of ``runtime``, by name."""
-        return self.store.rows(f"{_EFFECTIVE} AND m.runtime = ? ORDER BY m.name_key", (runtime,))
+    def frame_rows(self, environment: str) -> list[sqlite3.Row]:
+        """The effective rows of ``environment``, by name."""
+        return self.store.rows(f"{_EFFECTIVE} AND m.environment = ? ORDER BY m.name_key", (environment,))
 
     def insert(
         self,
         name: str,
         version: str | None,
         *,
-        runtime: str,
+        environment: str,
         is_global: bool,
         state: str,
         at: datetime,
@@ -198,11 +193,11 @@ class ModuleList:
     ) -> int:
         """Add a module row; return its id."""
         cursor = self.store.connection.execute(
-            "INSERT INTO modules (runtime, name, name_key, is_global, version, size_in_bytes, activity_count, "
+            "INSERT INTO modules (environment, name, name_key, is_global, version, size_in_bytes, activity_count, "
             "provisioning_state, creation_time, last_modified_time, description, error_code, error_message, source) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                runtime,
+                environment,
                 name,
                 name.casefold(),
                 int(is_global),
@@ -231,13 +226,13 @@ class ModuleList:
         package: ModulePackage,
         records: Sequence[ModuleRecord],
         *,
-        runtime: str,
+        environment: str,
         start: datetime,
         done: datetime,
         connection: ConnectionType | None,
     ) -> None:
         """Make ``package`` the module's custom import, replacing every version of the earlier one."""
-        earlier = [row for row in self.rows(package.name, runtime) if not row["is_global"]]
+        earlier = [row for row in self.rows(package.name, environment) if not row["is_global"]]
         for row in earlier:
             self.store.connection.execute("DELETE FROM modules WHERE id = ?", (row["id"],))
         latest = package.latest
@@ -245,7 +240,7 @@ class ModuleList:
         module_id = self.insert(
             package.name,
             str(latest.version),
-            runtime=runtime,
+            environment=environment,
             is_global=False,
             state="Succeeded",
             at=done,
@@ -259,9 +254,9 @@ class ModuleList:
         if connection is not None:
             fields = [field.__dict__ for field in connection.fields]
             self.store.connection.execute(
-                "INSERT INTO connection_types (module_id, runtime, name, name_key, module, fields) "
+                "INSERT INTO connection_types (module_id, environment, name, name_key, module, fields) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (module_id, runtime, connection.name, connection.name.casefold(), package.name, json.dumps(fields)),
+                (module_id, environment, connection.name, connection.name.casefold(), package.name, json.dumps(fields)),
             )
 
     def delete(self, module_id: int) -> None:

@@ -11,24 +11,92 @@ rolls everything back, so no operation leaves part of itself behind.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, system_default_packages, system_environment_name
 from amkit.errors import AccountError
 
 __all__ = ["SCHEMA_VERSION", "Store", "moment", "time_text"]
 
 #: The schema this amkit writes. Each entry of _MIGRATIONS takes a file one version further.
-SCHEMA_VERSION = 1
-_MIGRATIONS: tuple[str, ...] = (
+SCHEMA_VERSION = 2
+_RUNTIME_ENVIRONMENTS = """
+    CREATE TABLE runtime_environments (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        language TEXT NOT NULL,
+        version TEXT NOT NULL,
+        default_packages TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        system_generated INTEGER NOT NULL,
+        creation_time TEXT NOT NULL,
+        last_modified_time TEXT NOT NULL
+    );
+    CREATE TABLE runbooks (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        environment TEXT NOT NULL REFERENCES runtime_environments (name_key),
+        script TEXT NOT NULL,
+        source TEXT,
+        creation_time TEXT NOT NULL,
+        last_modified_time TEXT NOT NULL
+    );
+    ALTER TABLE modules RENAME COLUMN runtime TO environment;
+    ALTER TABLE connection_types RENAME COLUMN runtime TO environment;
+    ALTER TABLE history ADD COLUMN environment TEXT;
+    CREATE INDEX history_module ON history (module);
+    CREATE INDEX runbooks_environment ON runbooks (environment)
+"""
+
+
+def _to_runtime_environments(connection: sqlite3.Connection) -> None:
+    """Schema 2: each runtime's module list becomes an environment's; runbooks link to environments.
+
+    A runtime with a system-generated environment (5.1, 7.1, 7.2) becomes
+    that environment, with its default packages; another one an amkit file
+    held (7.4) becomes an environment of the same name, not system-generated,
+    holding the Az release its default modules came from. Modules,
+    connection types and history rows follow, so nothing is lost.
+    """
+    runtimes = [
+        (row[0], row[1], row[2])
+        for row in connection.execute(
+            "SELECT runtime, MIN(creation_time), MAX(last_modified_time) FROM modules GROUP BY runtime"
+        )
+    ]
+    _run_script(connection, _RUNTIME_ENVIRONMENTS)
+    system = {version for language, version in SYSTEM_ENVIRONMENTS if language == "PowerShell"}
+    for runtime, created, modified in runtimes:
+        name = system_environment_name("PowerShell", runtime)
+        packages = system_default_packages("PowerShell", runtime) if runtime in system else {"Az": "8.0.0"}
+        connection.execute(
+            "INSERT INTO runtime_environments (name_key, name, language, version, default_packages, "
+            "system_generated, creation_time, last_modified_time) VALUES (?, ?, 'PowerShell', ?, ?, ?, ?, ?)",
+            (name.casefold(), name, runtime, json.dumps(packages), int(runtime in system), created, modified),
+        )
+    for table in ("modules", "connection_types"):
+        connection.execute(f"UPDATE {table} SET environment = lower('PowerShell-' || environment)")
+    # The history keeps names as they were written, as it keeps module names.
+    connection.execute("UPDATE history SET environment = 'PowerShell-' || runtime WHERE runtime IS NOT NULL")
+
+
+def _run_script(connection: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+_MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
     CREATE TABLE modules (
@@ -84,6 +152,7 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX history_time ON history (time);
     CREATE INDEX module_versions_module ON module_versions (module_id);
     """,
+    _to_runtime_environments,
 )
 #: How long an operation waits for another process's transaction on the same file.
 _WAIT = 30.0
@@ -192,10 +261,11 @@ class Store:
                     code="schema",
                     file=self.where,
                 )
-            for script in _MIGRATIONS[version:]:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.connection.execute(statement)
+            for migration in _MIGRATIONS[version:]:
+                if isinstance(migration, str):
+                    _run_script(self.connection, migration)
+                else:
+                    migration(self.connection)
             self.connection.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )

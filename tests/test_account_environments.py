@@ -1,0 +1,209 @@
+"""Runtime environments and runbooks in the account model, on a real SQLite file, and old files upgraded."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from packages import module, write_zip
+
+import amkit
+from amkit.account.store import _MIGRATIONS
+from amkit.defaults import AZ_RELEASES
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SYSTEM = ["PowerShell-5.1", "PowerShell-7.1", "PowerShell-7.2", "Python-2.7", "Python-3.10", "Python-3.8"]
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def test_a_new_account_has_the_six_system_generated_environments(account: amkit.AutomationAccount) -> None:
+    environments = account.runtime_environments().set_index("name")
+    assert sorted(environments.index) == SYSTEM
+    assert environments["system_generated"].all() and (environments["runbooks"] == 0).all()
+    assert environments.loc["PowerShell-7.2", "default_packages"] == "Az 8.0.0, Azure CLI 2.56.0"
+    assert environments.loc["Python-3.10", "default_packages"] == ""
+    # What each lists is what runbooks there get: the module list and the inventory agree from the start.
+    for runtime in ("5.1", "7.1", "7.2"):
+        assert len(account.modules(runtime=runtime)) == len(account.inventory(runtime=runtime).names)
+    seven = set(account.modules(runtime="7.2")["name"])
+    assert not {"AzureRM.Profile", "Azure", "PSDscResources", "ComputerManagementDsc"} & seven
+    assert "AzureRM.Profile" in set(account.modules(runtime="5.1")["name"])
+    assert account.packages("Python-3.10").empty
+
+
+def test_a_new_environment_holds_its_default_packages_and_its_own_imports(
+    account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    created = account.create_runtime_environment("PS74-Prod", "powershell", "7.4", description="prod", at=at(0))
+    assert (created.language, created.version, dict(created.default_packages)) == (
+        "PowerShell",
+        "7.4",
+        {"Az": "12.3.0", "Azure CLI": "2.64.0"},
+    )
+    packages = account.packages("ps74-prod")
+    assert list(packages.columns) == amkit.account.PACKAGE_COLUMNS
+    az = {name: version for name, version in AZ_RELEASES["12.3.0"]}
+    assert packages.set_index("name").loc["Az.Accounts", "version"] == az["Az.Accounts"] == "3.0.4"
+    assert packages["is_default"].all()
+    record = account.import_package(samples["ContosoCore"], at=at(1), runtime_environment="PS74-Prod")
+    assert record.succeeded and record.runtime == "7.4" and record.runtime_environment == "PS74-Prod"
+    assert account.versions("ContosoCore", runtime_environment="PS74-Prod") == (amkit.PSVersion("1.2.0"),)
+    assert account.versions("ContosoCore") == ()  # imported into that environment alone
+    history = account.history()
+    assert set(history["runtime_environment"]) == {"PS74-Prod"} and set(history["runtime"]) == {"7.4"}
+    assert account.runtime_environments().set_index("name").loc["PS74-Prod", "description"] == "prod"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        (("PS", "PowerShell", "7.1"), ValueError, "offers PowerShell 5.1, 7.2, 7.4 for new runtime environments"),
+        (("PS", "Ruby", "3.0"), ValueError, "language must be one of PowerShell, Python"),
+        (("1st", "PowerShell", "7.4"), ValueError, "is not a runtime environment name"),
+        (("powershell-5.1", "PowerShell", "5.1"), amkit.AccountError, "already has a runtime environment"),
+    ],
+)
+def test_environments_refuse_what_automation_refuses(
+    account: amkit.AutomationAccount, arguments: tuple[str, str, str], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        account.create_runtime_environment(*arguments)
+
+
+def test_default_packages_change_the_default_modules_and_enter_the_history(
+    account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    account.create_runtime_environment("Legacy51", "PowerShell", "5.1", at=at(0))
+    assert account.versions("Az.Accounts", runtime_environment="Legacy51") == (amkit.PSVersion("2.8.0"),)
+    # A 5.1 environment has PowerShell's own modules and the internal cmdlets, not the old defaults.
+    names = set(account.packages("Legacy51")["name"])
+    assert {"Microsoft.PowerShell.Utility", "Orchestrator.AssetManagement.Cmdlets"} <= names
+    assert "AzureRM.Profile" not in names
+    assert account.import_package(samples["ContosoCore"], at=at(1), runtime_environment="Legacy51").succeeded
+    changed = account.update_default_packages("Legacy51", {"az": "12.3.0"}, at=at(5))
+    assert dict(changed.default_packages) == {"Az": "12.3.0"}
+    assert account.versions("Az.Accounts", runtime_environment="Legacy51") == (amkit.PSVersion("3.0.4"),)
+    assert account.versions("ContosoCore", runtime_environment="Legacy51") == (amkit.PSVersion("1.2.0"),)
+    entry = account.history().query("operation == 'update-default-packages'")
+    assert entry[["module", "version", "state", "runtime_environment"]].values.tolist() == [
+        ["Az", "12.3.0", "Succeeded", "Legacy51"]
+    ]
+    with pytest.raises(ValueError, match=r"offers Az 8\.0\.0, 12\.3\.0"):
+        account.update_default_packages("Legacy51", {"Az": "13.0.0"})
+    with pytest.raises(ValueError, match="offers no default package 'Azure CLI'"):
+        account.update_default_packages("Legacy51", {"Azure CLI": "2.64.0"})
+    with pytest.raises(amkit.AccountError, match="system-generated") as caught:
+        account.update_default_packages("PowerShell-7.2", {"Az": "8.0.0"})
+    assert caught.value.code == "system-environment"
+
+
+def test_runbooks_run_in_their_environment_and_keep_it_from_being_deleted(
+    tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    account.create_runtime_environment("Reports", "PowerShell", "7.4", at=at(0))
+    assert account.import_package(samples["ContosoCore"], at=at(1), runtime_environment="Reports").succeeded
+    script = tmp_path / "Nightly.ps1"
+    script.write_text("param()\n$tenant = Get-ContosoTenant\nWrite-Output $tenant\n", encoding="utf-8")
+    account.add_runbook("Nightly", script, runtime_environment="reports", at=at(2))
+    assert account.runbook_environment("nightly").name == "Reports"
+    needs = account.runbook_requirements("Nightly").set_index("module")
+    assert needs.loc["ContosoCore", "status"] == "ok" and needs.loc["ContosoCore", "runtime_environment"] == "Reports"
+    assert account.runtime_environments().set_index("name").loc["Reports", "runbooks"] == 1
+    with pytest.raises(amkit.AccountError, match=r"used by 1 runbook\(s\) \(Nightly\)") as caught:
+        account.delete_runtime_environment("Reports")
+    assert caught.value.code == "in-use"
+    # Linked to the system-generated 7.2 environment, which lacks ContosoCore, nothing there exports its command.
+    account.link_runbook("Nightly", "PowerShell-7.2", at=at(3))
+    unknown = account.runbook_requirements("Nightly").query("status == 'unknown'")
+    assert unknown["commands"].tolist() == ["Get-ContosoTenant"]
+    account.delete_runtime_environment("Reports")
+    assert "Reports" not in set(account.runtime_environments()["name"])
+    with pytest.raises(amkit.AccountError, match="no runtime environment 'Reports'"):
+        account.packages("Reports")
+    with pytest.raises(amkit.AccountError, match="system-generated"):
+        account.delete_runtime_environment("PowerShell-5.1")
+    runbooks = account.runbooks()
+    assert runbooks[["name", "runtime_environment", "version"]].values.tolist() == [
+        ["Nightly", "PowerShell-7.2", "7.2"]
+    ]
+    with pytest.raises(ValueError, match="is not a runbook name"):
+        account.add_runbook("nightly job", script)
+    account.delete_runbook("Nightly")
+    assert account.runbooks().empty
+
+
+def test_python_environments_take_no_module_packages(
+    account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    account.create_runtime_environment("Py310", "Python", "3.10")
+    with pytest.raises(amkit.AccountError, match="takes Python packages") as caught:
+        account.import_package(samples["ContosoCore"], runtime_environment="Py310")
+    assert caught.value.code == "language"
+    with pytest.raises(ValueError, match="offers no default package 'Az'"):
+        account.create_runtime_environment("Py38", "Python", "3.8", default_packages={"Az": "8.0.0"})
+    account.add_runbook("Hello", b"print('hello')\n", runtime_environment="Py310")
+    with pytest.raises(amkit.AccountError, match="PowerShell runbooks only"):
+        account.runbook_requirements("Hello")
+
+
+def test_an_account_file_of_schema_1_opens_upgraded_with_nothing_lost(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    # Schema 1, as amkit 0.1 wrote it: one module list per runtime, 7.4 among them.
+    with sqlite3.connect(path) as connection:
+        for statement in str(_MIGRATIONS[0]).split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("schema_version", "1"), ("name", "old"), ("runtime", "5.1"), ("read_only", "0")],
+        )
+        rows = [
+            ("5.1", "Az.Accounts", 1, "2.8.0", "Created"),
+            ("5.1", "ContosoCore", 0, "1.2.0", "Succeeded"),
+            ("7.4", "Az.Accounts", 1, "2.8.0", "Created"),
+        ]
+        for runtime, name, is_global, version, state in rows:
+            connection.execute(
+                "INSERT INTO modules (runtime, name, name_key, is_global, version, provisioning_state, "
+                "creation_time, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    runtime,
+                    name,
+                    name.casefold(),
+                    is_global,
+                    version,
+                    state,
+                    "2026-01-01T00:00:00.000000Z",
+                    "2026-01-02T00:00:00.000000Z",
+                ),
+            )
+        connection.execute(
+            "INSERT INTO module_versions (module_id, version, record) VALUES (2, '1.2.0', ?)",
+            (
+                '{"name": "ContosoCore", "version": "1.2.0", "guid": null, "module_type": "Script", "commands": '
+                '["Get-ContosoTenant"], "size": 10, "source": "ContosoCore.zip", "error": null, "requirements": [], '
+                '"problems": []}',
+            ),
+        )
+        connection.execute(
+            "INSERT INTO history (operation_id, time, operation, runtime, module, version, state) "
+            "VALUES (1, '2026-01-02T00:00:00.000000Z', 'import', '5.1', 'ContosoCore', '1.2.0', 'Succeeded')"
+        )
+    with amkit.AutomationAccount.open(path) as account:
+        environments = account.runtime_environments().set_index("name")
+        assert set(SYSTEM) <= set(environments.index)
+        assert not environments.loc["PowerShell-7.4", "system_generated"]  # amkit's own 7.4 list, kept
+        assert account.versions("ContosoCore") == (amkit.PSVersion("1.2.0"),)
+        assert account.versions("Az.Accounts", runtime_environment="PowerShell-7.4") == (amkit.PSVersion("2.8.0"),)
+        history = account.history()
+        assert history[["module", "runtime", "runtime_environment"]].values.tolist() == [
+            ["ContosoCore", "5.1", "PowerShell-5.1"]
+        ]
+        assert account.import_package(write_zip(tmp_path / "New.zip", module("New", "1.0.0")), runtime="7.2").succeeded
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
