@@ -94,7 +94,8 @@ _AZ_RELEASES = {
         "Az.Synapse=1.4.0 Az.TrafficManager=1.1.0 Az.Websites=2.11.2 "
     ),
     # The default package of PowerShell 7.4 environments (runtime environment documentation); read from
-    # tools/Az/Az.psd1 with ModuleVersion 12.3.0 (a copy of Azure/azure-powershell at commit 84c520fb).
+    # tools/Az/Az.psd1 with ModuleVersion 12.3.0 (a copy of Azure/azure-powershell at commit 84c520fb),
+    # checked against the Az ChangeLog's "12.3.0" section, which gives Az.StorageSync 2.3.1 (that copy: 2.3.0).
     "12.3.0": (
         "Az.Accounts=3.0.4 Az.Advisor=2.0.1 Az.Aks=6.0.4 Az.AnalysisServices=1.1.5 Az.ApiManagement=4.0.4 "
         "Az.App=1.0.1 Az.AppConfiguration=1.3.2 Az.ApplicationInsights=2.2.5 Az.ArcResourceBridge=1.0.1 "
@@ -115,7 +116,7 @@ _AZ_RELEASES = {
         "Az.RedisCache=1.10.0 Az.RedisEnterpriseCache=1.2.1 Az.Relay=2.0.1 Az.ResourceGraph=1.0.0 "
         "Az.ResourceMover=1.2.1 Az.Resources=7.4.0 Az.Security=1.7.0 Az.SecurityInsights=3.1.2 "
         "Az.ServiceBus=4.0.0 Az.ServiceFabric=3.3.4 Az.SignalR=2.0.2 Az.Sql=5.3.0 Az.SqlVirtualMachine=2.3.1 "
-        "Az.StackHCI=2.4.0 Az.StackHCIVM=1.0.4 Az.Storage=7.3.0 Az.StorageMover=1.4.0 Az.StorageSync=2.3.0 "
+        "Az.StackHCI=2.4.0 Az.StackHCIVM=1.0.4 Az.Storage=7.3.0 Az.StorageMover=1.4.0 Az.StorageSync=2.3.1 "
         "Az.StreamAnalytics=2.0.1 Az.Support=2.0.0 Az.Synapse=3.0.10 Az.TrafficManager=1.2.2 "
         "Az.Websites=3.2.1 "
     ),
