@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from amkit.account.arm import load_module_list
+from amkit.account.azure_api import AzureOperations
 from amkit.account.connections import Connection, Connections
 from amkit.account.environment_api import EnvironmentOperations
 from amkit.account.environments import Environments
@@ -52,7 +53,7 @@ WARNING_COLUMNS = ["kind", "module", "message"]
 _BROKEN = ("missing", "version-conflict", "guid-mismatch")
 
 
-class AutomationAccount(EnvironmentOperations):
+class AutomationAccount(EnvironmentOperations, AzureOperations):
     """An Automation account's runtime environments, modules, runbooks, connection types, connections and history.
 
     Open one with :meth:`open` (a SQLite file, or in memory) or build a

@@ -199,6 +199,24 @@ class Connections:
         columns = ["type", "module", "field", "type_name", "is_encrypted", "is_optional"]
         return pd.DataFrame(rows, columns=columns).astype(dict.fromkeys(columns[:4], "string"))
 
+    def store_type(
+        self, connection_type: ConnectionType, module_id: int | None = None, environment: str | None = None
+    ) -> None:
+        """Keep a connection type: one an imported module defines (its row's id), or one Azure lists."""
+        fields = [field.__dict__ for field in connection_type.fields]
+        self.store.connection.execute(
+            "INSERT INTO connection_types (module_id, environment, name, name_key, module, fields) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                module_id,
+                environment,
+                connection_type.name,
+                connection_type.name.casefold(),
+                connection_type.module or None,
+                json.dumps(fields),
+            ),
+        )
+
     def add(self, name: str, type_name: str, values: Mapping[str, object]) -> Connection:
         """Validate and store a connection asset (inside the caller's transaction)."""
         types = self.types()

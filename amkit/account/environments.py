@@ -180,8 +180,10 @@ class Environments:
             )
         return environment
 
-    def set_default_packages(self, environment: RuntimeEnvironment, packages: Mapping[str, str], at: datetime) -> None:
-        """Give ``environment`` these default packages, and the default modules they bring."""
+    def set_default_packages(
+        self, environment: RuntimeEnvironment, packages: Mapping[str, str], at: datetime, *, with_modules: bool = True
+    ) -> None:
+        """Give ``environment`` these default packages, and (unless Azure lists them itself) the modules they bring."""
         changed = RuntimeEnvironment(
             environment.name,
             environment.language,
@@ -194,7 +196,8 @@ class Environments:
             "UPDATE runtime_environments SET default_packages = ?, last_modified_time = ? WHERE name_key = ?",
             (json.dumps(dict(packages)), time_text(at), environment.key),
         )
-        self.modules.replace_defaults(changed, at)
+        if with_modules:
+            self.modules.replace_defaults(changed, at)
 
     def delete(self, environment: RuntimeEnvironment) -> None:
         """Remove ``environment`` with its packages (the caller has checked that no runbook uses it)."""

@@ -59,6 +59,7 @@ class Recorder:
         environment: RuntimeEnvironment,
         module: str,
         listener: StateCallback | None,
+        operation_id: int | None = None,
     ) -> None:
         self.store = store
         self.operation = operation
@@ -66,7 +67,9 @@ class Recorder:
         self.runtime = environment.version
         self.module = module
         self.listener = listener
-        self.operation_id = int(store.rows("SELECT COALESCE(MAX(operation_id), 0) + 1 FROM history")[0][0])
+        if operation_id is None:  # a new operation; else one already in the history, going on
+            operation_id = int(store.rows("SELECT COALESCE(MAX(operation_id), 0) + 1 FROM history")[0][0])
+        self.operation_id = operation_id
         self.states: list[tuple[str, datetime]] = []
 
     def enter(self, state: str, time: datetime, version: str | None, failure: Failure | None = None) -> None:

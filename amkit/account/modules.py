@@ -16,6 +16,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from amkit.account.connections import Connections
 from amkit.account.runtimes import RuntimeEnvironment, default_modules
 from amkit.account.store import Store, moment, time_text
 from amkit.defaults import CORE_COMMANDS, ENGINE_MODULE_VERSIONS, INTERNAL_COMMANDS, INTERNAL_MODULE
@@ -252,12 +253,7 @@ class ModuleList:
         )
         self.add_versions(module_id, records)
         if connection is not None:
-            fields = [field.__dict__ for field in connection.fields]
-            self.store.connection.execute(
-                "INSERT INTO connection_types (module_id, environment, name, name_key, module, fields) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (module_id, environment, connection.name, connection.name.casefold(), package.name, json.dumps(fields)),
-            )
+            Connections(self.store).store_type(connection, module_id, environment)
 
     def delete(self, module_id: int) -> None:
         """Remove a row with its versions and connection type."""

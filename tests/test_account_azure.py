@@ -1,0 +1,136 @@
+"""A real account read and followed through the real AutomationClient, against a local ARM server (no Azure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from arm_server import ArmServer, allow_http_policy
+
+import amkit
+
+URI = "https://example.blob.core.windows.net/modules/ContosoCore.zip"
+
+
+@pytest.fixture
+def server() -> Iterator[ArmServer]:
+    with ArmServer() as running:
+        running.add_module("Az.Accounts", isGlobal=True, version="2.8.0")
+        running.add_module("Az.Compute", isGlobal=True, version="4.27.0")
+        running.add_module(
+            "Contoso.Archive",
+            version="1.0.0",
+            provisioningState="Failed",
+            error={"code": "ImportModuleException", "message": "Module data blob size is not supported."},
+        )
+        running.add_powershell72_module("Az.Accounts", isGlobal=True, version="2.8.0")
+        running.add_powershell72_module("ContosoCore", version="1.2.0")
+        running.add_runtime_environment("PowerShell-5.1", version="5.1", default_packages={"Az": "8.0.0"})
+        running.add_runtime_environment("PowerShell-7.2", version="7.2", default_packages={"Az": "8.0.0"})
+        running.add_runtime_environment("PS74", version="7.4", default_packages={"Az": "12.3.0"}, description="new")
+        running.add_package("PS74", "Az.Accounts", default=True, version="3.0.4")
+        running.add_package("PS74", "ContosoCore", version="1.3.0")
+        running.add_connection_type("ContosoApi", {"Endpoint": "System.String", "ApiKey": {"isEncrypted": True}})
+        yield running
+
+
+def connect(server: ArmServer, path: Path | None = None, **options: Any) -> amkit.AutomationAccount:
+    return amkit.AutomationAccount.connect(
+        server.subscription_id,
+        server.resource_group,
+        server.account_name,
+        credential=options.pop("credential", server.credential()),
+        path=path,
+        client_options={
+            "base_url": server.base_url,
+            "per_call_policies": [allow_http_policy()],
+            "retry_backoff_factor": 0.01,
+            **options.pop("client_options", {}),
+        },
+        **options,
+    )
+
+
+def test_an_account_is_read_with_every_page_into_the_model(server: ArmServer, tmp_path: Path) -> None:
+    account = connect(server, tmp_path / "real.db")
+    assert account.read_only and account.name == server.account_name
+    environments = account.runtime_environments().set_index("name")
+    assert environments.loc["PS74", "default_packages"] == "Az 12.3.0"
+    assert not environments.loc["PS74", "system_generated"] and environments.loc["PowerShell-7.2", "system_generated"]
+    assert environments.loc["PS74", "description"] == "new"
+    five = account.modules().set_index("name")
+    assert five.loc["Contoso.Archive", "error_code"] == "ImportModuleException"
+    assert set(five.index) == {"Az.Accounts", "Az.Compute", "Contoso.Archive"}
+    assert account.versions("ContosoCore", runtime="7.2") == (amkit.PSVersion("1.2.0"),)
+    assert account.versions("ContosoCore", runtime_environment="PS74") == (amkit.PSVersion("1.3.0"),)
+    assert bool(account.packages("PS74").set_index("name").loc["Az.Accounts", "is_default"])
+    types = account.connection_types().query("type == 'ContosoApi'").set_index("field")
+    assert bool(types.loc["ApiKey", "is_encrypted"]) and not bool(types.loc["Endpoint", "is_encrypted"])
+    # Each custom module's latest import is history; lists were followed past their first page (2 items).
+    history = account.history()
+    assert sorted(history["module"]) == ["Contoso.Archive", "ContosoCore", "ContosoCore"]
+    paths = [request.path for request in server.requests]
+    assert any("skiptoken" in str(request.query) for request in server.requests)
+    assert any(path.endswith("/powerShell72Modules") for path in paths)
+    with pytest.raises(amkit.AccountError, match="read-only"):
+        account.import_package(tmp_path / "x.zip")
+
+
+def test_refresh_records_what_changed_since_the_last_read(server: ArmServer, tmp_path: Path) -> None:
+    path = tmp_path / "real.db"
+    first = connect(server, path)
+    before = len(first.history())
+    assert len(first.refresh().modules) == 7 and len(first.history()) == before  # nothing changed
+    first.close()
+    server.add_package("PS74", "ContosoCore", version="1.4.0")
+    server.add_runtime_environment("PS74", version="7.4", default_packages={"Az": "12.3.0", "Azure CLI": "2.64.0"})
+    with server._lock:  # the account's own state, as Azure would change it
+        server._collections[("modules",)].pop("contoso.archive")
+    again = connect(server, path)  # the same file, read again later: history builds up
+    changes = again.history().iloc[before:]
+    assert sorted(zip(changes["operation"], changes["module"], changes["version"], strict=True)) == [
+        ("delete", "Contoso.Archive", "1.0.0"),
+        ("import", "ContosoCore", "1.4.0"),
+        ("update-default-packages", "Azure CLI", "2.64.0"),
+    ]
+
+
+def test_an_import_is_started_and_watched_to_its_end(server: ArmServer) -> None:
+    account = connect(server, writable=True)
+    started = account.import_from_uri("ContosoCore", URI, runtime_environment="PS74")
+    assert started.state == "Creating" and started.runtime_environment == "PS74"
+    ended = account.watch("ContosoCore", runtime_environment="PS74", interval=0, progress=False)
+    assert ended.succeeded and ended.operation_id == started.operation_id
+    assert [state for state, _ in ended.states] == list(server.import_states)
+    operation = account.history().query(f"operation_id == {started.operation_id}")
+    assert list(operation["state"]) == list(server.import_states)
+    assert len(account.history()) == len(account.refresh() and account.history())  # the read matches the watch
+    server.fail_import(URI + "?2", "ModuleImportException", "The module has no manifest.", at_state="ContentDownloaded")
+    account.import_from_uri("Broken", URI + "?2")
+    failed = account.watch("Broken", interval=0, progress=False)
+    assert failed.state == "Failed" and failed.error_message == "The module has no manifest."
+    assert account.modules().set_index("name").loc["Broken", "error_code"] == "ModuleImportException"
+
+
+def test_azure_errors_arrive_as_amkit_errors_with_the_service_message(server: ArmServer) -> None:
+    with pytest.raises(amkit.AccountError, match="refused the credential") as caught:
+        connect(server, credential=server.credential("wrong-token"))
+    assert caught.value.code == "azure-auth"
+    account = connect(server)
+    with pytest.raises(amkit.AccountError, match="connect with writable=True"):
+        account.import_from_uri("X", URI)
+    writable = connect(server, writable=True)
+    with pytest.raises(amkit.AccountError, match=r"Azure answered 404 \(NotFound\)") as caught:
+        writable.import_from_uri("X", URI, runtime_environment="PS74") and writable.watch(
+            "Nope", runtime_environment="PS74", interval=0, progress=False
+        )
+    assert caught.value.code == "azure"
+
+
+def test_a_429_is_retried_after_its_retry_after(server: ArmServer) -> None:
+    server.fail_next("GET", "/runtimeEnvironments", 429, headers={"Retry-After": "1"})
+    connect(server)
+    listed = [request for request in server.requests if request.path.endswith("/runtimeEnvironments")]
+    assert len(listed) >= 2 and listed[1].time - listed[0].time >= 1.0
