@@ -207,3 +207,39 @@ def test_an_account_file_of_schema_1_opens_upgraded_with_nothing_lost(tmp_path: 
         assert account.import_package(write_zip(tmp_path / "New.zip", module("New", "1.0.0")), runtime="7.2").succeeded
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+
+
+def test_a_migration_plan_names_environments_packages_and_what_cannot_run(
+    tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    desktop = write_zip(
+        tmp_path / "pkgs" / "Desktop.Only.zip",
+        module("Desktop.Only", "1.0.0", functions=("Get-DesktopThing",), CompatiblePSEditions="@('Desktop')"),
+    )
+    for minutes, package in enumerate((samples["ContosoCore"], samples["ContosoReports"], desktop)):
+        assert account.import_package(package, at=at(minutes)).succeeded
+    account.add_runbook("Reports", b"Get-ContosoUsageReport -Month 3\n")
+    account.add_runbook("Legacy", b"Import-Module AzureRM.Profile\nGet-DesktopThing\n")
+    plan = account.plan_runtime_environments(target="7.4")
+    assert plan.environments[["name", "version", "default_packages", "runbooks"]].values.tolist() == [
+        ["Migrated-PowerShell-5.1-to-7.4", "7.4", "Az 12.3.0, Azure CLI 2.64.0", "Legacy, Reports"]
+    ]
+    packages = plan.packages.set_index("module")
+    assert (
+        packages.loc["ContosoReports", "status"] == "import"
+        and packages.loc["ContosoReports", "needed_by"] == "Reports"
+    )
+    assert packages.loc["ContosoCore", "why"] == "required by ContosoReports 1.0.0"
+    assert packages.loc["Desktop.Only", "status"] == "cannot-run"
+    assert "CompatiblePSEditions is Desktop but runtime 7.4 is Core" in packages.loc["Desktop.Only", "problem"]
+    assert packages.loc["AzureRM.Profile", "status"] == "unavailable"
+    assert set(plan.problems["module"]) == {"Desktop.Only", "AzureRM.Profile"}
+    assert plan.calls[0].startswith("account.create_runtime_environment('Migrated-PowerShell-5.1-to-7.4', ")
+    assert sum(call.startswith("account.import_package(") for call in plan.calls) == 2
+    plan.apply(account)
+    assert account.runbook_environment("Reports").name == "Migrated-PowerShell-5.1-to-7.4"
+    assert account.runbook_requirements("Reports").set_index("module").loc["ContosoReports", "status"] == "ok"
+    # Planned again, nothing is left in the old experience; at its own version, Desktop.Only could stay.
+    assert account.plan_runtime_environments().environments.empty
+    with pytest.raises(ValueError, match="for new runtime environments"):
+        account.plan_runtime_environments(target="7.1")

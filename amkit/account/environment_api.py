@@ -18,6 +18,7 @@ import pandas as pd
 
 from amkit.account.environments import Environments
 from amkit.account.history import Recorder
+from amkit.account.migration import EnvironmentPlan, plan_environments
 from amkit.account.modules import ModuleList
 from amkit.account.runbooks import Runbooks, runbook_name_problem
 from amkit.account.runtimes import RuntimeEnvironment, check_language_version, chosen_default_packages
@@ -257,3 +258,32 @@ class EnvironmentOperations:
             )
         needs = runbook_requirements(row["script"], self._modules.inventory(environment.key))
         return needs.assign(runtime_environment=pd.Series(environment.name, index=needs.index, dtype="string"))
+
+    def plan_runtime_environments(self, *, target: str | None = None) -> EnvironmentPlan:
+        """What moving the runbooks of the old experience to runtime environments takes.
+
+        For each system-generated PowerShell environment that runbooks run in,
+        a new environment (at ``target``, or at the same version; 7.1 moves to
+        7.2), the custom packages its runbooks call into with everything those
+        require, and those that cannot run there: a PowerShellVersion above the
+        new version, CompatiblePSEditions without its edition, a default module
+        of the old environment the new one lacks (AzureRM, the DSC modules).
+        See :class:`amkit.account.migration.EnvironmentPlan`: tables, the amkit
+        calls that carry the plan out, and ``apply`` to try them on a copy.
+
+        Raises
+        ------
+        ValueError
+            For a target version Automation does not offer for new PowerShell environments.
+        """
+        if target is not None:
+            check_language_version("PowerShell", target)
+        runbooks = [
+            (row["name"], row["script"], self._environments.get(row["environment"])) for row in self._runbooks.all()
+        ]
+        return plan_environments(
+            runbooks,
+            lambda environment: self._modules.inventory(environment.key),
+            lambda environment: self._modules.custom_names(environment.key),
+            target=target,
+        )

@@ -77,6 +77,10 @@ class Runbooks:
         """Remove runbook ``name``."""
         self.store.connection.execute("DELETE FROM runbooks WHERE name_key = ?", (name.casefold(),))
 
+    def all(self) -> list[sqlite3.Row]:
+        """Every runbook, by name."""
+        return self.store.rows("SELECT * FROM runbooks ORDER BY name_key")
+
     def linked(self, environment: str) -> list[str]:
         """The names of the runbooks linked to ``environment`` (a key)."""
         rows = self.store.rows("SELECT name FROM runbooks WHERE environment = ? ORDER BY name_key", (environment,))

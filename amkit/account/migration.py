@@ -1,0 +1,204 @@
+"""The way from the old experience to runtime environments: which environments and packages runbooks need.
+
+Automation's documented migration is: create a runtime environment, link the
+runbooks to it, test them, publish. :func:`plan_environments` works out, for
+the runbooks still in the system-generated environments, one new
+environment per old one (at the same PowerShell version, 7.1 moving to 7.2,
+which new environments no longer offer; or at a target version), the custom
+packages their runbooks call into with everything those require, and which
+of them cannot run there (PowerShellVersion, CompatiblePSEditions, a default
+module the new environment does not have). The plan is data (tables), and
+the amkit calls that carry it out, which :meth:`EnvironmentPlan.apply` runs
+on an account (a copy, to try it first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from amkit.account.runtimes import RuntimeEnvironment, chosen_default_packages, default_modules
+from amkit.checks.context import runtime_excludes
+from amkit.defaults import is_builtin_module
+from amkit.deps.inventory import Inventory, ModuleRecord
+from amkit.deps.runbooks import runbook_requirements
+from amkit.deps.table import resolve
+
+__all__ = ["PLAN_PACKAGE_COLUMNS", "EnvironmentPlan", "plan_environments"]
+
+#: ``import``: a custom package to import into the new environment; ``default``: its default packages
+#: provide it; ``cannot-run``: it does not load at the new version; ``unavailable``: a default module of
+#: the old environment that the new one does not have.
+PLAN_STATUSES = ("import", "default", "cannot-run", "unavailable")
+PLAN_PACKAGE_COLUMNS = ["environment", "module", "version", "status", "needed_by", "why", "problem", "source"]
+_FOLLOWED = ("required", "nested")
+# New environments offer no 7.1: its runbooks move to 7.2, the next version the service still creates.
+_SUCCESSOR = {"7.1": "7.2"}
+
+
+#: One call of the plan: an AutomationAccount method, its arguments and its keyword arguments.
+Step = tuple[str, tuple[Any, ...], dict[str, Any]]
+
+
+@dataclass
+class EnvironmentPlan:
+    """What moving runbooks to runtime environments takes; see :func:`plan_environments`."""
+
+    #: One row per new environment: name, language, version, default_packages, from_environment, runbooks.
+    environments: pd.DataFrame
+    #: One row per package a new environment needs (see :data:`PLAN_PACKAGE_COLUMNS`).
+    packages: pd.DataFrame
+    #: One row per runbook: runbook, from_environment, to_environment.
+    runbooks: pd.DataFrame
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def calls(self) -> tuple[str, ...]:
+        """The amkit calls that carry the plan out, in order, as text (``account`` is the account)."""
+        return tuple(
+            "account.{}({})".format(
+                method, ", ".join([*map(repr, arguments), *(f"{key}={value!r}" for key, value in keywords.items())])
+            )
+            for method, arguments, keywords in self.steps
+        )
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        """The packages that cannot run where they must go."""
+        wanted = self.packages["status"].isin(["cannot-run", "unavailable"])
+        return self.packages[wanted].reset_index(drop=True)
+
+    def apply(self, account: Any) -> None:
+        """Make the plan's calls on ``account`` (an :class:`~amkit.AutomationAccount`), in order."""
+        for method, arguments, keywords in self.steps:
+            getattr(account, method)(*arguments, **keywords)
+
+    def __repr__(self) -> str:
+        imports = int((self.packages["status"] == "import").sum())
+        return (
+            f"<EnvironmentPlan: {len(self.environments)} environments, {len(self.runbooks)} runbooks, "
+            f"{imports} packages to import, {len(self.problems)} problems>"
+        )
+
+
+def _closure(wanted: Iterable[ModuleRecord], inventory: Inventory) -> dict[str, tuple[ModuleRecord, str]]:
+    """The records ``wanted`` and every one they require, each with why it is there (name key -> record, why)."""
+    edges: dict[int, list[tuple[ModuleRecord, str]]] = {}
+    for item in resolve(inventory):
+        if item.resolved is not None and item.requirement.kind in _FOLLOWED:
+            edges.setdefault(id(item.record), []).append((item.resolved, f"required by {item.record.label}"))
+    found: dict[str, tuple[ModuleRecord, str]] = {}
+    pending = [(record, "called") for record in wanted]
+    while pending:
+        record, why = pending.pop()
+        if record.name.casefold() not in found:
+            found[record.name.casefold()] = (record, why)
+            pending += edges.get(id(record), [])
+    return found
+
+
+def _needed(members: list[tuple[str, str]], inventory: Inventory) -> tuple[list[ModuleRecord], dict[str, list[str]]]:
+    """The module versions the runbooks load, and which runbooks need each module (by name key)."""
+    wanted: list[ModuleRecord] = []
+    needers: dict[str, list[str]] = {}
+    for runbook, script in members:
+        needs = runbook_requirements(script, inventory)
+        for module, loaded in needs[["module", "version"]].dropna().itertuples(index=False):
+            if is_builtin_module(str(module)):  # PowerShell and Automation themselves provide those
+                continue
+            versions = inventory.versions(str(module))
+            record = next((item for item in versions if str(item.version) == str(loaded)), None)
+            if record is not None:
+                wanted.append(record)
+                needers.setdefault(record.name.casefold(), []).append(runbook)
+    return wanted, needers
+
+
+@dataclass
+class _Planner:
+    """Builds the plan's rows and steps, one old environment at a time."""
+
+    inventory_of: Callable[[RuntimeEnvironment], Inventory]
+    custom_of: Callable[[RuntimeEnvironment], set[str]]
+    environments: list[tuple[str, ...]] = field(default_factory=list)
+    packages: list[tuple[str | None, ...]] = field(default_factory=list)
+    runbooks: list[tuple[str, ...]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
+    def add(self, source: RuntimeEnvironment, members: list[tuple[str, str]], version: str) -> None:
+        name = f"Migrated-{source.name}" + (f"-to-{version}" if version != source.version else "")
+        defaults = chosen_default_packages("PowerShell", version, None)
+        new = RuntimeEnvironment(name, "PowerShell", version, defaults)
+        runbook_names = [runbook for runbook, _ in members]
+        shown = ", ".join(f"{package} {release}" for package, release in defaults.items())
+        self.environments.append((name, "PowerShell", version, shown, source.name, ", ".join(runbook_names)))
+        self.steps.append(("create_runtime_environment", (name, "PowerShell", version), {"default_packages": defaults}))
+        inventory, custom = self.inventory_of(source), self.custom_of(source)
+        provided = {module.casefold() for module, _ in default_modules(new)}
+        wanted, needers = _needed(members, inventory)
+        for folded, (record, why) in sorted(_closure(wanted, inventory).items()):
+            users = ", ".join(sorted(set(needers.get(folded, [])))) or "(dependency)"
+            status, problem = _judge(record, folded in custom, folded in provided, version)
+            self.packages.append((name, record.name, str(record.version), status, users, why, problem, record.source))
+            if status == "import" and record.source:
+                self.steps.append(("import_package", (record.source,), {"runtime_environment": name}))
+        for runbook in runbook_names:
+            self.runbooks.append((runbook, source.name, name))
+            self.steps.append(("link_runbook", (runbook, name), {}))
+
+    def plan(self) -> EnvironmentPlan:
+        columns = ["name", "language", "version", "default_packages", "from_environment", "runbooks"]
+        return EnvironmentPlan(
+            pd.DataFrame(self.environments, columns=columns, dtype="string"),
+            pd.DataFrame(self.packages, columns=PLAN_PACKAGE_COLUMNS, dtype="string"),
+            pd.DataFrame(self.runbooks, columns=["runbook", "from_environment", "to_environment"], dtype="string"),
+            self.steps,
+        )
+
+
+def plan_environments(
+    runbooks: list[tuple[str, str, RuntimeEnvironment]],
+    inventory_of: Callable[[RuntimeEnvironment], Inventory],
+    custom_of: Callable[[RuntimeEnvironment], set[str]],
+    *,
+    target: str | None = None,
+) -> EnvironmentPlan:
+    """Plan runtime environments for runbooks of system-generated PowerShell environments.
+
+    Parameters
+    ----------
+    runbooks
+        (name, script, environment) of every runbook; those in user-created
+        environments, or in Python ones, are left where they are.
+    inventory_of, custom_of
+        An environment's modules, and the names (lower case) of its custom imports.
+    target
+        The PowerShell version of every new environment (``"7.4"``); by
+        default each old one's own (7.1 becomes 7.2).
+    """
+    groups: dict[str, list[tuple[str, str]]] = {}
+    sources: dict[str, RuntimeEnvironment] = {}
+    for name, script, environment in runbooks:
+        if environment.system_generated and environment.is_powershell:
+            groups.setdefault(environment.key, []).append((name, script))
+            sources[environment.key] = environment
+    planner = _Planner(inventory_of, custom_of)
+    for key, members in sorted(groups.items()):
+        source = sources[key]
+        planner.add(source, members, target or _SUCCESSOR.get(source.version, source.version))
+    return planner.plan()
+
+
+def _judge(record: ModuleRecord, is_custom: bool, is_default_there: bool, version: str) -> tuple[str, str]:
+    """A needed module's status in the new environment, and what is wrong, if anything."""
+    if not is_custom:
+        if is_default_there:
+            return "default", ""
+        return "unavailable", f"{record.label} is a default module of the old environment, not of PowerShell {version}"
+    reasons = runtime_excludes(record.powershell_version, record.editions, version)
+    if reasons:
+        return "cannot-run", "; ".join(message for _, message in reasons)
+    return "import", ""
