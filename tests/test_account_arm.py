@@ -91,23 +91,32 @@ def test_forms_of_module_lists(tmp_path: Path, form: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("document", "problem"),
+    ("reader", "document", "problem"),
     [
-        ("{not json", "not JSON"),
-        ('{"value": [{"properties": {}}]}', "module 0 has no name"),
-        ('{"value": 3}', "a module list is a JSON object"),
-        ('[{"name": "A", "lastModifiedTime": "yesterday-ish"}]', "is not a time"),
-        ('[{"name": "A"}]', "neither creationTime nor lastModifiedTime"),
-        ('[{"name": "A", "creationTime": "2025-01-01", "sizeInBytes": -5}]', "is not a count"),
+        ("from_arm", "{not json", "not JSON"),
+        ("from_arm", '{"value": [{"properties": {}}]}', "module 0 has no name"),
+        ("from_arm", '{"value": 3}', "a module list is a JSON object"),
+        ("from_arm", '[{"name": "A", "lastModifiedTime": "yesterday-ish"}]', "is not a time"),
+        ("from_arm", '[{"name": "A"}]', "neither creationTime nor lastModifiedTime"),
+        ("from_arm", '[{"name": "A", "creationTime": "2025-01-01", "sizeInBytes": -5}]', "is not a count"),
+        ("from_snapshot", "{not json", "the snapshot is not JSON"),
+        (
+            "from_snapshot",
+            '{"runtimeEnvironments": [{"name": "E"}]}',
+            "runtime environment 0 has no name or properties",
+        ),
+        ("from_snapshot", '{"connectionTypes": [{"name": "T"}]}', "has no fieldDefinitions"),
+        ("from_snapshot", "[]", "a snapshot is a JSON object"),
     ],
 )
-def test_bad_module_lists(tmp_path: Path, document: str, problem: str) -> None:
+def test_bad_module_lists_and_snapshots(tmp_path: Path, reader: str, document: str, problem: str) -> None:
     path = tmp_path / "modules.json"
     path.write_text(document, encoding="utf-8")
+    read = amkit.AutomationAccount.from_arm if reader == "from_arm" else amkit.AutomationAccount.from_snapshot
     with pytest.raises(amkit.AccountError, match=problem) as refused:
-        amkit.AutomationAccount.from_arm(path, name="a")
+        read(path, name="a")
     assert refused.value.file == str(path)
-    assert refused.value.code == "arm"
+    assert refused.value.code == ("arm" if reader == "from_arm" else "snapshot")
 
 
 def test_a_missing_file(tmp_path: Path) -> None:

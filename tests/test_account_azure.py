@@ -134,3 +134,41 @@ def test_a_429_is_retried_after_its_retry_after(server: ArmServer) -> None:
     connect(server)
     listed = [request for request in server.requests if request.path.endswith("/runtimeEnvironments")]
     assert len(listed) >= 2 and listed[1].time - listed[0].time >= 1.0
+
+
+def test_a_saved_snapshot_opens_as_the_account_it_was(server: ArmServer, tmp_path: Path) -> None:
+    live = connect(server)
+    saved = live.refresh().save(tmp_path / "snapshot.json")
+    again = amkit.AutomationAccount.from_snapshot(saved)
+    assert again.read_only and again.name == server.account_name
+    every = {"runtime_environment": "*"}
+    columns = ["name", "is_global", "version", "provisioning_state", "runtime_environment"]
+    assert again.modules(**every)[columns].equals(live.modules(**every)[columns])
+    assert again.runtime_environments()["default_packages"].equals(live.runtime_environments()["default_packages"])
+    # A user environment holds its default packages' modules too, at their release's versions.
+    assert again.versions("Az.Storage", runtime_environment="PS74") == (amkit.PSVersion("7.3.0"),)
+
+
+def test_the_sample_snapshot(tmp_path: Path) -> None:
+    account = amkit.AutomationAccount.from_snapshot(amkit.samples.arm_snapshot(), path=tmp_path / "prod.db")
+    assert account.name == "contoso-prod" and account.path == tmp_path / "prod.db"
+    packages = account.packages("PS74-Reports").set_index("name")
+    assert packages.loc["Contoso.Legacy", "error_code"] == "ModuleImportException"
+    assert packages.loc["Az.Accounts", "version"] == "3.0.4" and bool(packages.loc["Az.Accounts", "is_default"])
+    assert set(account.history()["runtime_environment"]) == {"PowerShell-5.1", "PowerShell-7.2", "PS74-Reports"}
+
+
+def test_packages_of_an_environment_a_snapshot_does_not_have_are_refused() -> None:
+    document = {"packages": {"Nowhere": [{"name": "X", "properties": {}}]}}
+    with pytest.raises(amkit.AccountError, match="which is not among the runtime environments") as caught:
+        amkit.AutomationAccount.from_snapshot(document)
+    assert caught.value.code == "snapshot"
+
+
+def test_an_account_without_the_old_7_2_list_reads_its_environment_s_packages(server: ArmServer) -> None:
+    server.fail_next("GET", "/powerShell72Modules", 404)
+    server.add_package("PowerShell-7.2", "Contoso.Seven", version="2.0.0")
+    account = connect(server)
+    assert set(account.modules(runtime="7.2")["name"]) == {"Contoso.Seven"}
+    calls = {request.path.rsplit("/", 1)[-1] for request in server.requests}
+    assert {"powerShell72Modules", "packages", "runtimeEnvironments", "modules", "connectionTypes"} <= calls

@@ -37,7 +37,7 @@ from amkit.account.store import Store, moment
 from amkit.deps.inventory import ModuleRecord
 from amkit.errors import AccountError
 
-__all__ = ["load_module_list", "read_module_list"]
+__all__ = ["load_module_list", "read_module_list", "reported_count", "reported_time"]
 
 _RUNTIME_COLLECTION = re.compile(r"/powershell(\d)(\d)modules/", re.IGNORECASE)
 #: How .NET's JSON writes a time: milliseconds since 1970, and an offset that does not change the instant.
@@ -96,7 +96,8 @@ def _runtime(module: Mapping[str, Any]) -> str:
     return f"{match.group(1)}.{match.group(2)}" if match else "5.1"
 
 
-def _time(module: Mapping[str, Any], key: str, index: int, file: str | None) -> datetime | None:
+def reported_time(module: Mapping[str, Any], key: str, index: int, file: str | None) -> datetime | None:
+    """A module's time property (ISO text, .NET's ``/Date(...)/``, or PowerShell's object), ``None`` when empty."""
     value = module.get(key)
     if isinstance(value, Mapping):
         # Windows PowerShell's ConvertTo-Json writes a DateTimeOffset as an object: {"value": "/Date(...)/", ...}.
@@ -115,7 +116,8 @@ def _time(module: Mapping[str, Any], key: str, index: int, file: str | None) -> 
         ) from None
 
 
-def _number(module: Mapping[str, Any], key: str, index: int, file: str | None) -> int:
+def reported_count(module: Mapping[str, Any], key: str, index: int, file: str | None) -> int:
+    """A module's count property (sizeInBytes, activityCount), 0 when empty."""
     value = module.get(key)
     if value in (None, ""):
         return 0
@@ -150,8 +152,8 @@ def load_module_list(store: Store, source: object) -> str:
             moment(),
             with_defaults=False,
         )
-        created = _time(module, "creationtime", index, file)
-        modified = _time(module, "lastmodifiedtime", index, file)
+        created = reported_time(module, "creationtime", index, file)
+        modified = reported_time(module, "lastmodifiedtime", index, file)
         if created is None and modified is None:
             raise AccountError(
                 f"module {index} ({name}) has neither creationTime nor lastModifiedTime", code="arm", file=file
@@ -180,8 +182,8 @@ def load_module_list(store: Store, source: object) -> str:
             state=state,
             at=modified,
             created=created,
-            size=_number(module, "sizeinbytes", index, file),
-            activities=_number(module, "activitycount", index, file),
+            size=reported_count(module, "sizeinbytes", index, file),
+            activities=reported_count(module, "activitycount", index, file),
             description=module.get("description"),
             source=file,
             error=(error_code, error_message),

@@ -1,31 +1,37 @@
 """A real Automation account read through the Azure SDK (``amkit[azure]``), as plain data.
 
 :class:`AzureAccount` wraps azure-mgmt-automation's ``AutomationClient`` for
-one account and turns what it returns into :class:`Snapshot` rows: runtime
-environments with their default packages, every environment's modules or
-packages, and connection types (their fields, never a connection's values).
-Lists follow ``nextLink``; azure-core retries a 429 after its ``Retry-After``.
-An error from Azure arrives as an :class:`~amkit.errors.AccountError` that
-keeps the service's code and message.
+one account. What it reads is kept as the REST API's own JSON (a snapshot
+*document*: runtime environments with their default packages, every
+environment's modules or packages, connection types: their fields, never a
+connection's values), which one parser (:func:`parse_snapshot`) reads
+whether it comes from Azure now or from a file saved earlier. Lists follow
+``nextLink``; azure-core retries a 429 after its ``Retry-After``. An error
+from Azure arrives as an :class:`~amkit.errors.AccountError` that keeps the
+service's code and message.
 
 The Windows PowerShell 5.1 list is ``/modules``; the PowerShell 7.2 list of
 the old experience is ``/powerShell72Modules``, an older API version
 (2023-11-01) that the SDK has no operation for, read with its public
-``send_request``; every other environment's list is its ``packages``.
+``send_request``; every other PowerShell environment's list is its ``packages``.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from amkit.account.arm import read_module_list, reported_count, reported_time
 from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, system_environment_name
 from amkit.errors import AccountError
 
-__all__ = ["AzureAccount", "ModuleState", "Snapshot"]
+__all__ = ["AzureAccount", "ModuleState", "Snapshot", "load_snapshot", "parse_snapshot"]
 
 _PS72_API_VERSION = "2023-11-01"
 _SYSTEM_NAMES = {system_environment_name(language, version).casefold() for language, version in SYSTEM_ENVIRONMENTS}
@@ -50,13 +56,137 @@ class ModuleState:
 
 @dataclass
 class Snapshot:
-    """What one read of an account saw."""
+    """What one read of an account saw, parsed from its document (see :func:`parse_snapshot`)."""
 
     #: (name, language, version, default packages, description, system-generated)
     environments: list[tuple[str, str, str, dict[str, str], str, bool]] = field(default_factory=list)
     modules: list[ModuleState] = field(default_factory=list)
     #: (name, fields as ConnectionField keyword dicts)
     connection_types: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    #: The REST API's JSON it was parsed from, which :meth:`save` writes.
+    document: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the document as JSON, to open later with :meth:`amkit.AutomationAccount.from_snapshot`."""
+        target = Path(path)
+        target.write_text(json.dumps(self.document, indent=1, default=str), encoding="utf-8")
+        return target
+
+
+def _states(items: object, environment: str, file: str | None) -> list[ModuleState]:
+    """The modules (or packages) of a list the REST API returned, in ``environment``."""
+    if not items:
+        return []
+    listed, _ = read_module_list(items)
+    states = []
+    for index, item in enumerate(listed):
+        reported = item.get("error")
+        error: Mapping[str, Any] = reported if isinstance(reported, Mapping) else {}
+        states.append(
+            ModuleState(
+                environment=environment,
+                name=str(item["name"]).strip(),
+                is_global=bool(item.get("isglobal", item.get("default"))),
+                version=None if item.get("version") in (None, "") else str(item["version"]),
+                size=reported_count(item, "sizeinbytes", index, file),
+                activities=reported_count(item, "activitycount", index, file),
+                state=str(item.get("provisioningstate") or "Succeeded"),
+                created=reported_time(item, "creationtime", index, file),
+                modified=reported_time(item, "lastmodifiedtime", index, file),
+                # The API answers "error": {"code": null, "message": null} for imports that did not fail.
+                error_code=error.get("code") or None,
+                error_message=error.get("message") or None,
+            )
+        )
+    return states
+
+
+def _environment(index: int, item: object, file: str | None) -> tuple[str, str, str, dict[str, str], str, bool]:
+    properties = item.get("properties") if isinstance(item, Mapping) else None
+    if not isinstance(item, Mapping) or not isinstance(properties, Mapping) or not isinstance(item.get("name"), str):
+        raise AccountError(f"runtime environment {index} has no name or properties", code="snapshot", file=file)
+    runtime = properties.get("runtime")
+    runtime = runtime if isinstance(runtime, Mapping) else {}
+    packages = properties.get("defaultPackages")
+    packages = packages if isinstance(packages, Mapping) else {}
+    name = str(item["name"])
+    return (
+        name,
+        str(runtime.get("language") or ""),
+        str(runtime.get("version") or ""),
+        {str(key): str(value) for key, value in packages.items()},
+        str(properties.get("description") or ""),
+        name.casefold() in _SYSTEM_NAMES,
+    )
+
+
+def _connection_type(item: object, file: str | None) -> tuple[str, list[dict[str, Any]]]:
+    properties = item.get("properties") if isinstance(item, Mapping) else None
+    definitions = properties.get("fieldDefinitions") if isinstance(properties, Mapping) else None
+    if not isinstance(item, Mapping) or not isinstance(definitions, Mapping):
+        raise AccountError("a connection type has no fieldDefinitions", code="snapshot", file=file)
+    fields = [
+        {
+            "name": str(key),
+            "type_name": str(value.get("type") or "System.String"),
+            "is_encrypted": bool(value.get("isEncrypted")),
+            "is_optional": bool(value.get("isOptional")),
+        }
+        for key, value in definitions.items()
+        if isinstance(value, Mapping)
+    ]
+    return str(item.get("name")), fields
+
+
+def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
+    """A snapshot from its document: the REST API's JSON of each list, under these keys.
+
+    ``runtimeEnvironments``, ``modules`` (Windows PowerShell 5.1),
+    ``powerShell72Modules``, ``packages`` (environment name -> its list) and
+    ``connectionTypes``; each a list of resources as the API returns them
+    (``{"name": ..., "properties": {...}}``).
+
+    Raises
+    ------
+    AccountError
+        ``snapshot`` (or ``arm`` for a module list) when a part is not what the API returns.
+    """
+    if not isinstance(document, Mapping):
+        raise AccountError("a snapshot is a JSON object", code="snapshot", file=file)
+    seen = Snapshot(document=dict(document))
+    environments = document.get("runtimeEnvironments") or []
+    seen.environments = [_environment(index, item, file) for index, item in enumerate(environments)]
+    seen.modules += _states(document.get("modules"), "PowerShell-5.1", file)
+    seen.modules += _states(document.get("powerShell72Modules"), "PowerShell-7.2", file)
+    by_environment = document.get("packages") or {}
+    if not isinstance(by_environment, Mapping):
+        raise AccountError("packages is an object of environment name -> list", code="snapshot", file=file)
+    for environment, items in by_environment.items():
+        seen.modules += _states(items, str(environment), file)
+    seen.connection_types = [_connection_type(item, file) for item in document.get("connectionTypes") or []]
+    return seen
+
+
+def load_snapshot(source: str | os.PathLike[str] | Mapping[str, Any]) -> Snapshot:
+    """A snapshot from a saved file (:meth:`Snapshot.save`) or its parsed document.
+
+    Raises
+    ------
+    AccountError
+        ``snapshot`` when the file cannot be read or is not a snapshot.
+    """
+    if isinstance(source, Mapping):
+        return parse_snapshot(source)
+    file = os.fspath(source)
+    try:
+        document = json.loads(Path(file).read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise AccountError(f"cannot read the snapshot: {error.strerror}", code="snapshot", file=file) from None
+    except json.JSONDecodeError as error:
+        raise AccountError(
+            f"the snapshot is not JSON: {error.msg}", code="snapshot", file=file, line=error.lineno, column=error.colno
+        ) from None
+    return parse_snapshot(document, file)
 
 
 def _sdk() -> Any:
@@ -85,37 +215,6 @@ def _azure_errors(doing: str) -> Iterator[None]:
         raise AccountError(f"Azure answered {status} ({code}) while {doing}: {message}", code="azure") from None
     except exceptions.AzureError as error:
         raise AccountError(f"cannot reach Azure while {doing}: {error.message}", code="azure") from None
-
-
-def _get(item: Any, *names: str) -> Any:
-    """``item.properties.<name>`` or ``item.<name>``, the first that is there."""
-    properties = getattr(item, "properties", None)
-    for name in names:
-        for holder in (properties, item):
-            value = getattr(holder, name, None) if holder is not None else None
-            if value is not None:
-                return value
-    return None
-
-
-def _state(item: Any, environment: str, is_global: bool | None = None) -> ModuleState:
-    error = _get(item, "error")
-    system = getattr(item, "system_data", None)
-    return ModuleState(
-        environment=environment,
-        name=str(item.name),
-        is_global=bool(_get(item, "is_global", "default")) if is_global is None else is_global,
-        version=_get(item, "version"),
-        size=int(_get(item, "size_in_bytes") or 0),
-        activities=int(_get(item, "activity_count") or 0),
-        # The SDK gives states as str enums, whose str() is the member's name.
-        state=str(getattr(state, "value", state)) if (state := _get(item, "provisioning_state")) else "Succeeded",
-        created=_get(item, "creation_time") or getattr(system, "created_at", None),
-        modified=_get(item, "last_modified_time") or getattr(system, "last_modified_at", None),
-        # The API answers "error": {"code": null, "message": null} for imports that did not fail.
-        error_code=getattr(error, "code", None) or None,
-        error_message=getattr(error, "message", None) or None,
-    )
 
 
 class AzureAccount:
@@ -148,63 +247,38 @@ class AzureAccount:
 
     def snapshot(self) -> Snapshot:
         """Read the account's environments, their modules and its connection types."""
-        seen = Snapshot()
+        where = self._where
         with _azure_errors(f"reading account {self.account_name}"):
-            for item in self.client.runtime_environments.list_by_automation_account(*self._where):
-                runtime = _get(item, "runtime")
-                seen.environments.append(
-                    (
-                        str(item.name),
-                        str(getattr(runtime, "language", "") or ""),
-                        str(getattr(runtime, "version", "") or ""),
-                        dict(_get(item, "default_packages") or {}),
-                        str(_get(item, "description") or ""),
-                        str(item.name).casefold() in _SYSTEM_NAMES,
-                    )
-                )
-            for item in self.client.module.list_by_automation_account(*self._where):
-                seen.modules.append(_state(item, "PowerShell-5.1"))
+            environments = _raw(self.client.runtime_environments.list_by_automation_account(*where))
             seven = self._powershell72_modules()
-            seen.modules += seven
-            for name, language, *_ in seen.environments:
-                folded = name.casefold()
-                if (
-                    language.casefold() != "powershell"
-                    or folded == "powershell-5.1"
-                    or (folded == "powershell-7.2" and seven)
-                ):
-                    continue
-                for item in self.client.package.list_by_runtime_environment(*self._where, name):
-                    seen.modules.append(_state(item, name))
-            for item in self.client.connection_type.list_by_automation_account(*self._where):
-                definitions = _get(item, "field_definitions") or {}
-                fields = [
-                    {
-                        "name": key,
-                        "type_name": str(getattr(value, "type", "") or "System.String"),
-                        "is_encrypted": bool(getattr(value, "is_encrypted", False)),
-                        "is_optional": bool(getattr(value, "is_optional", False)),
-                    }
-                    for key, value in definitions.items()
-                ]
-                seen.connection_types.append((str(item.name), fields))
-        return seen
+            document: dict[str, Any] = {
+                "account": self.resource_id,
+                "runtimeEnvironments": environments,
+                "modules": _raw(self.client.module.list_by_automation_account(*where)),
+                "powerShell72Modules": seven,
+                "packages": {
+                    item["name"]: _raw(self.client.package.list_by_runtime_environment(*where, item["name"]))
+                    for item in environments
+                    if _reads_packages(item, bool(seven))
+                },
+                "connectionTypes": _raw(self.client.connection_type.list_by_automation_account(*where)),
+            }
+        return parse_snapshot(document)
 
-    def _powershell72_modules(self) -> list[ModuleState]:
+    def _powershell72_modules(self) -> list[dict[str, Any]]:
         """The old experience's PowerShell 7.2 list; empty when the account has none (the API answers 404)."""
         from azure.core.rest import HttpRequest
-        from azure.mgmt.automation import models
 
         url: str | None = f"{self.resource_id}/powerShell72Modules"
         params: dict[str, str] | None = {"api-version": _PS72_API_VERSION}
-        found: list[ModuleState] = []
+        found: list[dict[str, Any]] = []
         while url is not None:
             response = self.client.send_request(HttpRequest("GET", url, params=params))
             if response.status_code == 404 and not found:
                 return []
             response.raise_for_status()
             page = response.json()
-            found += [_state(models.Module(item), "PowerShell-7.2") for item in page.get("value", [])]
+            found += page.get("value", [])
             url, params = page.get("nextLink"), None
         return found
 
@@ -216,7 +290,7 @@ class AzureAccount:
                 item = self.client.module.create_or_update(*self._where, name, body)
             else:
                 item = self.client.package.create_or_update(*self._where, environment, name, body)
-        return _state(item, environment, False)
+        return _states([item.as_dict()], environment, None)[0]
 
     def module(self, name: str, environment: str) -> ModuleState:
         """Module ``name`` of ``environment`` as Azure reports it now."""
@@ -225,4 +299,18 @@ class AzureAccount:
                 item = self.client.module.get(*self._where, name)
             else:
                 item = self.client.package.get(*self._where, environment, name)
-        return _state(item, environment)
+        return _states([item.as_dict()], environment, None)[0]
+
+
+def _raw(items: Iterable[Any]) -> list[dict[str, Any]]:
+    """The REST API's JSON of each item a pager yields."""
+    return [item.as_dict() for item in items]
+
+
+def _reads_packages(environment: Mapping[str, Any], has_powershell72_list: bool) -> bool:
+    """Whether an environment's list is its packages: not 5.1's (``/modules``), 7.2's old list, or Python's."""
+    runtime = (environment.get("properties") or {}).get("runtime") or {}
+    folded = str(environment.get("name", "")).casefold()
+    if str(runtime.get("language", "")).casefold() != "powershell" or folded == "powershell-5.1":
+        return False
+    return not (folded == "powershell-7.2" and has_powershell72_list)

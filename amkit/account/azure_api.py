@@ -17,13 +17,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from amkit.account.azure import AzureAccount, ModuleState, Snapshot
+from amkit.account.azure import AzureAccount, ModuleState, Snapshot, load_snapshot
 from amkit.account.environments import Environments
 from amkit.account.history import Recorder
 from amkit.account.importing import Importer, ImportRecord
 from amkit.account.modules import ModuleList, listed_version
 from amkit.account.provisioning import IMPORT_STATES, Failure
-from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, RuntimeEnvironment, system_environment_name
+from amkit.account.runtimes import (
+    SYSTEM_ENVIRONMENTS,
+    RuntimeEnvironment,
+    default_modules,
+    system_environment_name,
+)
 from amkit.account.store import Store, moment, time_text
 from amkit.deps.inventory import ModuleRecord
 from amkit.errors import AccountError
@@ -122,13 +127,50 @@ class AzureOperations:
         a read that fails is kept.
         """
         snapshot = self._connected().snapshot()
+        self._apply(snapshot)
+        return snapshot
+
+    @classmethod
+    def from_snapshot(
+        cls,
+        source: str | os.PathLike[str] | Mapping[str, Any] | Snapshot,
+        *,
+        name: str | None = None,
+        path: str | os.PathLike[str] | None = None,
+    ) -> Self:
+        """A read-only account from a snapshot saved earlier (``account.refresh().save(file)``).
+
+        ``source`` is the saved file, its parsed JSON, or a :class:`Snapshot`.
+        The snapshot is what an account looked like at one read, so notebooks
+        and tests can show a real account without reaching Azure. The account's
+        name is the one in the snapshot's ``account`` id, unless ``name`` is given.
+
+        Raises
+        ------
+        AccountError
+            ``snapshot`` when the source is not a snapshot, naming the file.
+        """
+        snapshot = source if isinstance(source, Snapshot) else load_snapshot(source)
+        resource = str(snapshot.document.get("account") or "")
+        store = Store(path)
+        with store.write():
+            store.set_meta("name", name or resource.rpartition("/")[2] or "snapshot")
+            store.set_meta("runtime", "5.1")
+            store.set_meta("read_only", "1")
+            if resource:
+                store.set_meta("azure_resource", resource)
+        account = cls(store)
+        account._apply(snapshot)
+        return account
+
+    def _apply(self, snapshot: Snapshot) -> None:
+        """Make the account what ``snapshot`` saw, recording the changes (one transaction)."""
         now = moment()
         with self._store.write():
             environments = self._sync_environments(snapshot, now)
             self._sync_modules(snapshot, environments, now)
             self._sync_connection_types(snapshot)
             self._store.set_meta("last_refresh", time_text(now))
-        return snapshot
 
     def _sync_environments(self, snapshot: Snapshot, now: datetime) -> dict[str, RuntimeEnvironment]:
         reported = [RuntimeEnvironment(*row) for row in snapshot.environments]
@@ -158,14 +200,31 @@ class AzureOperations:
             for row in self._store.rows("SELECT * FROM modules")
         }
         self._store.connection.execute("DELETE FROM modules")
+        listed: set[tuple[str, str]] = set()
         for module in snapshot.modules:
-            environment = environments[module.environment.casefold()]
+            environment = environments.get(module.environment.casefold())
+            if environment is None:
+                raise AccountError(
+                    f"packages are listed for {module.environment}, which is not among the runtime environments",
+                    code="snapshot",
+                )
             old = before.pop((environment.key, module.name.casefold(), module.is_global), None)
             self._put(module, environment, now)
+            listed.add((environment.key, module.name.casefold()))
             if not module.is_global and _changed(old, module):
                 Recorder(self._store, "import", environment, module.name, None).enter(
                     module.state, module.modified or now, module.version, _failure(module)
                 )
+        # A user environment's packages list shows what was imported into it; its default packages' modules are
+        # there too, at the versions their release gives them.
+        for environment in environments.values():
+            if environment.system_generated or not environment.is_powershell:
+                continue
+            for name, version in default_modules(environment):
+                if (environment.key, name.casefold()) not in listed:
+                    self._modules.insert(
+                        name, version, environment=environment.key, is_global=True, state="Created", at=now
+                    )
         for (environment_key, _, is_global), row in before.items():
             gone = environments.get(environment_key)
             if not is_global and gone is not None:

@@ -74,7 +74,7 @@ from pathlib import Path
 from amkit.errors import PackageError
 from amkit.package.pack import write_module_zip
 
-__all__ = ["arm_module_list", "build", "faulty_names", "names", "source"]
+__all__ = ["arm_module_list", "arm_snapshot", "build", "faulty_names", "names", "source"]
 
 _NAMES = ("SideBySide", "ContosoNotify", "ContosoBinary", "ContosoCore", "ContosoReports")
 _FAULTY = ("BrokenLayout", "SloppyModule")
@@ -189,7 +189,31 @@ def arm_module_list() -> Path:
     PackageError
         When amkit is installed in a way that keeps its data files off the file system.
     """
-    found = files(__name__) / "arm" / "contoso-prod-modules.json"
+    return _arm_file("contoso-prod-modules.json", "module list")
+
+
+def arm_snapshot() -> Path:
+    """Return a sample snapshot of an account with runtime environments, as ``refresh().save(...)`` writes one.
+
+    The same account as :func:`arm_module_list`, read later: its six
+    system-generated environments and a PowerShell 7.4 one with its own
+    packages (one failed), and its connection types, in the REST API's JSON.
+
+    Returns
+    -------
+    pathlib.Path
+        A JSON file for :meth:`amkit.AutomationAccount.from_snapshot`.
+
+    Raises
+    ------
+    PackageError
+        When amkit is installed in a way that keeps its data files off the file system.
+    """
+    return _arm_file("contoso-prod-snapshot.json", "snapshot")
+
+
+def _arm_file(name: str, what: str) -> Path:
+    found = files(__name__) / "arm" / name
     if not isinstance(found, Path) or not found.is_file():
-        raise PackageError(f"the sample module list is not on the file system ({found})")
+        raise PackageError(f"the sample {what} is not on the file system ({found})")
     return found
