@@ -348,6 +348,34 @@ def test_dashboard_of_a_read_only_account() -> None:
     assert "Contoso.Archive" in dashboard.modules_view.value
 
 
+def test_dashboard_works_in_the_runtime_environment_it_shows(
+    account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    account.create_runtime_environment("PS74", "PowerShell", "7.4")
+    account.add_runbook("Nightly", b"Get-ContosoTenant\n", runtime_environment="PS74")
+    dashboard = AccountDashboard(account)
+    assert dashboard.runtime_environment == "PowerShell-5.1"
+    assert "Python-3.10" not in dashboard.environment_picker.options and "PS74" in dashboard.environment_picker.options
+    assert "Az 12.3.0, Azure CLI 2.64.0" in dashboard.environments_view.value
+    assert "Nightly" in dashboard.environments_view.value
+    upload(dashboard.upload, samples["ContosoReports"])
+    assert dashboard.upload_check is not None and dashboard.upload_check.importable  # 5.1 holds ContosoCore
+    dashboard.environment_picker.value = "PS74"
+    # Checked again where it would go: PS74 has no ContosoCore yet.
+    assert dashboard.upload_check is not None and not dashboard.upload_check.importable
+    assert "AM111" in dashboard.upload_report.value and dashboard.import_button.disabled
+    assert dashboard.modules.loc[dashboard.modules["name"] == "Az.Accounts", "version"].tolist() == ["3.0.4"]
+    upload(dashboard.upload, samples["ContosoCore"])
+    dashboard.import_button.click()
+    assert dashboard.last_import is not None and dashboard.last_import.runtime_environment == "PS74"
+    assert account.versions("ContosoCore", runtime_environment="PS74") == (amkit.PSVersion("1.2.0"),)
+    assert dashboard.delete_picker.options == ("ContosoCore",)
+    dashboard.delete_button.click()
+    dashboard.confirm_button.click()
+    assert account.versions("ContosoCore", runtime_environment="PS74") == ()
+    assert account.versions("ContosoCore") == (amkit.PSVersion("1.2.0"),)  # 5.1's import is untouched
+
+
 # explore --------------------------------------------------------------------------------------------------
 
 
@@ -378,7 +406,7 @@ def test_widgets_describe_themselves_briefly(samples: dict[str, Path], account: 
         repr(ImportHistory(account))
         == f"ImportHistory({len(account.history())} of {len(account.history())} rows, chart='timeline')"
     )
-    assert repr(AccountDashboard(account)) == "AccountDashboard(local, 102 modules, 3 custom)"
+    assert repr(AccountDashboard(account)) == "AccountDashboard(local, PowerShell-5.1: 102 modules, 3 custom)"
 
 
 def test_import_history_takes_histories_from_files(tmp_path: Path, account: amkit.AutomationAccount) -> None:

@@ -18,13 +18,16 @@ import pandas as pd
 
 from amkit.account.environments import Environments
 from amkit.account.history import Recorder
+from amkit.account.importing import Importer
 from amkit.account.migration import EnvironmentPlan, plan_environments
 from amkit.account.modules import ModuleList
 from amkit.account.runbooks import Runbooks, runbook_name_problem
 from amkit.account.runtimes import RuntimeEnvironment, check_language_version, chosen_default_packages
 from amkit.account.store import Store, moment
+from amkit.checks import Report
 from amkit.deps.runbooks import runbook_requirements
 from amkit.errors import AccountError, ScriptError
+from amkit.package.module_package import ModulePackage
 from amkit.powershell.textfile import load_source
 
 __all__ = ["PACKAGE_COLUMNS", "EnvironmentOperations"]
@@ -51,6 +54,7 @@ class EnvironmentOperations:
     _modules: ModuleList
     _environments: Environments
     _runbooks: Runbooks
+    _importer: Importer
 
     if TYPE_CHECKING:
 
@@ -179,6 +183,20 @@ class EnvironmentOperations:
         environment = self._environments.get(runtime_environment)
         frame = self._modules.frame(environment.key).rename(columns={"is_global": "is_default"})
         return frame[PACKAGE_COLUMNS].reset_index(drop=True)
+
+    def check_package(
+        self,
+        pkg_or_path: ModulePackage | str | os.PathLike[str],
+        *,
+        runtime_environment: str | None = None,
+        runtime: str | None = None,
+    ) -> Report:
+        """Check a package as an import into an environment of this account would, without importing it.
+
+        :func:`amkit.check` against the environment's modules (AM111), at its
+        PowerShell version (AM112): the report :meth:`import_package` would act on.
+        """
+        return self._importer.check(pkg_or_path, self._environment(runtime, runtime_environment))
 
     # Runbooks --------------------------------------------------------------------------------
 

@@ -117,9 +117,9 @@ class Importer:
         self.store = store
         self.modules = modules
 
-    def view(self, environment: RuntimeEnvironment) -> _EnvironmentView:
-        """The account's modules of ``environment``, for checks and plans."""
-        return _EnvironmentView(self.modules, environment)
+    def check(self, target: ModulePackage | str | os.PathLike[str], environment: RuntimeEnvironment) -> Report:
+        """The check an import into ``environment`` runs: against its modules, at its PowerShell version."""
+        return check(target, account=_EnvironmentView(self.modules, environment), runtime=environment.version)
 
     def _crowded(self, start: datetime) -> datetime | None:
         """``None`` when an import may start at ``start``; else the earliest later time it may.
@@ -181,7 +181,7 @@ class Importer:
     ) -> ImportRecord:
         name = package.name if package is not None else Path(str(target)).stem
         version = str(package.latest.version) if package is not None and package.versions else None
-        report = check(target, account=self.view(environment), runtime=environment.version)
+        report = self.check(target, environment)
         failure = failure_of(name, report, _required(package) if package is not None else ())
         connection = _connection_type(package) if package is not None else None
         start, steps = self._placed(start, _steps(failure, connection))

@@ -1,4 +1,4 @@
-"""AccountDashboard: an account's modules, an upload that checks and imports a package, deletes, history."""
+"""AccountDashboard: an account's runtime environments and modules, checked uploads and imports, deletes, history."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from amkit.account import IMPORT_STATES, AutomationAccount, ImportRecord
-from amkit.checks import Report, check
+from amkit.checks import Report
 from amkit.checks.import_rules import MAX_PACKAGE_SIZE
 from amkit.widgets.common import SCROLLING, ExplorerBase, reporting
 from amkit.widgets.history import ImportHistory
@@ -27,9 +27,19 @@ _MODULE_COLUMNS = [
     "usable_versions",
     "provisioning_state",
     "last_modified_time",
-    "runtime",
+    "runtime_environment",
     "error_message",
 ]
+_ENVIRONMENT_COLUMNS = [
+    "name",
+    "language",
+    "version",
+    "default_packages",
+    "system_generated",
+    "runbooks",
+    "description",
+]
+_RUNBOOK_COLUMNS = ["name", "runtime_environment", "version", "source"]
 _FINDING_COLUMNS = ["rule", "severity", "message", "version", "file", "line"]
 _UPLOADABLE = (".zip", ".nupkg")
 
@@ -37,17 +47,24 @@ _UPLOADABLE = (".zip", ".nupkg")
 class AccountDashboard(ExplorerBase):
     """An Automation account at a glance, and the operations on it.
 
-    Tabs: Modules (default and custom, with the version runbooks get and
-    their state), Import (upload a ``.zip``; its findings show at once, and
-    the import's provisioning states appear one by one), Delete (with a
-    confirmation) and History (:class:`~amkit.widgets.ImportHistory`).
-    ``account`` is the real :class:`~amkit.AutomationAccount`: what the
-    dashboard does, it does to the account.
+    A picker chooses the runtime environment the tabs work in (the one of
+    the account's runtime at first). Tabs: Modules (the environment's default
+    and custom modules, with the version runbooks get and their state),
+    Import (upload a ``.zip``; its findings against the environment show at
+    once, and the import's provisioning states appear one by one), Delete
+    (with a confirmation), Environments (every runtime environment with its
+    default packages, and the runbooks linked to each) and History
+    (:class:`~amkit.widgets.ImportHistory`). ``account`` is the real
+    :class:`~amkit.AutomationAccount`: what the dashboard does, it does to the account.
     """
 
     def __init__(self, account: AutomationAccount, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.account = account
+        powershell = account.runtime_environments().query("language == 'PowerShell'")["name"].tolist()
+        current = account.runtime_environment(f"PowerShell-{account.runtime}").name
+        self.environment_picker = widgets.Dropdown(options=powershell, value=current, description="Environment")
+        self.environments_view = widgets.HTML(layout=SCROLLING)
         self.kind_filter = widgets.ToggleButtons(options=("all", "custom", "default"), value="all")
         self.modules_view = widgets.HTML(layout=SCROLLING)
         self.upload = widgets.FileUpload(accept=",".join(_UPLOADABLE), multiple=False, description="Package")
@@ -74,11 +91,13 @@ class AccountDashboard(ExplorerBase):
                 widgets.VBox([self.kind_filter, self.modules_view]),
                 widgets.VBox([self.upload, self.upload_report, self.import_button, self.progress, self.states_view]),
                 widgets.VBox([widgets.HBox([self.delete_picker, self.delete_button]), self.confirmation]),
+                self.environments_view,
                 self.history,
             ),
-            titles=("Modules", "Import", "Delete", "History"),
+            titles=("Modules", "Import", "Delete", "Environments", "History"),
         )
-        self.children = [self.tabs, self.messages]
+        self.children = [self.environment_picker, self.tabs, self.messages]
+        self.environment_picker.observe(self._on_environment, "value")
         self.kind_filter.observe(self._on_kind, "value")
         self.upload.observe(self._on_upload, "value")
         self.import_button.on_click(self._on_import)
@@ -93,21 +112,28 @@ class AccountDashboard(ExplorerBase):
         self._refresh()
 
     def __repr__(self) -> str:
-        modules = self.account.modules()
+        modules = self.account.modules(runtime_environment=self.runtime_environment)
         custom = int((~modules["is_global"]).sum())
-        return f"AccountDashboard({self.account.name}, {len(modules)} modules, {custom} custom)"
+        shown = f"{self.runtime_environment}: {len(modules)} modules, {custom} custom"
+        return f"AccountDashboard({self.account.name}, {shown})"
+
+    @property
+    def runtime_environment(self) -> str:
+        """The runtime environment the tabs show and change."""
+        return str(self.environment_picker.value)
 
     @property
     def modules(self) -> pd.DataFrame:
-        """The module list shown: all, custom or default modules, with ``source`` saying which.
+        """The environment's module list shown: all, custom or default modules, with ``source`` saying which.
 
         ``usable_versions`` are the versions runbooks can load: every side-by-side version of a custom import.
         """
-        frame = self.account.modules()
+        environment = self.runtime_environment
+        frame = self.account.modules(runtime_environment=environment)
         frame.insert(1, "source", frame["is_global"].map({True: "default", False: "custom"}).astype("string"))
         usable = [
-            ", ".join(str(version) for version in self.account.versions(str(name), runtime=str(runtime)))
-            for name, runtime in zip(frame["name"], frame["runtime"], strict=True)
+            ", ".join(str(version) for version in self.account.versions(str(name), runtime_environment=environment))
+            for name in frame["name"]
         ]
         frame.insert(3, "usable_versions", pd.Series(usable, index=frame.index, dtype="string"))
         if self.kind_filter.value != "all":
@@ -116,7 +142,11 @@ class AccountDashboard(ExplorerBase):
 
     def _refresh(self) -> None:
         self.modules_view.value = frame_html(self.modules, columns=_MODULE_COLUMNS)
-        frame = self.account.modules()
+        runbooks = self.account.runbooks()
+        self.environments_view.value = frame_html(self.account.runtime_environments(), columns=_ENVIRONMENT_COLUMNS) + (
+            frame_html(runbooks, columns=_RUNBOOK_COLUMNS) if not runbooks.empty else ""
+        )
+        frame = self.account.modules(runtime_environment=self.runtime_environment)
         # ipywidgets leaves a Dropdown empty when its options are set: pick the one picked before, or the first.
         picked = self.delete_picker.value
         options = sorted(frame.loc[~frame["is_global"], "name"], key=str.casefold)
@@ -127,6 +157,13 @@ class AccountDashboard(ExplorerBase):
     @reporting
     def _on_kind(self, change: dict[str, Any]) -> None:
         self.modules_view.value = frame_html(self.modules, columns=_MODULE_COLUMNS)
+
+    @reporting
+    def _on_environment(self, change: dict[str, Any]) -> None:
+        # An upload was checked against the environment picked then: check it again against this one.
+        self._refresh()
+        if self.uploaded is not None:
+            self._check_upload()
 
     @reporting
     def _on_upload(self, change: dict[str, Any]) -> None:
@@ -157,7 +194,11 @@ class AccountDashboard(ExplorerBase):
         target = self._folder / name
         target.write_bytes(bytes(item["content"]))
         self.uploaded = target
-        self.upload_check = check(target, account=self.account, runtime=self.account.runtime)
+        self._check_upload()
+
+    def _check_upload(self) -> None:
+        assert self.uploaded is not None
+        self.upload_check = self.account.check_package(self.uploaded, runtime_environment=self.runtime_environment)
         verdict = message_html(self.upload_check.summary(), kind="info" if self.upload_check.importable else "error")
         self.upload_report.value = verdict + frame_html(self.upload_check.findings, columns=_FINDING_COLUMNS)
         self.import_button.disabled = self.account.read_only or not self.upload_check.importable
@@ -185,7 +226,9 @@ class AccountDashboard(ExplorerBase):
         self._states = []
         self.states_view.value = ""
         self.import_button.disabled = True
-        record = self.account.import_package(self.uploaded, on_state=self._state)
+        record = self.account.import_package(
+            self.uploaded, runtime_environment=self.runtime_environment, on_state=self._state
+        )
         self.last_import = record
         if not record.succeeded:
             self.states_view.value += message_html(str(record.error_message))
@@ -197,7 +240,8 @@ class AccountDashboard(ExplorerBase):
         if not name:
             self.show_message("the account has no custom module to delete", kind="info")
             return
-        self.confirm_text.value = message_html(f"Delete {name} from {self.account.name}?", kind="info")
+        where = f"{self.account.name} ({self.runtime_environment})"
+        self.confirm_text.value = message_html(f"Delete {name} from {where}?", kind="info")
         self.confirmation.layout.display = ""
         self._confirming = name
 
@@ -208,7 +252,7 @@ class AccountDashboard(ExplorerBase):
         self.confirmation.layout.display = "none"
         if name is None:
             return
-        self.account.delete_module(name)
+        self.account.delete_module(name, runtime_environment=self.runtime_environment)
         self.show_message(f"deleted {name}", kind="info")
         self._refresh()
 

@@ -272,7 +272,7 @@ def test_the_dashboard_after_running_tutorial_05(lab: str, tmp_path: Path, scree
             picked = dashboard.locator(".widget-dropdown select").first.input_value()
             assert picked
             dashboard.get_by_role("button", name="Delete...").click()
-            expect(dashboard).to_contain_text(f"Delete {picked} from contoso-dev?", timeout=30_000)
+            expect(dashboard).to_contain_text(f"Delete {picked} from contoso-dev (PowerShell-5.1)?", timeout=30_000)
             dashboard.get_by_role("button", name="Yes, delete").click()
             expect(messages).to_contain_text(f"deleted {picked}", timeout=30_000)
             assert messages.inner_text().count(f"deleted {picked}") == 1
