@@ -172,3 +172,14 @@ def test_an_account_without_the_old_7_2_list_reads_its_environment_s_packages(se
     assert set(account.modules(runtime="7.2")["name"]) == {"Contoso.Seven"}
     calls = {request.path.rsplit("/", 1)[-1] for request in server.requests}
     assert {"powerShell72Modules", "packages", "runtimeEnvironments", "modules", "connectionTypes"} <= calls
+
+
+def test_imports_keep_the_throttle_of_five_starts_in_thirty_seconds(server: ArmServer) -> None:
+    account = connect(server, writable=True)
+    for number in range(5):
+        account.import_from_uri(f"Module{number}", f"{URI}?{number}", runtime_environment="PS74", wait=False)
+    with pytest.raises(amkit.AccountError, match="limit of 5 module imports every 30 seconds") as caught:
+        account.import_from_uri("Module5", f"{URI}?5", runtime_environment="PS74", wait=False)
+    assert caught.value.code == "throttled" and "Retry after" in str(caught.value)
+    puts = [request for request in server.requests if request.method == "PUT"]
+    assert len(puts) == 5  # the sixth never reached Azure

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from amkit.account.azure import AzureAccount, ModuleState, Snapshot, load_snapshot
@@ -22,7 +22,7 @@ from amkit.account.environments import Environments
 from amkit.account.history import Recorder
 from amkit.account.importing import Importer, ImportRecord
 from amkit.account.modules import ModuleList, listed_version
-from amkit.account.provisioning import IMPORT_STATES, Failure
+from amkit.account.provisioning import IMPORT_STATES, Failure, throttled
 from amkit.account.runtimes import (
     SYSTEM_ENVIRONMENTS,
     RuntimeEnvironment,
@@ -31,6 +31,7 @@ from amkit.account.runtimes import (
 )
 from amkit.account.store import Store, moment, time_text
 from amkit.deps.inventory import ModuleRecord
+from amkit.deps.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS
 from amkit.errors import AccountError
 from amkit.package.connection import ConnectionField, ConnectionType
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["AzureOperations"]
 
 _ENDED = ("Succeeded", "Failed", "Cancelled", "Canceled")
+_WINDOW = timedelta(seconds=IMPORT_WINDOW_SECONDS)
 
 
 class AzureOperations:
@@ -257,17 +259,26 @@ class AzureOperations:
                 self._connections.store_type(ConnectionType(name, "", tuple(ConnectionField(**f) for f in fields)))
 
     def import_from_uri(
-        self, name: str, content_uri: str, *, runtime_environment: str | None = None, runtime: str | None = None
+        self,
+        name: str,
+        content_uri: str,
+        *,
+        runtime_environment: str | None = None,
+        runtime: str | None = None,
+        wait: bool = True,
     ) -> ImportRecord:
         """Start importing the package at ``content_uri`` as module ``name``; follow it with :meth:`watch`.
 
         The import throttle (5 starts in 30 seconds) is kept: this call waits
-        until a start is admitted. The start is recorded as ``Creating``.
+        until a start is admitted, or with ``wait=False`` refuses at once. The
+        start is recorded as ``Creating``.
 
         Raises
         ------
         AccountError
-            ``read-only`` unless connected with ``writable=True``; ``azure`` with Azure's message.
+            ``read-only`` unless connected with ``writable=True``; ``throttled``
+            (saying when to retry) with ``wait=False`` while the throttle is
+            full; ``azure`` with Azure's message.
         """
         azure = self._connected()
         if self._store.meta("read_only") == "1":
@@ -275,7 +286,10 @@ class AzureOperations:
                 "the account was connected read-only: connect with writable=True to import", code="read-only"
             )
         environment = self._environment(runtime, runtime_environment)
-        admitted = self._importer.next_start(moment())
+        now = moment()
+        admitted = self._importer.next_start(now)
+        if admitted > now and not wait:
+            raise AccountError(throttled(IMPORT_LIMIT, _WINDOW, admitted).message or "", code="throttled")
         time.sleep(max((admitted - moment()).total_seconds(), 0.0))
         started = azure.start_import(name, content_uri, environment.name)
         with self._store.write():
