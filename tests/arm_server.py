@@ -88,6 +88,8 @@ _KINDS = {
         _Kind("packages", _RE + "/packages", _RUNTIME, "imports tracked systemData", _PACKAGE, "runtimeenvironments"),
         _Kind("connectionTypes", _AA + "ConnectionTypes", _CLASSIC, "", {"isGlobal": False, "fieldDefinitions": {}}),
         _Kind("runbooks", _AA + "Runbooks", _CLASSIC, "tracked", {**_RUNBOOK, "logActivityTrace": 0}),
+        # getActivityInAModule.json: a module's commands, which the service reads from 5.1 modules only.
+        _Kind("activities", _AA + "Modules/Activities", _CLASSIC, "", {"definition": "", "outputTypes": []}, "modules"),
     )
 }
 
@@ -180,6 +182,7 @@ class ArmServer:
         self._imports: dict[str, tuple[str, _Failure | None, dict[str, Any]]] = {}  # id -> (uri, failure, result)
         self._failures: dict[str, _Failure] = {}
         self._results: dict[str, dict[str, Any]] = {}
+        self._contents: dict[str, str] = {}  # runbook name (lower case) -> its published script
         self._injected: list[dict[str, Any]] = []
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.arm = self  # type: ignore[attr-defined]
@@ -217,6 +220,10 @@ class ArmServer:
     def add_module(self, name: str, **properties: Any) -> dict[str, Any]:
         return self._seed(("modules",), name, properties)
 
+    def add_activity(self, module: str, name: str, **properties: Any) -> dict[str, Any]:
+        """A command of a (5.1) module, as ``.../modules/{module}/activities`` lists it."""
+        return self._seed(("modules", module.lower(), "activities"), name, properties)
+
     def add_powershell72_module(self, name: str, **properties: Any) -> dict[str, Any]:
         return self._seed(("powershell72modules",), name, properties)
 
@@ -249,9 +256,18 @@ class ArmServer:
         return self._seed(("connectiontypes",), name, {"fieldDefinitions": definitions, **properties})
 
     def add_runbook(
-        self, name: str, runtime_environment: str | None = None, runbook_type: str = "PowerShell", **properties: Any
+        self,
+        name: str,
+        runtime_environment: str | None = None,
+        runbook_type: str = "PowerShell",
+        content: str | None = None,
+        **properties: Any,
     ) -> dict[str, Any]:
+        """A published runbook; ``content`` is what GET .../runbooks/{name}/content answers (text/powershell)."""
         extra = {"runtimeEnvironment": runtime_environment} if runtime_environment is not None else {}
+        if content is not None:
+            with self._lock:
+                self._contents[name.lower()] = content
         return self._seed(("runbooks",), name, {"runbookType": runbook_type, **extra, **properties})
 
     def resource(self, *segments: str) -> dict[str, Any] | None:
@@ -367,6 +383,10 @@ class ArmServer:
         if [s.lower() for s in segments[: len(account)]] != [s.lower() for s in account]:
             raise ArmError(404, "ResourceNotFound", f"The Resource '{path}' was not found.")
         rest = segments[len(account) :]
+        if len(rest) == 3 and rest[0].lower() == "runbooks" and rest[2].lower() == "content" and method == "GET":
+            if rest[1].lower() not in self._contents:
+                raise ArmError(404, "NotFound", f"The content of runbook '{rest[1]}' was not found.")
+            return 200, {"Content-Type": "text/powershell"}, self._contents[rest[1].lower()]
         kind = _KINDS.get(rest[-1 if len(rest) % 2 else -2].lower()) if rest else None  # a collection or an item
         if rest and (kind is None or len(rest) > 4 or (kind.parent != (rest[0].lower() if len(rest) > 2 else None))):
             raise ArmError(404, "InvalidResourceType", f"The resource type '{'/'.join(rest[::2])}' could not be found.")

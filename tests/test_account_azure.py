@@ -25,6 +25,8 @@ def server() -> Iterator[ArmServer]:
             provisioningState="Failed",
             error={"code": "ImportModuleException", "message": "Module data blob size is not supported."},
         )
+        running.add_module("ContosoTools", version="2.0.0")
+        running.add_activity("ContosoTools", "Get-ContosoTool")
         running.add_powershell72_module("Az.Accounts", isGlobal=True, version="2.8.0")
         running.add_powershell72_module("ContosoCore", version="1.2.0")
         running.add_runtime_environment("PowerShell-5.1", version="5.1", default_packages={"Az": "8.0.0"})
@@ -33,6 +35,12 @@ def server() -> Iterator[ArmServer]:
         running.add_package("PS74", "Az.Accounts", default=True, version="3.0.4")
         running.add_package("PS74", "ContosoCore", version="1.3.0")
         running.add_connection_type("ContosoApi", {"Endpoint": "System.String", "ApiKey": {"isEncrypted": True}})
+        running.add_runbook(
+            "Nightly", runtime_environment="PS74", content="Import-Module ContosoCore\nGet-ContosoTenant\n"
+        )
+        running.add_runbook("Legacy", runbook_type="PowerShell", content="Get-AzureRmVM\nGet-ContosoTool\n")
+        running.add_runbook("Seven", runbook_type="PowerShell72", content="Import-Module ContosoCore\n")
+        running.add_runbook("Drawn", runbook_type="GraphPowerShell")
         yield running
 
 
@@ -62,7 +70,7 @@ def test_an_account_is_read_with_every_page_into_the_model(server: ArmServer, tm
     assert environments.loc["PS74", "description"] == "new"
     five = account.modules().set_index("name")
     assert five.loc["Contoso.Archive", "error_code"] == "ImportModuleException"
-    assert set(five.index) == {"Az.Accounts", "Az.Compute", "Contoso.Archive"}
+    assert set(five.index) == {"Az.Accounts", "Az.Compute", "Contoso.Archive", "ContosoTools"}
     assert account.versions("ContosoCore", runtime="7.2") == (amkit.PSVersion("1.2.0"),)
     assert account.versions("ContosoCore", runtime_environment="PS74") == (amkit.PSVersion("1.3.0"),)
     assert bool(account.packages("PS74").set_index("name").loc["Az.Accounts", "is_default"])
@@ -70,7 +78,7 @@ def test_an_account_is_read_with_every_page_into_the_model(server: ArmServer, tm
     assert bool(types.loc["ApiKey", "is_encrypted"]) and not bool(types.loc["Endpoint", "is_encrypted"])
     # Each custom module's latest import is history; lists were followed past their first page (2 items).
     history = account.history()
-    assert sorted(history["module"]) == ["Contoso.Archive", "ContosoCore", "ContosoCore"]
+    assert sorted(history["module"]) == ["Contoso.Archive", "ContosoCore", "ContosoCore", "ContosoTools"]
     paths = [request.path for request in server.requests]
     assert any("skiptoken" in str(request.query) for request in server.requests)
     assert any(path.endswith("/powerShell72Modules") for path in paths)
@@ -82,7 +90,7 @@ def test_refresh_records_what_changed_since_the_last_read(server: ArmServer, tmp
     path = tmp_path / "real.db"
     first = connect(server, path)
     before = len(first.history())
-    assert len(first.refresh().modules) == 7 and len(first.history()) == before  # nothing changed
+    assert len(first.refresh().modules) == 8 and len(first.history()) == before  # nothing changed
     first.close()
     server.add_package("PS74", "ContosoCore", version="1.4.0")
     server.add_runtime_environment("PS74", version="7.4", default_packages={"Az": "12.3.0", "Azure CLI": "2.64.0"})
@@ -183,3 +191,29 @@ def test_imports_keep_the_throttle_of_five_starts_in_thirty_seconds(server: ArmS
     assert caught.value.code == "throttled" and "Retry after" in str(caught.value)
     puts = [request for request in server.requests if request.method == "PUT"]
     assert len(puts) == 5  # the sixth never reached Azure
+
+
+def test_runbooks_are_read_with_their_scripts_into_their_environments(server: ArmServer) -> None:
+    account = connect(server)
+    runbooks = account.runbooks().set_index("name")
+    assert runbooks["runtime_environment"].to_dict() == {
+        "Drawn": "PowerShell-5.1",
+        "Legacy": "PowerShell-5.1",
+        "Nightly": "PS74",
+        "Seven": "PowerShell-7.2",
+    }
+    contents = [request.path for request in server.requests if request.path.endswith("/content")]
+    assert len(contents) == 3  # a graphical runbook has no script to read
+    # The service lists a 5.1 module's commands (its activities): a runbook calling one finds it.
+    legacy = account.runbook_requirements("Legacy").set_index("module")
+    assert legacy.loc["ContosoTools", "status"] == "ok" and legacy.loc["ContosoTools", "commands"] == "Get-ContosoTool"
+    needs = account.runbook_requirements("Nightly").set_index("module")
+    assert needs.loc["ContosoCore", "status"] == "ok" and needs.loc["ContosoCore", "version"] == "1.3.0"
+    plan = account.plan_runtime_environments()
+    assert plan.runbooks["runbook"].tolist() == ["Drawn", "Legacy", "Seven"]  # Nightly already has its own
+    # Read from Azure, a custom module has no package file here to check or import again.
+    packages = plan.packages.set_index("module")
+    assert (
+        packages.loc["ContosoCore", "status"] == "unchecked" and packages.loc["ContosoTools", "status"] == "unchecked"
+    )
+    assert not any(call.startswith("account.import_package(") for call in plan.calls)

@@ -189,7 +189,7 @@ def load_module_list(store: Store, source: object) -> str:
             error=(error_code, error_message),
         )
         if not is_global and version is not None:
-            modules.add_versions(module_id, [ModuleRecord(name, listed_version(version, name), source=file)])
+            modules.add_versions(module_id, [ModuleRecord(name, listed_version(version, name))])  # no package here
         if not is_global:
             # The list tells only the latest import of each module: its state at lastModifiedTime.
             reported_error = Failure(state, error_code, error_message) if error_code or error_message else None

@@ -34,6 +34,22 @@ from amkit.errors import AccountError
 __all__ = ["AzureAccount", "ModuleState", "Snapshot", "load_snapshot", "parse_snapshot"]
 
 _PS72_API_VERSION = "2023-11-01"
+#: Where a runbook of the old experience runs, by its runbookType: the system-generated environment of its runtime.
+_RUNBOOK_TYPES = {
+    "powershell": "PowerShell-5.1",
+    "script": "PowerShell-5.1",
+    "powershellworkflow": "PowerShell-5.1",
+    "graphpowershell": "PowerShell-5.1",
+    "graphpowershellworkflow": "PowerShell-5.1",
+    "graph": "PowerShell-5.1",
+    "powershell72": "PowerShell-7.2",
+    "python2": "Python-2.7",
+    "python3": "Python-3.8",
+}
+# Runbook types whose published content is text a reader can parse (graphical ones are not).
+_TEXT_RUNBOOKS = frozenset(
+    {"powershell", "script", "powershellworkflow", "powershell72", "python2", "python3", "python"}
+)
 _SYSTEM_NAMES = {system_environment_name(language, version).casefold() for language, version in SYSTEM_ENVIRONMENTS}
 
 
@@ -52,6 +68,8 @@ class ModuleState:
     modified: datetime | None
     error_code: str | None = None
     error_message: str | None = None
+    #: The module's commands, where the service lists them (its activities: Windows PowerShell 5.1 only).
+    commands: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,6 +81,8 @@ class Snapshot:
     modules: list[ModuleState] = field(default_factory=list)
     #: (name, fields as ConnectionField keyword dicts)
     connection_types: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    #: (name, environment name, published script; empty for a graphical runbook)
+    runbooks: list[tuple[str, str, str]] = field(default_factory=list)
     #: The REST API's JSON it was parsed from, which :meth:`save` writes.
     document: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -73,11 +93,14 @@ class Snapshot:
         return target
 
 
-def _states(items: object, environment: str, file: str | None) -> list[ModuleState]:
-    """The modules (or packages) of a list the REST API returned, in ``environment``."""
+def _states(
+    items: object, environment: str, file: str | None, activities: Mapping[str, Any] | None = None
+) -> list[ModuleState]:
+    """The modules (or packages) of a list the REST API returned, in ``environment``, with their activities."""
     if not items:
         return []
     listed, _ = read_module_list(items)
+    commands = {str(name).casefold(): names for name, names in (activities or {}).items() if isinstance(names, list)}
     states = []
     for index, item in enumerate(listed):
         reported = item.get("error")
@@ -96,6 +119,7 @@ def _states(items: object, environment: str, file: str | None) -> list[ModuleSta
                 # The API answers "error": {"code": null, "message": null} for imports that did not fail.
                 error_code=error.get("code") or None,
                 error_message=error.get("message") or None,
+                commands=tuple(str(name) for name in commands.get(str(item["name"]).strip().casefold(), ())),
             )
         )
     return states
@@ -142,9 +166,12 @@ def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
     """A snapshot from its document: the REST API's JSON of each list, under these keys.
 
     ``runtimeEnvironments``, ``modules`` (Windows PowerShell 5.1),
-    ``powerShell72Modules``, ``packages`` (environment name -> its list) and
-    ``connectionTypes``; each a list of resources as the API returns them
-    (``{"name": ..., "properties": {...}}``).
+    ``powerShell72Modules``, ``packages`` (environment name -> its list),
+    ``connectionTypes`` and ``runbooks``, each a list of resources as the API
+    returns them (``{"name": ..., "properties": {...}}``); ``activities``,
+    module name -> the names of its activities (commands; the service lists
+    them for 5.1 custom modules); and ``runbookContents``, runbook name -> its
+    published script.
 
     Raises
     ------
@@ -156,7 +183,10 @@ def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
     seen = Snapshot(document=dict(document))
     environments = document.get("runtimeEnvironments") or []
     seen.environments = [_environment(index, item, file) for index, item in enumerate(environments)]
-    seen.modules += _states(document.get("modules"), "PowerShell-5.1", file)
+    activities = document.get("activities")
+    seen.modules += _states(
+        document.get("modules"), "PowerShell-5.1", file, activities if isinstance(activities, Mapping) else None
+    )
     seen.modules += _states(document.get("powerShell72Modules"), "PowerShell-7.2", file)
     by_environment = document.get("packages") or {}
     if not isinstance(by_environment, Mapping):
@@ -164,7 +194,23 @@ def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
     for environment, items in by_environment.items():
         seen.modules += _states(items, str(environment), file)
     seen.connection_types = [_connection_type(item, file) for item in document.get("connectionTypes") or []]
+    contents = document.get("runbookContents") or {}
+    seen.runbooks = [_runbook(index, item, contents, file) for index, item in enumerate(document.get("runbooks") or [])]
     return seen
+
+
+def _runbook(index: int, item: object, contents: object, file: str | None) -> tuple[str, str, str]:
+    """(name, environment, script) of a runbook: its runtimeEnvironment, else its runbookType's environment."""
+    properties = item.get("properties") if isinstance(item, Mapping) else None
+    if not isinstance(item, Mapping) or not isinstance(properties, Mapping) or not isinstance(item.get("name"), str):
+        raise AccountError(f"runbook {index} has no name or properties", code="snapshot", file=file)
+    name = str(item["name"])
+    kind = str(properties.get("runbookType") or "PowerShell").casefold()
+    environment = properties.get("runtimeEnvironment") or _RUNBOOK_TYPES.get(kind)
+    if not environment:
+        raise AccountError(f"runbook {name} names no runtime environment", code="snapshot", file=file)
+    script = contents.get(name) if isinstance(contents, Mapping) else None
+    return name, str(environment), script if isinstance(script, str) else ""
 
 
 def load_snapshot(source: str | os.PathLike[str] | Mapping[str, Any]) -> Snapshot:
@@ -262,6 +308,18 @@ class AzureAccount:
                     if _reads_packages(item, bool(seven))
                 },
                 "connectionTypes": _raw(self.client.connection_type.list_by_automation_account(*where)),
+                "runbooks": _raw(self.client.runbook.list_by_automation_account(*where)),
+            }
+            document["activities"] = {
+                item["name"]: [activity.name for activity in self.client.activity.list_by_module(*where, item["name"])]
+                for item in document["modules"]
+                if not (item.get("properties") or {}).get("isGlobal")
+                and (item.get("properties") or {}).get("provisioningState") == "Succeeded"
+            }
+            document["runbookContents"] = {
+                item["name"]: self.client.runbook.get_content(*where, item["name"])
+                for item in document["runbooks"]
+                if str((item.get("properties") or {}).get("runbookType", "")).casefold() in _TEXT_RUNBOOKS
             }
         return parse_snapshot(document)
 

@@ -23,6 +23,7 @@ from amkit.account.history import Recorder
 from amkit.account.importing import Importer, ImportRecord
 from amkit.account.modules import ModuleList, listed_version
 from amkit.account.provisioning import IMPORT_STATES, Failure, throttled
+from amkit.account.runbooks import Runbooks
 from amkit.account.runtimes import (
     SYSTEM_ENVIRONMENTS,
     RuntimeEnvironment,
@@ -51,6 +52,7 @@ class AzureOperations:
     _modules: ModuleList
     _environments: Environments
     _connections: Connections
+    _runbooks: Runbooks
     _importer: Importer
     _azure: AzureAccount | None = None
 
@@ -172,6 +174,7 @@ class AzureOperations:
             environments = self._sync_environments(snapshot, now)
             self._sync_modules(snapshot, environments, now)
             self._sync_connection_types(snapshot)
+            self._sync_runbooks(snapshot, environments, now)
             self._store.set_meta("last_refresh", time_text(now))
 
     def _sync_environments(self, snapshot: Snapshot, now: datetime) -> dict[str, RuntimeEnvironment]:
@@ -248,8 +251,20 @@ class AzureOperations:
             source="azure",
         )
         if not module.is_global and module.version:
-            record = ModuleRecord(module.name, listed_version(module.version, module.name), source="azure")
+            version = listed_version(module.version, module.name)
+            # No package file here: the record has what Azure lists, and no source to import again from.
+            record = ModuleRecord(module.name, version, commands=module.commands)
             self._modules.add_versions(module_id, [record])
+
+    def _sync_runbooks(self, snapshot: Snapshot, environments: dict[str, RuntimeEnvironment], now: datetime) -> None:
+        self._store.connection.execute("DELETE FROM runbooks")
+        for name, environment, script in snapshot.runbooks:
+            if environment.casefold() not in environments:
+                raise AccountError(
+                    f"runbook {name} is linked to {environment}, which is not among the runtime environments",
+                    code="snapshot",
+                )
+            self._runbooks.add(name, script, "azure", environment.casefold(), now)
 
     def _sync_connection_types(self, snapshot: Snapshot) -> None:
         self._store.connection.execute("DELETE FROM connection_types WHERE module_id IS NULL")

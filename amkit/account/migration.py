@@ -31,8 +31,9 @@ __all__ = ["PLAN_PACKAGE_COLUMNS", "EnvironmentPlan", "plan_environments"]
 
 #: ``import``: a custom package to import into the new environment; ``default``: its default packages
 #: provide it; ``cannot-run``: it does not load at the new version; ``unavailable``: a default module of
-#: the old environment that the new one does not have.
-PLAN_STATUSES = ("import", "default", "cannot-run", "unavailable")
+#: the old environment that the new one does not have; ``unchecked``: a custom package of an account read
+#: from Azure, whose manifest and file amkit does not have (import it from its package, and check it then).
+PLAN_STATUSES = ("import", "default", "cannot-run", "unavailable", "unchecked")
 PLAN_PACKAGE_COLUMNS = ["environment", "module", "version", "status", "needed_by", "why", "problem", "source"]
 _FOLLOWED = ("required", "nested")
 # New environments offer no 7.1: its runbooks move to 7.2, the next version the service still creates.
@@ -67,8 +68,8 @@ class EnvironmentPlan:
 
     @property
     def problems(self) -> pd.DataFrame:
-        """The packages that cannot run where they must go."""
-        wanted = self.packages["status"].isin(["cannot-run", "unavailable"])
+        """The packages that cannot run where they must go, or that amkit could not check."""
+        wanted = self.packages["status"].isin(["cannot-run", "unavailable", "unchecked"])
         return self.packages[wanted].reset_index(drop=True)
 
     def apply(self, account: Any) -> None:
@@ -143,7 +144,7 @@ class _Planner:
             users = ", ".join(sorted(set(needers.get(folded, [])))) or "(dependency)"
             status, problem = _judge(record, folded in custom, folded in provided, version)
             self.packages.append((name, record.name, str(record.version), status, users, why, problem, record.source))
-            if status == "import" and record.source:
+            if status == "import":
                 self.steps.append(("import_package", (record.source,), {"runtime_environment": name}))
         for runbook in runbook_names:
             self.runbooks.append((runbook, source.name, name))
@@ -198,6 +199,8 @@ def _judge(record: ModuleRecord, is_custom: bool, is_default_there: bool, versio
         if is_default_there:
             return "default", ""
         return "unavailable", f"{record.label} is a default module of the old environment, not of PowerShell {version}"
+    if record.source is None:
+        return "unchecked", f"{record.label} was read from Azure: import it from its package, which amkit checks then"
     reasons = runtime_excludes(record.powershell_version, record.editions, version)
     if reasons:
         return "cannot-run", "; ".join(message for _, message in reasons)
