@@ -23,6 +23,7 @@ from typing import Any
 import dnfile
 
 from amkit.errors import PackageError
+from amkit.package.metadata_blobs import Malformed, Signature
 
 __all__ = ["BinaryCmdlet", "BinaryParameter", "assembly_name", "is_dotnet_assembly", "read_cmdlets"]
 
@@ -36,22 +37,6 @@ _ATTRIBUTES = frozenset({"CmdletAttribute", "ParameterAttribute", "OutputTypeAtt
 _CLR_DIRECTORY = dnfile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR"]
 _UNSET_POSITION = -(2**31)  # ParameterAttribute.Position's default, int.MinValue
 
-# Signature element types (II.23.1.16) -> (type name, custom-attribute value kind); the
-# kind is a struct format, or how amkit reads the value, or "" when attributes cannot hold it.
-# fmt: off
-_ELEMENTS = {
-    0x01: ("System.Void", ""), 0x02: ("System.Boolean", "?"), 0x03: ("System.Char", "char"),
-    0x04: ("System.SByte", "b"), 0x05: ("System.Byte", "B"), 0x06: ("System.Int16", "h"),
-    0x07: ("System.UInt16", "H"), 0x08: ("System.Int32", "i"), 0x09: ("System.UInt32", "I"),
-    0x0A: ("System.Int64", "q"), 0x0B: ("System.UInt64", "Q"), 0x0C: ("System.Single", "f"),
-    0x0D: ("System.Double", "d"), 0x0E: ("System.String", "string"),
-    0x16: ("System.TypedReference", ""), 0x18: ("System.IntPtr", ""),
-    0x19: ("System.UIntPtr", ""), 0x1C: ("System.Object", "object"),
-    0x50: ("System.Type", "type"),  # in custom attributes only
-    0x51: ("System.Object", "object"),  # in custom attributes only: a boxed value
-}
-# fmt: on
-_KINDS = {name: kind for name, kind in _ELEMENTS.values() if kind}
 # Named arguments amkit reads, by attribute, typed as PowerShell declares them; another type is a corrupt blob.
 _NAMED = {"CmdletAttribute": {"DefaultParameterSetName": str, "HelpUri": str, "SupportsShouldProcess": bool}}
 _NAMED["ParameterAttribute"] = {"ParameterSetName": str, "Mandatory": bool, "Position": int}
@@ -99,14 +84,10 @@ class BinaryCmdlet:
     supports_should_process: bool = False
 
 
-class _Malformed(Exception):
-    """A signature or custom-attribute blob that does not decode."""
-
-
 # What walking corrupt metadata raises: row indexes out of range surface from dnfile
 # as IndexError or as None rows (AttributeError), and reference loops (a TypeRef
 # nested in itself, say) as RecursionError.
-_CORRUPT: tuple[type[Exception], ...] = (_Malformed, struct.error, RecursionError)
+_CORRUPT: tuple[type[Exception], ...] = (Malformed, struct.error, RecursionError)
 _CORRUPT += (IndexError, KeyError, AttributeError, TypeError, ValueError)
 
 
@@ -223,8 +204,8 @@ class _Metadata:
             return self.typeref_name(index)
         if table == "TypeSpec":
             spec = self.tables.TypeSpec.get_with_row_index(index)
-            return _Signature(_blob(spec.Signature), self).type_name()
-        raise _Malformed(f"a type token points into the {table} table")
+            return Signature(_blob(spec.Signature), self).type_name()
+        raise Malformed(f"a type token points into the {table} table")
 
     # --- attributes --------------------------------------------------------------------
 
@@ -250,20 +231,20 @@ class _Metadata:
 
     def decode(self, attribute: str, signature: bytes, blob: bytes) -> tuple[list[Any], dict[str, Any]]:
         """Decode the blob of a PowerShell attribute into its fixed and named arguments (II.23.3)."""
-        kinds = _Signature(signature, self).parameter_kinds()
-        reader = _Signature(blob, self)
+        kinds = Signature(signature, self).parameter_kinds()
+        reader = Signature(blob, self)
         if reader.read("<H") != 1:
-            raise _Malformed("a custom attribute blob lacks its 0x0001 prolog")
+            raise Malformed("a custom attribute blob lacks its 0x0001 prolog")
         fixed = [reader.value(kind) for kind in kinds]
         named: dict[str, Any] = {}
         for _ in range(reader.read("<H")):
             if reader.byte() not in (0x53, 0x54):  # FIELD, PROPERTY
-                raise _Malformed("a named attribute argument is neither a field nor a property")
+                raise Malformed("a named attribute argument is neither a field nor a property")
             kind = reader.serialized_kind()
             name = reader.ser_string() or ""
             named[name] = value = reader.value(kind)
             if value is not None and not isinstance(value, _NAMED.get(attribute, {}).get(name, object)):
-                raise _Malformed(f"the named argument {name} has the wrong type, {type(value).__name__}")
+                raise Malformed(f"the named argument {name} has the wrong type, {type(value).__name__}")
         return fixed, named
 
     # --- cmdlets -----------------------------------------------------------------------
@@ -331,115 +312,10 @@ class _Metadata:
                 if position is None and named.get("Position", _UNSET_POSITION) != _UNSET_POSITION:
                     position = named["Position"]
         try:
-            type_name: str | None = _Signature(signature, self).property_type()
+            type_name: str | None = Signature(signature, self).property_type()
         except _CORRUPT:
             type_name = None
         return BinaryParameter(name, type_name, mandatory, tuple(sets), position, tuple(aliases))
-
-
-class _Signature:
-    """A cursor over a signature or custom-attribute blob (II.23.2, II.23.3)."""
-
-    def __init__(self, data: bytes, meta: _Metadata) -> None:
-        self.data = data
-        self.pos = 0
-        self.meta = meta
-
-    def read(self, fmt: str) -> Any:
-        size = struct.calcsize(fmt)
-        if self.pos + size > len(self.data):
-            raise _Malformed("a signature or attribute blob ends too early")
-        (value,) = struct.unpack_from(fmt, self.data, self.pos)
-        self.pos += size
-        return value
-
-    def byte(self) -> int:
-        return int(self.read("<B"))
-
-    def compressed(self) -> int:
-        first = self.byte()
-        if first < 0x80:
-            return first
-        if first < 0xC0:
-            return (first & 0x3F) << 8 | self.byte()
-        if first < 0xE0:
-            return (first & 0x1F) << 24 | self.read(">H") << 8 | self.byte()
-        raise _Malformed(f"0x{first:02x} does not start a compressed integer")
-
-    def ser_string(self) -> str | None:
-        if self.pos < len(self.data) and self.data[self.pos] == 0xFF:
-            self.pos += 1
-            return None
-        size = self.compressed()
-        if self.pos + size > len(self.data):
-            raise _Malformed("a string in an attribute blob ends too early")
-        text = self.data[self.pos : self.pos + size].decode("utf-8", "replace")
-        self.pos += size
-        return text
-
-    def token_name(self) -> str:
-        token = self.compressed()
-        table = ("TypeDef", "TypeRef", "TypeSpec", "")[token & 3]
-        return self.meta.coded_type_name(table, token >> 2)
-
-    def type_name(self) -> str:
-        """Read one Type (II.23.2.12) and return its name."""
-        code = self.byte()
-        if code in _ELEMENTS:
-            return _ELEMENTS[code][0]
-        if code in (0x11, 0x12):  # VALUETYPE, CLASS
-            return self.token_name()
-        if code == 0x1D:  # SZARRAY
-            return f"{self.type_name()}[]"
-        if code in (0x1F, 0x20):  # CMOD_REQD, CMOD_OPT
-            self.compressed()
-            return self.type_name()
-        if code == 0x15:  # GENERICINST
-            self.byte()
-            generic = self.token_name()
-            arguments = [self.type_name() for _ in range(self.compressed())]
-            return f"{generic}[{','.join(arguments)}]"
-        raise _Malformed(f"unsupported element type 0x{code:02x} in a signature")
-
-    def property_type(self) -> str:
-        """Read a property signature (II.23.2.5) and return the property's type."""
-        if self.byte() & 0x0F != 0x08:  # PROPERTY, with or without HASTHIS
-            raise _Malformed("not a property signature")
-        self.compressed()  # parameter count: non-zero only for indexers
-        return self.type_name()
-
-    def parameter_kinds(self) -> list[str]:
-        """Return how each parameter of a constructor signature is serialized."""
-        self.byte()  # calling convention
-        count = self.compressed()
-        self.type_name()  # return type: void
-        return [_kind(self.type_name()) for _ in range(count)]
-
-    def serialized_kind(self) -> str:
-        """Read a FieldOrPropType (II.23.3) and return its kind."""
-        code = self.byte()
-        if code == 0x1D:
-            return self.serialized_kind() + "[]"
-        if code == 0x55:  # an enum, named by its type; amkit assumes int32 underneath
-            self.ser_string()
-            return "i"
-        if code in _ELEMENTS and _ELEMENTS[code][1]:
-            return _ELEMENTS[code][1]
-        raise _Malformed(f"unsupported attribute argument type 0x{code:02x}")
-
-    def value(self, kind: str) -> Any:
-        if kind.endswith("[]"):
-            count = self.read("<I")
-            if count == 0xFFFFFFFF:
-                return None
-            return [self.value(kind[:-2]) for _ in range(count)]
-        if kind in ("string", "type"):
-            return self.ser_string()
-        if kind == "object":
-            return self.value(self.serialized_kind())
-        if kind == "char":
-            return chr(self.read("<H"))
-        return self.read("<" + kind)
 
 
 @contextlib.contextmanager
@@ -453,14 +329,6 @@ def _root_logger_guarded() -> Iterator[None]:
         yield
     finally:
         root.removeHandler(guard)
-
-
-def _kind(type_name: str) -> str:
-    if type_name.endswith("[]"):
-        return _kind(type_name[:-2]) + "[]"
-    # Attribute constructors take primitives, strings, Type, object, arrays and
-    # enums; any other value type here is an enum, assumed int32-based.
-    return _KINDS.get(type_name, "i")
 
 
 def _unqualified(type_name: str) -> str:
@@ -492,7 +360,7 @@ def _text(item: object) -> str:
 def _blob(item: object) -> bytes:
     value = getattr(item, "value", item)
     if not isinstance(value, bytes):
-        raise _Malformed("a blob index points outside the #Blob heap")
+        raise Malformed("a blob index points outside the #Blob heap")
     return value
 
 
