@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from packages import module, write_zip
+from packages import compile_assembly, module, needs_mcs, write_zip
 
 import amkit
 from amkit.account.store import _MIGRATIONS
@@ -243,3 +243,35 @@ def test_a_migration_plan_names_environments_packages_and_what_cannot_run(
     assert account.plan_runtime_environments().environments.empty
     with pytest.raises(ValueError, match="for new runtime environments"):
         account.plan_runtime_environments(target="7.1")
+
+
+OLD_BINARY = """
+using System.Management.Automation;
+[assembly: System.Runtime.Versioning.TargetFramework(".NETFramework,Version=v4.7.2")]
+namespace Old.Binary
+{
+    [Cmdlet(VerbsCommon.Get, "OldThing")]
+    public class GetOldThingCommand : PSCmdlet { }
+}
+"""
+
+
+@needs_mcs
+def test_a_binary_module_built_for_dotnet_framework_cannot_move_to_powershell_7(
+    tmp_path: Path, account: amkit.AutomationAccount
+) -> None:
+    dll = compile_assembly(tmp_path / "build", "Old.Binary", OLD_BINARY)
+    manifest = "@{ ModuleVersion = '1.0.0'; RootModule = 'Old.Binary.dll'; CmdletsToExport = @('Get-OldThing') }"
+    package = write_zip(
+        tmp_path / "pkgs" / "Old.Binary.zip",
+        {"Old.Binary/Old.Binary.psd1": manifest, "Old.Binary/Old.Binary.dll": dll.read_bytes()},
+    )
+    assert account.import_package(package, at=at(0)).succeeded
+    record = account.records("Old.Binary")[0]
+    assert record.frameworks == (".NETFramework,Version=v4.7.2",)
+    account.add_runbook("Old", b"Get-OldThing\n")
+    stay = account.plan_runtime_environments().packages.set_index("module")
+    assert stay.loc["Old.Binary", "status"] == "import"  # on 5.1 it loads
+    move = account.plan_runtime_environments(target="7.4").packages.set_index("module")
+    assert move.loc["Old.Binary", "status"] == "cannot-run"
+    assert "built for .NETFramework,Version=v4.7.2 only" in move.loc["Old.Binary", "problem"]

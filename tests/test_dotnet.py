@@ -15,6 +15,7 @@ from amkit.package.dotnet import (
     assembly_name,
     is_dotnet_assembly,
     read_cmdlets,
+    target_framework,
 )
 
 DLL = samples.source("ContosoBinary") / "ContosoBinary.dll"
@@ -295,3 +296,20 @@ def test_a_named_argument_of_another_type_is_corrupt(dll):
     broken = patched(dll, b"\x54\x0e\x07HelpUri", b"\x54\x08\x07HelpUri")
     with pytest.raises(PackageError, match=r"corrupt \.NET metadata: the named argument HelpUri has the wrong type"):
         read_cmdlets(broken, file="x.dll")
+
+
+FRAMEWORK = """
+[assembly: System.Runtime.Versioning.TargetFramework(
+    ".NETFramework,Version=v4.7.2", FrameworkDisplayName = ".NET Framework 4.7.2")]
+namespace Old { public class Thing { } }
+"""
+
+
+@needs_mcs
+def test_the_target_framework_comes_from_the_assembly_attribute(tmp_path):
+    built = compile_assembly(tmp_path, "Old", FRAMEWORK)
+    assert target_framework(built.read_bytes()) == ".NETFramework,Version=v4.7.2"
+    bare = compile_assembly(tmp_path, "Bare", "namespace Bare { public class Thing { } }")
+    assert target_framework(bare.read_bytes()) is None  # nothing says: the attribute is optional
+    with pytest.raises(PackageError, match="not a PE file"):
+        target_framework(b"not an assembly", file="x.dll")

@@ -201,7 +201,7 @@ def _judge(record: ModuleRecord, is_custom: bool, is_default_there: bool, versio
         return "unavailable", f"{record.label} is a default module of the old environment, not of PowerShell {version}"
     if record.source is None:
         return "unchecked", f"{record.label} was read from Azure: import it from its package, which amkit checks then"
-    reasons = runtime_excludes(record.powershell_version, record.editions, version)
+    reasons = runtime_excludes(record.powershell_version, record.editions, version, record.frameworks)
     if reasons:
         return "cannot-run", "; ".join(message for _, message in reasons)
     return "import", ""

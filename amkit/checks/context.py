@@ -43,12 +43,17 @@ def runtime_edition(runtime: str) -> str:
     return RUNTIMES.get(runtime_line(runtime), "Core" if runtime.startswith("7") else "Desktop")
 
 
-def runtime_excludes(powershell_version: str | None, editions: tuple[str, ...], runtime: str) -> list[tuple[str, str]]:
-    """Why a module with this PowerShellVersion and CompatiblePSEditions does not load in ``runtime``.
+def runtime_excludes(
+    powershell_version: str | None, editions: tuple[str, ...], runtime: str, frameworks: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """Why a module with this PowerShellVersion, CompatiblePSEditions and assemblies does not load in ``runtime``.
 
-    Each reason is ``(manifest key, message)``: a PowerShellVersion above the
-    runtime's (every component counts, an unset one as 0), or editions that
-    leave out the runtime's (compared ignoring case, as PowerShell does).
+    Each reason is ``(what, message)``: a PowerShellVersion above the
+    runtime's (every component counts, an unset one as 0); editions that
+    leave out the runtime's (compared ignoring case, as PowerShell does);
+    ``TargetFramework`` when the assemblies it loads were built for .NET
+    Framework only and the runtime is PowerShell 7 (on .NET), or for .NET
+    (``.NETCoreApp``) and the runtime is Windows PowerShell 5.1.
     """
     reasons = []
     target = runtime_version(runtime)
@@ -61,6 +66,13 @@ def runtime_excludes(powershell_version: str | None, editions: tuple[str, ...], 
     if editions and edition.casefold() not in {name.casefold() for name in editions}:
         message = f"CompatiblePSEditions is {', '.join(editions)} but runtime {runtime} is {edition}"
         reasons.append(("CompatiblePSEditions", message))
+    built = ", ".join(frameworks)
+    if edition == "Core" and frameworks and all(name.startswith(".NETFramework") for name in frameworks):
+        message = f"its assemblies are built for {built} only: a Windows PowerShell module, which PowerShell {runtime}"
+        reasons.append(("TargetFramework", message + " (on .NET, not .NET Framework) may fail to load"))
+    if edition == "Desktop" and any(name.startswith(".NETCoreApp") for name in frameworks):
+        message = f"its assemblies are built for {built}, which Windows PowerShell 5.1 (.NET Framework) cannot load"
+        reasons.append(("TargetFramework", message))
     return reasons
 
 

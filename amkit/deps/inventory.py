@@ -20,6 +20,7 @@ import pandas as pd
 from amkit.deps.requirements import Requirement, declared_requirements
 from amkit.errors import AmkitError
 from amkit.limits import Limits
+from amkit.package.assemblies import target_frameworks
 from amkit.package.commands import exported_commands
 from amkit.package.layout import MODULE_FILE_EXTENSIONS
 from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
@@ -72,9 +73,11 @@ class ModuleRecord:
     error: str | None = None
     requirements: tuple[Requirement, ...] = ()
     problems: tuple[str, ...] = field(default=(), compare=False)
-    #: The manifest's PowerShellVersion and CompatiblePSEditions: which runtimes the version loads in.
+    #: The manifest's PowerShellVersion and CompatiblePSEditions, and the frameworks its assemblies were
+    #: built for (:mod:`amkit.package.assemblies`): which runtimes the version loads in.
     powershell_version: str | None = None
     editions: tuple[str, ...] = ()
+    frameworks: tuple[str, ...] = ()
 
     @property
     def usable(self) -> bool:
@@ -96,6 +99,7 @@ class ModuleRecord:
             "problems": list(self.problems),
             "powershell_version": self.powershell_version,
             "editions": list(self.editions),
+            "frameworks": list(self.frameworks),
         }
 
     @classmethod
@@ -115,6 +119,7 @@ class ModuleRecord:
             # Records an older amkit stored have neither.
             powershell_version=data.get("powershell_version"),
             editions=tuple(data.get("editions", ())),
+            frameworks=tuple(data.get("frameworks", ())),
         )
 
     @property
@@ -139,6 +144,8 @@ def _record(version: ModuleVersion) -> ModuleRecord:
     except AmkitError as failure:
         commands = ()
         problems.append(f"commands could not be read: {failure}")
+    frameworks, unread = target_frameworks(version)
+    problems += [f"an assembly could not be read: {problem}" for problem in unread]
     return ModuleRecord(
         name=package.name,
         version=version.version,
@@ -151,6 +158,7 @@ def _record(version: ModuleVersion) -> ModuleRecord:
         problems=tuple(problems),
         powershell_version=manifest.powershell_version if manifest is not None else None,
         editions=manifest.compatible_ps_editions if manifest is not None else (),
+        frameworks=frameworks,
     )
 
 

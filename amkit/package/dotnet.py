@@ -16,23 +16,32 @@ from __future__ import annotations
 import contextlib
 import logging
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import dnfile
 
 from amkit.errors import PackageError
 from amkit.package.metadata_blobs import Malformed, Signature
 
-__all__ = ["BinaryCmdlet", "BinaryParameter", "assembly_name", "is_dotnet_assembly", "read_cmdlets"]
+__all__ = [
+    "BinaryCmdlet",
+    "BinaryParameter",
+    "assembly_name",
+    "is_dotnet_assembly",
+    "read_cmdlets",
+    "target_framework",
+]
 
 # dnfile logs what it cannot parse; amkit raises a PackageError for that instead, so
 # keep those records from reaching Python's last-resort stderr handler.
 logging.getLogger("dnfile").addHandler(logging.NullHandler())
 
 ALL_PARAMETER_SETS = "__AllParameterSets"
+_T = TypeVar("_T")
 _SMA = "System.Management.Automation"
+_TARGET_FRAMEWORK = "System.Runtime.Versioning.TargetFrameworkAttribute"
 _ATTRIBUTES = frozenset({"CmdletAttribute", "ParameterAttribute", "OutputTypeAttribute", "AliasAttribute"})
 _CLR_DIRECTORY = dnfile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR"]
 _UNSET_POSITION = -(2**31)  # ParameterAttribute.Position's default, int.MinValue
@@ -108,11 +117,22 @@ def assembly_name(data: bytes, *, file: str | None = None) -> str | None:
     PackageError
         When ``data`` is not a .NET assembly or its metadata is corrupt.
     """
-    meta = _Metadata(data, file)
-    try:
-        return next((_text(row.Name) for row in _rows(meta.tables.Assembly)), None)
-    except _CORRUPT as exc:
-        raise meta.damaged("corrupt .NET metadata", str(exc) or type(exc).__name__) from exc
+    return _read(data, file, lambda meta: next((_text(row.Name) for row in _rows(meta.tables.Assembly)), None))
+
+
+def target_framework(data: bytes, *, file: str | None = None) -> str | None:
+    """The framework the assembly was built for, as its ``[TargetFramework]`` names it; ``None`` without one.
+
+    ``.NETFramework,Version=v4.7.2`` loads in Windows PowerShell 5.1 only;
+    ``.NETStandard,Version=v2.0`` in both editions; ``.NETCoreApp,Version=v8.0``
+    in PowerShell 7. Assemblies built before .NET Framework 4 carry no such attribute.
+
+    Raises
+    ------
+    PackageError
+        When ``data`` is not a .NET assembly or its metadata is corrupt.
+    """
+    return _read(data, file, lambda meta: meta.target_framework())
 
 
 def read_cmdlets(data: bytes, *, file: str | None = None) -> tuple[BinaryCmdlet, ...]:
@@ -137,9 +157,14 @@ def read_cmdlets(data: bytes, *, file: str | None = None) -> tuple[BinaryCmdlet,
         When ``data`` is not a .NET assembly (not a PE file, or a native one)
         or its metadata is corrupt.
     """
+    return _read(data, file, lambda meta: tuple(meta.cmdlets()))
+
+
+def _read(data: bytes, file: str | None, reading: Callable[[_Metadata], _T]) -> _T:
+    """What ``reading`` takes from the assembly's metadata; corrupt metadata is a PackageError naming ``file``."""
     meta = _Metadata(data, file)
     try:
-        return tuple(meta.cmdlets())
+        return reading(meta)
     except _CORRUPT as exc:
         raise meta.damaged("corrupt .NET metadata", str(exc) or type(exc).__name__) from exc
 
@@ -228,6 +253,25 @@ class _Metadata:
                 entry = (short, _blob(method.Signature), _blob(row.Value))
                 found.setdefault(key, []).append(entry)
         return found
+
+    def target_framework(self) -> str | None:
+        """The first argument of the assembly's ``System.Runtime.Versioning.TargetFrameworkAttribute``."""
+        for row in _rows(self.tables.CustomAttribute):
+            ctor = row.Type
+            if row.Parent.table is None or row.Parent.table.name != "Assembly":
+                continue
+            if ctor.table is None or ctor.table.name != "MemberRef":
+                continue
+            owner = ctor.table.get_with_row_index(ctor.row_index).Class
+            if owner.table is None or owner.table.name not in ("TypeRef", "TypeDef"):
+                continue
+            if self.coded_type_name(owner.table.name, owner.row_index) != _TARGET_FRAMEWORK:
+                continue
+            reader = Signature(_blob(row.Value), self)
+            if reader.read("<H") != 1:
+                raise Malformed("a custom attribute blob lacks its 0x0001 prolog")
+            return reader.ser_string()
+        return None
 
     def decode(self, attribute: str, signature: bytes, blob: bytes) -> tuple[list[Any], dict[str, Any]]:
         """Decode the blob of a PowerShell attribute into its fixed and named arguments (II.23.3)."""
