@@ -29,6 +29,7 @@ def server() -> Iterator[ArmServer]:
         running.add_activity("ContosoTools", "Get-ContosoTool")
         running.add_powershell72_module("Az.Accounts", isGlobal=True, version="2.8.0")
         running.add_powershell72_module("ContosoCore", version="1.2.0")
+        running.add_powershell72_module("Az.Storage", isGlobal=True, version="4.6.0")  # a second page
         running.add_runtime_environment("PowerShell-5.1", version="5.1", default_packages={"Az": "8.0.0"})
         running.add_runtime_environment("PowerShell-7.2", version="7.2", default_packages={"Az": "8.0.0"})
         running.add_runtime_environment("PS74", version="7.4", default_packages={"Az": "12.3.0"}, description="new")
@@ -79,9 +80,10 @@ def test_an_account_is_read_with_every_page_into_the_model(server: ArmServer, tm
     # Each custom module's latest import is history; lists were followed past their first page (2 items).
     history = account.history()
     assert sorted(history["module"]) == ["Contoso.Archive", "ContosoCore", "ContosoCore", "ContosoTools"]
-    paths = [request.path for request in server.requests]
     assert any("skiptoken" in str(request.query) for request in server.requests)
-    assert any(path.endswith("/powerShell72Modules") for path in paths)
+    seven = [request for request in server.requests if request.path.endswith("/powerShell72Modules")]
+    assert len(seven) == 2 and "$skiptoken" in seven[1].query  # send_request's pages followed too
+    assert account.versions("Az.Storage", runtime="7.2") == (amkit.PSVersion("4.6.0"),)
     with pytest.raises(amkit.AccountError, match="read-only"):
         account.import_package(tmp_path / "x.zip")
 
@@ -90,7 +92,7 @@ def test_refresh_records_what_changed_since_the_last_read(server: ArmServer, tmp
     path = tmp_path / "real.db"
     first = connect(server, path)
     before = len(first.history())
-    assert len(first.refresh().modules) == 8 and len(first.history()) == before  # nothing changed
+    assert len(first.refresh().modules) == 9 and len(first.history()) == before  # nothing changed
     first.close()
     server.add_package("PS74", "ContosoCore", version="1.4.0")
     server.add_runtime_environment("PS74", version="7.4", default_packages={"Az": "12.3.0", "Azure CLI": "2.64.0"})
@@ -109,7 +111,7 @@ def test_an_import_is_started_and_watched_to_its_end(server: ArmServer) -> None:
     account = connect(server, writable=True)
     started = account.import_from_uri("ContosoCore", URI, runtime_environment="PS74")
     assert started.state == "Creating" and started.runtime_environment == "PS74"
-    ended = account.watch("ContosoCore", runtime_environment="PS74", interval=0, progress=False)
+    ended = account.watch("ContosoCore", runtime_environment="PS74", interval=0, progress=True)
     assert ended.succeeded and ended.operation_id == started.operation_id
     assert [state for state, _ in ended.states] == list(server.import_states)
     operation = account.history().query(f"operation_id == {started.operation_id}")
