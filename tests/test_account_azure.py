@@ -124,10 +124,10 @@ def test_an_import_is_started_and_watched_to_its_end(server: ArmServer) -> None:
     assert account.modules().set_index("name").loc["Broken", "error_code"] == "ModuleImportException"
 
 
-def test_azure_errors_arrive_as_amkit_errors_with_the_service_message(server: ArmServer) -> None:
+def test_azure_errors_arrive_as_amkit_errors_with_the_service_message(server: ArmServer, tmp_path: Path) -> None:
     with pytest.raises(amkit.AccountError, match="refused the credential") as caught:
-        connect(server, credential=server.credential("wrong-token"))
-    assert caught.value.code == "azure-auth"
+        connect(server, tmp_path / "real.db", credential=server.credential("wrong-token"))
+    assert caught.value.code == "azure-auth" and not (tmp_path / "real.db").exists()  # nothing written
     account = connect(server)
     with pytest.raises(amkit.AccountError, match="connect with writable=True"):
         account.import_from_uri("X", URI)
@@ -219,3 +219,17 @@ def test_runbooks_are_read_with_their_scripts_into_their_environments(server: Ar
         packages.loc["ContosoCore", "status"] == "unchecked" and packages.loc["ContosoTools", "status"] == "unchecked"
     )
     assert not any(call.startswith("account.import_package(") for call in plan.calls)
+
+
+def test_connect_keeps_to_files_of_the_same_account(server: ArmServer, tmp_path: Path) -> None:
+    modelled = tmp_path / "modelled.db"
+    amkit.AutomationAccount.open(modelled).close()
+    with pytest.raises(amkit.AccountError, match="modelled with amkit, not one read from Azure") as caught:
+        connect(server, modelled)
+    assert caught.value.code == "not-an-account"
+    with pytest.raises(amkit.AccountError, match="modelled with amkit"):
+        amkit.AutomationAccount.from_snapshot(amkit.samples.arm_snapshot(), path=modelled)
+    real = tmp_path / "real.db"
+    connect(server, real).close()
+    with ArmServer(account_name="another") as other, pytest.raises(amkit.AccountError, match="holds account"):
+        connect(other, real)

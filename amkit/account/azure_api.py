@@ -98,20 +98,17 @@ class AzureOperations:
             ``not-an-account`` for a file of another account.
         """
         azure = AzureAccount(subscription_id, resource_group, account_name, credential, client_options)
+        snapshot = azure.snapshot()  # a read that fails writes nothing, not even a new file
         store = Store(path)
-        with store.write():
-            known = store.meta("azure_resource")
-            if known is not None and known.casefold() != azure.resource_id.casefold():
-                raise AccountError(
-                    f"holds account {known}, not {azure.resource_id}", code="not-an-account", file=store.where
-                )
-            store.set_meta("name", account_name)
-            store.set_meta("azure_resource", azure.resource_id)
-            store.set_meta("runtime", store.meta("runtime") or "5.1")
-            store.set_meta("read_only", "0" if writable else "1")
         account = cls(store)
         account._azure = azure
-        account.refresh()
+        try:
+            with store.write():
+                _claim(store, azure.resource_id, account_name, read_only=not writable)
+                account._apply(snapshot)
+        except BaseException:
+            store.close()
+            raise
         return account
 
     def _connected(self) -> AzureAccount:
@@ -157,14 +154,14 @@ class AzureOperations:
         snapshot = source if isinstance(source, Snapshot) else load_snapshot(source)
         resource = str(snapshot.document.get("account") or "")
         store = Store(path)
-        with store.write():
-            store.set_meta("name", name or resource.rpartition("/")[2] or "snapshot")
-            store.set_meta("runtime", "5.1")
-            store.set_meta("read_only", "1")
-            if resource:
-                store.set_meta("azure_resource", resource)
         account = cls(store)
-        account._apply(snapshot)
+        try:
+            with store.write():
+                _claim(store, resource, name or resource.rpartition("/")[2] or "snapshot", read_only=True)
+                account._apply(snapshot)
+        except BaseException:
+            store.close()
+            raise
         return account
 
     def _apply(self, snapshot: Snapshot) -> None:
@@ -396,6 +393,29 @@ class AzureOperations:
             seen.error_message,
             runtime_environment=environment.name,
         )
+
+
+def _claim(store: Store, resource: str, name: str, *, read_only: bool) -> None:
+    """Make ``store`` the file of the Azure account ``resource`` (inside a transaction).
+
+    Raises
+    ------
+    AccountError
+        ``not-an-account`` for a file that holds a modelled account or another Azure account.
+    """
+    known = store.meta("azure_resource")
+    if known is None and not store.is_new:
+        raise AccountError(
+            "holds an account modelled with amkit, not one read from Azure: use a new file",
+            code="not-an-account",
+            file=store.where,
+        )
+    if known is not None and known.casefold() != resource.casefold():
+        raise AccountError(f"holds account {known}, not {resource}", code="not-an-account", file=store.where)
+    store.set_meta("name", name)
+    store.set_meta("azure_resource", resource)
+    store.set_meta("runtime", store.meta("runtime") or "5.1")
+    store.set_meta("read_only", "1" if read_only else "0")
 
 
 def _failure(module: ModuleState) -> Failure | None:
