@@ -107,8 +107,17 @@ def test_refresh_records_what_changed_since_the_last_read(server: ArmServer, tmp
     ]
 
 
-def test_an_import_is_started_and_watched_to_its_end(server: ArmServer) -> None:
+def test_an_import_is_started_and_watched_to_its_end(server: ArmServer, tmp_path: Path) -> None:
     account = connect(server, writable=True)
+    # Writable means: changes go to Azure. The model's own operations would make up what Azure never did.
+    for change in (
+        lambda: account.import_package(tmp_path / "x.zip"),
+        lambda: account.create_runtime_environment("PS74b", "PowerShell", "7.4"),
+        lambda: account.add_runbook("Local", b"Get-Date"),
+    ):
+        with pytest.raises(amkit.AccountError, match="mirrors a real account") as caught:
+            change()
+        assert caught.value.code == "read-only"
     started = account.import_from_uri("ContosoCore", URI, runtime_environment="PS74")
     assert started.state == "Creating" and started.runtime_environment == "PS74"
     ended = account.watch("ContosoCore", runtime_environment="PS74", interval=0, progress=True)
@@ -233,3 +242,46 @@ def test_connect_keeps_to_files_of_the_same_account(server: ArmServer, tmp_path:
     connect(server, real).close()
     with ArmServer(account_name="another") as other, pytest.raises(amkit.AccountError, match="holds account"):
         connect(other, real)
+
+
+def test_refresh_follows_environments_azure_deletes_or_recreates(server: ArmServer) -> None:
+    account = connect(server)
+    with server._lock:  # Azure lets an environment go while a runbook still uses it; another is recreated
+        server._collections[("runtimeenvironments",)].pop("ps74")
+        server._collections.pop(("runtimeenvironments", "ps74", "packages"))
+    server.add_runtime_environment("PowerShell-7.2", version="7.2", default_packages={"Az": "8.0.0"}, description="x")
+    server.add_runtime_environment("Py310", language="Python", version="3.10")
+    account.refresh()
+    names = set(account.runtime_environments()["name"])
+    assert "PS74" not in names and "Py310" in names
+    assert "Nightly" not in set(account.runbooks()["name"])
+    (orphan,) = account.warnings().query("kind == 'runbook-without-environment'")["message"]
+    assert orphan == "runbook Nightly is linked to PS74, which Azure no longer has: it cannot run"
+    gone = account.history().query("operation == 'delete' and runtime_environment == 'PS74'")
+    assert sorted(gone["module"]) == ["ContosoCore"]
+    with server._lock:
+        server._collections[("runtimeenvironments",)].pop("py310")
+    server.add_runtime_environment("Py310", language="PowerShell", version="7.4", default_packages={"Az": "12.3.0"})
+    account.refresh()
+    recreated = account.runtime_environment("Py310")
+    assert (recreated.language, recreated.version) == ("PowerShell", "7.4")
+    assert account.versions("Az.Accounts", runtime_environment="Py310") == (amkit.PSVersion("3.0.4"),)
+
+
+def test_a_refresh_during_an_import_goes_on_with_it(server: ArmServer) -> None:
+    account = connect(server, writable=True)
+    started = account.import_from_uri("ContosoNew", URI, runtime_environment="PS74")
+    account.refresh()  # Azure lists it as it is, mid-way: the same operation goes on, no second start
+    ended = account.watch("contosonew", runtime_environment="PS74", interval=0, progress=False)
+    assert ended.succeeded and ended.operation_id == started.operation_id
+    operation = account.history().query(f"operation_id == {started.operation_id}")
+    assert list(operation["state"]).count("Creating") == 1 and operation["state"].iloc[-1] == "Succeeded"
+    assert amkit.account.history.operations(account.history())["outcome"].isin(["Succeeded", "Failed"]).all()
+
+
+def test_a_module_listed_twice_in_a_snapshot_is_refused() -> None:
+    module = {"name": "X", "properties": {"isGlobal": False, "version": "1.0", "creationTime": "2026-01-01"}}
+    twice = {"account": "/x/automationAccounts/a", "modules": [module, {**module, "name": "x"}]}
+    with pytest.raises(amkit.AccountError, match=r"(?i)x is listed twice as a custom module") as caught:
+        amkit.AutomationAccount.from_snapshot(twice)
+    assert caught.value.code == "snapshot"

@@ -38,19 +38,14 @@ from amkit.account.modules import ModuleList
 from amkit.account.runbooks import Runbooks
 from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, RuntimeEnvironment
 from amkit.account.store import Store, moment
+from amkit.account.warnings import WARNING_COLUMNS, account_warnings
 from amkit.checks import RUNTIMES
-from amkit.defaults import module_family
 from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
-from amkit.deps.table import resolve
 from amkit.errors import AccountError
 from amkit.package.module_package import ModulePackage
 from amkit.powershell.version import PSVersion
 
 __all__ = ["WARNING_COLUMNS", "AutomationAccount"]
-
-WARNING_COLUMNS = ["kind", "module", "message"]
-#: Dependency statuses that mean a module may fail to load.
-_BROKEN = ("missing", "version-conflict", "guid-mismatch")
 
 
 class AutomationAccount(EnvironmentOperations, AzureOperations):
@@ -155,8 +150,15 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
         return self._store.meta("read_only") == "1"
 
     def _writable(self) -> None:
+        """Refuse a modelled change to an account that shows what Azure reported."""
         if self.read_only:
             raise AccountError(f"account {self.name} is read-only: it shows what Azure reported", code="read-only")
+        if self._store.meta("azure_resource") is not None:
+            raise AccountError(
+                f"account {self.name} mirrors a real account: change it in Azure (import_from_uri, the portal) "
+                "and refresh()",
+                code="read-only",
+            )
 
     def _environment(self, runtime: str | None, runtime_environment: str | None) -> RuntimeEnvironment:
         """The environment an operation works in: ``runtime_environment``, else ``runtime``'s system-generated one.
@@ -402,7 +404,7 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
         return self._connections.frame()
 
     def warnings(self, *, runtime: str | None = None, runtime_environment: str | None = None) -> pd.DataFrame:
-        """What may break runbooks: Az and AzureRM side by side, and modules whose dependencies are gone.
+        """What may break runbooks: Az and AzureRM side by side, modules whose dependencies are gone, orphan runbooks.
 
         Az and AzureRM are flagged when a custom module of either family is in
         the account with a module of the other, custom or default: Windows
@@ -412,35 +414,14 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
         Returns
         -------
         pandas.DataFrame
-            kind (``az-and-azurerm`` or ``unsatisfied-dependency``), module, message.
+            kind (``az-and-azurerm``, ``runbook-without-environment`` (a real
+            account's runbook linked to an environment it no longer has) or
+            ``unsatisfied-dependency``), module, message.
         """
         environment = self._environment(runtime, runtime_environment)
-        rows: list[tuple[str, str, str]] = []
-        modules = self._modules.frame(environment.key)
-        # family -> is_global -> names: a custom import of either family that meets the other, a default
-        # one included, is what the documentation warns of (both defaults alone are the service's own state).
-        families: dict[str, dict[bool, list[str]]] = {}
-        for name, is_global in modules[["name", "is_global"]].itertuples(index=False):
-            family = module_family(str(name))
-            if family is not None:
-                families.setdefault(family, {}).setdefault(bool(is_global), []).append(str(name))
-        if len(families) == 2 and any(False in held for held in families.values()):
-            described = " and ".join(f"{family} ({_held(families[family])})" for family in ("Az", "AzureRM"))
-            rows.append(
-                (
-                    "az-and-azurerm",
-                    "",
-                    f"{described} are both in the account: a runbook that loads both crashes its sandbox",
-                )
-            )
-        for item in resolve(self._modules.inventory(environment.key)):
-            if item.requirement.kind in ("required", "nested") and item.status in _BROKEN:
-                message = (
-                    f"{item.record.label} requires {item.requirement.written}, "
-                    f"which the account does not satisfy ({item.status})"
-                )
-                rows.append(("unsatisfied-dependency", item.record.name, message))
-        return pd.DataFrame(rows, columns=WARNING_COLUMNS).astype("string")
+        return account_warnings(
+            self._modules.frame(environment.key), self._modules.inventory(environment.key), self._writer.orphans()
+        )
 
     # Lifetime and display ---------------------------------------------------------------------
 
@@ -479,11 +460,3 @@ def _check_runtime(runtime: str) -> None:
             f"runtime must be one of {', '.join(offered)} (the PowerShell runtimes with a system-generated "
             f"environment), not {runtime!r}"
         )
-
-
-def _held(names: dict[bool, list[str]]) -> str:
-    """``custom: A, B; 6 default``: the modules of one family, custom ones named, default ones counted."""
-    custom, default = names.get(False, []), names.get(True, [])
-    parts = [f"custom: {', '.join(custom)}"] if custom else []
-    parts += [f"{len(default)} default"] if default else []
-    return "; ".join(parts)

@@ -14,34 +14,29 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Self
 
-from amkit.account.azure import AzureAccount, ModuleState, Snapshot, load_snapshot
+from amkit.account.azure import AzureAccount, Snapshot, load_snapshot
+from amkit.account.azure_sync import ENDED_STATES, SnapshotWriter, failure_of_state
 from amkit.account.environments import Environments
 from amkit.account.history import Recorder
 from amkit.account.importing import Importer, ImportRecord
-from amkit.account.modules import ModuleList, listed_version
-from amkit.account.provisioning import IMPORT_STATES, Failure, throttled
+from amkit.account.modules import ModuleList
+from amkit.account.provisioning import IMPORT_STATES, throttled
 from amkit.account.runbooks import Runbooks
 from amkit.account.runtimes import (
-    SYSTEM_ENVIRONMENTS,
     RuntimeEnvironment,
-    default_modules,
-    system_environment_name,
 )
-from amkit.account.store import Store, moment, time_text
-from amkit.deps.inventory import ModuleRecord
+from amkit.account.store import Store, moment
 from amkit.deps.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS
 from amkit.errors import AccountError
-from amkit.package.connection import ConnectionField, ConnectionType
 
 if TYPE_CHECKING:
     from amkit.account.connections import Connections
 
 __all__ = ["AzureOperations"]
 
-_ENDED = ("Succeeded", "Failed", "Cancelled", "Canceled")
 _WINDOW = timedelta(seconds=IMPORT_WINDOW_SECONDS)
 
 
@@ -166,109 +161,12 @@ class AzureOperations:
 
     def _apply(self, snapshot: Snapshot) -> None:
         """Make the account what ``snapshot`` saw, recording the changes (one transaction)."""
-        now = moment()
         with self._store.write():
-            environments = self._sync_environments(snapshot, now)
-            self._sync_modules(snapshot, environments, now)
-            self._sync_connection_types(snapshot)
-            self._sync_runbooks(snapshot, environments, now)
-            self._store.set_meta("last_refresh", time_text(now))
+            self._writer.apply(snapshot, moment())
 
-    def _sync_environments(self, snapshot: Snapshot, now: datetime) -> dict[str, RuntimeEnvironment]:
-        reported = [RuntimeEnvironment(*row) for row in snapshot.environments]
-        for language, version in SYSTEM_ENVIRONMENTS:
-            name = system_environment_name(language, version)
-            if not any(item.key == name.casefold() for item in reported):
-                reported.append(RuntimeEnvironment(name, language, version, {}, "", True))
-        for environment in reported:
-            held = self._environments.find(environment.name)
-            if held is None:
-                self._environments.create(environment, now, with_defaults=False)
-                continue
-            for package, version in environment.default_packages.items():
-                if held.default_packages.get(package) != version:
-                    Recorder(self._store, "update-default-packages", environment, package, None).enter(
-                        "Succeeded", now, version
-                    )
-            self._environments.set_default_packages(held, environment.default_packages, now, with_modules=False)
-        for held in self._environments.all():
-            if all(held.key != item.key for item in reported):
-                self._environments.delete(held)
-        return {environment.key: environment for environment in reported}
-
-    def _sync_modules(self, snapshot: Snapshot, environments: dict[str, RuntimeEnvironment], now: datetime) -> None:
-        before = {
-            (row["environment"], row["name_key"], bool(row["is_global"])): row
-            for row in self._store.rows("SELECT * FROM modules")
-        }
-        self._store.connection.execute("DELETE FROM modules")
-        listed: set[tuple[str, str]] = set()
-        for module in snapshot.modules:
-            environment = environments.get(module.environment.casefold())
-            if environment is None:
-                raise AccountError(
-                    f"packages are listed for {module.environment}, which is not among the runtime environments",
-                    code="snapshot",
-                )
-            old = before.pop((environment.key, module.name.casefold(), module.is_global), None)
-            self._put(module, environment, now)
-            listed.add((environment.key, module.name.casefold()))
-            if not module.is_global and _changed(old, module):
-                Recorder(self._store, "import", environment, module.name, None).enter(
-                    module.state, module.modified or now, module.version, _failure(module)
-                )
-        # A user environment's packages list shows what was imported into it; its default packages' modules are
-        # there too, at the versions their release gives them.
-        for environment in environments.values():
-            if environment.system_generated or not environment.is_powershell:
-                continue
-            for name, version in default_modules(environment):
-                if (environment.key, name.casefold()) not in listed:
-                    self._modules.insert(
-                        name, version, environment=environment.key, is_global=True, state="Created", at=now
-                    )
-        for (environment_key, _, is_global), row in before.items():
-            gone = environments.get(environment_key)
-            if not is_global and gone is not None:
-                Recorder(self._store, "delete", gone, row["name"], None).enter("Succeeded", now, row["version"])
-
-    def _put(self, module: ModuleState, environment: RuntimeEnvironment, now: datetime) -> None:
-        """Write one module as Azure reported it (inside the caller's transaction)."""
-        module_id = self._modules.insert(
-            module.name,
-            module.version,
-            environment=environment.key,
-            is_global=module.is_global,
-            state=module.state,
-            at=module.modified or module.created or now,
-            created=module.created or module.modified or now,
-            size=module.size,
-            activities=module.activities,
-            error=(module.error_code, module.error_message),
-            source="azure",
-        )
-        if not module.is_global and module.version:
-            version = listed_version(module.version, module.name)
-            # No package file here: the record has what Azure lists, and no source to import again from.
-            record = ModuleRecord(module.name, version, commands=module.commands)
-            self._modules.add_versions(module_id, [record])
-
-    def _sync_runbooks(self, snapshot: Snapshot, environments: dict[str, RuntimeEnvironment], now: datetime) -> None:
-        self._store.connection.execute("DELETE FROM runbooks")
-        for name, environment, script in snapshot.runbooks:
-            if environment.casefold() not in environments:
-                raise AccountError(
-                    f"runbook {name} is linked to {environment}, which is not among the runtime environments",
-                    code="snapshot",
-                )
-            self._runbooks.add(name, script, "azure", environment.casefold(), now)
-
-    def _sync_connection_types(self, snapshot: Snapshot) -> None:
-        self._store.connection.execute("DELETE FROM connection_types WHERE module_id IS NULL")
-        built_in = {item.name.casefold() for item in self._connections.types() if not item.module}
-        for name, fields in snapshot.connection_types:
-            if name.casefold() not in built_in:
-                self._connections.store_type(ConnectionType(name, "", tuple(ConnectionField(**f) for f in fields)))
+    @property
+    def _writer(self) -> SnapshotWriter:
+        return SnapshotWriter(self._store, self._modules, self._environments, self._connections, self._runbooks)
 
     def import_from_uri(
         self,
@@ -305,7 +203,7 @@ class AzureOperations:
         time.sleep(max((admitted - moment()).total_seconds(), 0.0))
         started = azure.start_import(name, content_uri, environment.name)
         with self._store.write():
-            recorder = Recorder(self._store, "import", environment, name, None)
+            recorder = Recorder(self._store, "import", environment, name, None)  # a new import, whatever was open
             recorder.enter(started.state, moment(), started.version)
         return ImportRecord(
             recorder.operation_id,
@@ -342,40 +240,23 @@ class AzureOperations:
         azure = self._connected()
         environment = self._environment(runtime, runtime_environment)
         deadline = time.monotonic() + timeout
-        # Go on with the operation import_from_uri started, when it has not ended.
-        latest = self._store.rows(
-            "SELECT operation_id, state FROM history WHERE operation = 'import' AND module = ? AND environment = ? "
-            "ORDER BY id DESC LIMIT 1",
-            (name, environment.name),
-        )
-        going_on = latest and latest[0]["state"] not in _ENDED
-        recorder = Recorder(
-            self._store, "import", environment, name, None, latest[0]["operation_id"] if going_on else None
-        )
-        last = latest[0]["state"] if going_on else None
-        if going_on:
-            earlier = self._store.rows(
-                "SELECT state, time FROM history WHERE operation_id = ? ORDER BY id", (recorder.operation_id,)
-            )
-            recorder.states = [(row["state"], moment(row["time"])) for row in earlier]
+        # Go on with the operation import_from_uri (or a refresh) started, when it has not ended.
+        recorder = self._writer.import_recorder(environment, name)
+        last = recorder.states[-1][0] if recorder.states else None
         bar = tqdm(total=len(IMPORT_STATES), desc=name, disable=not progress, unit="state")
         try:
             while True:
                 seen = azure.module(name, environment.name)
                 if seen.state != last:
                     with self._store.write():
-                        recorder.enter(seen.state, moment(), seen.version, _failure(seen))
-                        if seen.state in _ENDED:  # the module list as the next refresh will read it
-                            self._store.connection.execute(
-                                "DELETE FROM modules WHERE environment = ? AND name_key = ? AND is_global = 0",
-                                (environment.key, name.casefold()),
-                            )
-                            self._put(seen, environment, moment())
+                        recorder.enter(seen.state, moment(), seen.version, failure_of_state(seen))
+                        if seen.state in ENDED_STATES:  # the module list as the next refresh will read it
+                            self._writer.put(seen, environment, moment())
                     step = IMPORT_STATES.index(seen.state) + 1 if seen.state in IMPORT_STATES else bar.n
                     bar.update(max(step - bar.n, 0))
                     bar.set_postfix_str(seen.state)
                     last = seen.state
-                if seen.state in _ENDED:
+                if seen.state in ENDED_STATES:
                     break
                 if time.monotonic() > deadline:
                     raise AccountError(f"the import of {name} had not ended after {timeout:g} s", code="timeout")
@@ -416,20 +297,3 @@ def _claim(store: Store, resource: str, name: str, *, read_only: bool) -> None:
     store.set_meta("azure_resource", resource)
     store.set_meta("runtime", store.meta("runtime") or "5.1")
     store.set_meta("read_only", "1" if read_only else "0")
-
-
-def _failure(module: ModuleState) -> Failure | None:
-    """The error Azure reported for a module, if any."""
-    return (
-        Failure(module.state, module.error_code, module.error_message)
-        if module.error_code or module.error_message
-        else None
-    )
-
-
-def _changed(old: Any, new: ModuleState) -> bool:
-    """Whether a custom module is new, or its version, state or last change differ from the last read."""
-    if old is None:
-        return True
-    modified = time_text(new.modified) if new.modified is not None else old["last_modified_time"]
-    return (old["version"], old["provisioning_state"], old["last_modified_time"]) != (new.version, new.state, modified)

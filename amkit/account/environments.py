@@ -119,9 +119,11 @@ class Environments:
         return frame.astype({"system_generated": bool, "runbooks": "int64", **dict.fromkeys(text, "string")})
 
     def create(
-        self, environment: RuntimeEnvironment, at: datetime, *, with_defaults: bool = True
+        self, environment: RuntimeEnvironment, at: datetime, *, with_defaults: bool = True, check_name: bool = True
     ) -> RuntimeEnvironment:
         """Add ``environment``, with its default modules unless an account read from Azure lists its own.
+
+        ``check_name=False`` takes a name as Azure reports it, whatever it is.
 
         Raises
         ------
@@ -130,7 +132,7 @@ class Environments:
         ValueError
             For a name Automation does not take.
         """
-        problem = environment_name_problem(environment.name)
+        problem = environment_name_problem(environment.name) if check_name else None
         if problem is not None:
             raise ValueError(problem)
         if self.find(environment.name) is not None:
@@ -155,12 +157,20 @@ class Environments:
         return environment
 
     def ensure_system(self, at: datetime) -> None:
-        """Create the system-generated environments the account does not have yet, with their default modules."""
+        """Give the account every system-generated environment, each with every default module it should hold.
+
+        An environment an older amkit made from a runtime's module list may lack
+        default modules that list never held (a 7.2 list written before its
+        defaults were known): they are added, and nothing held is changed.
+        """
         for language, version in SYSTEM_ENVIRONMENTS:
             name = system_environment_name(language, version)
-            if self.find(name) is None:
+            held = self.find(name)
+            if held is None:
                 packages = system_default_packages(language, version)
                 self.create(RuntimeEnvironment(name, language, version, packages, system_generated=True), at)
+            else:
+                self.modules.provision(held, at, missing_only=True)
 
     def editable(self, name: str, action: str) -> RuntimeEnvironment:
         """The user-created environment ``name``, which ``action`` may change.
@@ -180,10 +190,8 @@ class Environments:
             )
         return environment
 
-    def set_default_packages(
-        self, environment: RuntimeEnvironment, packages: Mapping[str, str], at: datetime, *, with_modules: bool = True
-    ) -> None:
-        """Give ``environment`` these default packages, and (unless Azure lists them itself) the modules they bring."""
+    def set_default_packages(self, environment: RuntimeEnvironment, packages: Mapping[str, str], at: datetime) -> None:
+        """Give ``environment`` these default packages, and the default modules they bring."""
         changed = RuntimeEnvironment(
             environment.name,
             environment.language,
@@ -196,8 +204,21 @@ class Environments:
             "UPDATE runtime_environments SET default_packages = ?, last_modified_time = ? WHERE name_key = ?",
             (json.dumps(dict(packages)), time_text(at), environment.key),
         )
-        if with_modules:
-            self.modules.replace_defaults(changed, at)
+        self.modules.replace_defaults(changed, at)
+
+    def replace(self, environment: RuntimeEnvironment, at: datetime) -> None:
+        """Make the environment of that name hold these name spelling, default packages and description."""
+        self.store.connection.execute(
+            "UPDATE runtime_environments SET name = ?, default_packages = ?, description = ?, last_modified_time = ? "
+            "WHERE name_key = ?",
+            (
+                environment.name,
+                json.dumps(dict(environment.default_packages)),
+                environment.description,
+                time_text(at),
+                environment.key,
+            ),
+        )
 
     def delete(self, environment: RuntimeEnvironment) -> None:
         """Remove ``environment`` with its packages (the caller has checked that no runbook uses it)."""

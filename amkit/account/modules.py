@@ -108,10 +108,15 @@ class ModuleList:
         """The row runbooks use for ``name``: the custom import, else the default module (see :func:`_pick`)."""
         return _pick(self.rows(name, environment))
 
-    def provision(self, environment: RuntimeEnvironment, at: datetime) -> None:
-        """Give a new ``environment`` its default modules (inside the caller's transaction)."""
+    def provision(self, environment: RuntimeEnvironment, at: datetime, *, missing_only: bool = False) -> None:
+        """Give ``environment`` its default modules (inside the caller's transaction); only those it lacks, if asked."""
+        held: set[str] = set()
+        if missing_only:
+            query = "SELECT name_key FROM modules WHERE environment = ? AND is_global = 1"
+            held = {row["name_key"] for row in self.store.rows(query, (environment.key,))}
         for module, version in default_modules(environment):
-            self.insert(module, version, environment=environment.key, is_global=True, state="Created", at=at)
+            if module.casefold() not in held:
+                self.insert(module, version, environment=environment.key, is_global=True, state="Created", at=at)
 
     def replace_defaults(self, environment: RuntimeEnvironment, at: datetime) -> None:
         """Make ``environment``'s default modules those its default packages now bring."""

@@ -65,8 +65,9 @@ def _to_runtime_environments(connection: sqlite3.Connection) -> None:
     A runtime with a system-generated environment (5.1, 7.1, 7.2) becomes
     that environment, with its default packages; another one an amkit file
     held (7.4) becomes an environment of the same name, not system-generated,
-    holding the Az release its default modules came from. Modules,
-    connection types and history rows follow, so nothing is lost.
+    holding the Az release its default modules came from. Custom modules,
+    connection types and history rows follow, so nothing imported is lost;
+    7.x environments drop the 5.1 defaults schema 1 gave them.
     """
     runtimes = [
         (row[0], row[1], row[2])
@@ -86,6 +87,10 @@ def _to_runtime_environments(connection: sqlite3.Connection) -> None:
         )
     for table in ("modules", "connection_types"):
         connection.execute(f"UPDATE {table} SET environment = lower('PowerShell-' || environment)")
+    # Schema 1 gave every runtime 5.1's default modules (AzureRM, DSC...); 7.x system-generated environments
+    # hold their own, which opening the account adds (Environments.ensure_system). Custom imports stay.
+    for runtime in system - {"5.1"}:
+        connection.execute("DELETE FROM modules WHERE is_global = 1 AND environment = ?", (f"powershell-{runtime}",))
     # The history keeps names as they were written, as it keeps module names.
     connection.execute("UPDATE history SET environment = 'PowerShell-' || runtime WHERE runtime IS NOT NULL")
 
