@@ -285,3 +285,15 @@ def test_a_module_listed_twice_in_a_snapshot_is_refused() -> None:
     with pytest.raises(amkit.AccountError, match=r"(?i)x is listed twice as a custom module") as caught:
         amkit.AutomationAccount.from_snapshot(twice)
     assert caught.value.code == "snapshot"
+
+
+def test_a_snapshot_s_language_is_read_as_automation_spells_it() -> None:
+    environment = {"name": "Lower", "properties": {"runtime": {"language": "powershell", "version": "7.4"}}}
+    account = amkit.AutomationAccount.from_snapshot(
+        {"account": "/x/automationAccounts/a", "runtimeEnvironments": [environment]}
+    )
+    assert account.runtime_environment("Lower").is_powershell
+    with pytest.raises(amkit.AccountError, match="runtimeEnvironments is a list in a snapshot, not int"):
+        amkit.AutomationAccount.from_snapshot({"runtimeEnvironments": 5})
+    with pytest.raises(amkit.AccountError, match=r"the modules of PowerShell-5\.1 is a list in a snapshot, not str"):
+        amkit.AutomationAccount.from_snapshot({"modules": "/etc/hostname"})

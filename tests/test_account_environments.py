@@ -6,6 +6,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from packages import compile_assembly, module, needs_mcs, write_zip
 
@@ -166,6 +167,8 @@ def test_an_account_file_of_schema_1_opens_upgraded_with_nothing_lost(tmp_path: 
             ("5.1", "Az.Accounts", 1, "2.8.0", "Created"),
             ("5.1", "ContosoCore", 0, "1.2.0", "Succeeded"),
             ("7.4", "Az.Accounts", 1, "2.8.0", "Created"),
+            ("7.2", "AzureRM.Profile", 1, "1.0.3", "Created"),  # schema 1 gave 7.2 the 5.1 defaults
+            ("7.2", "Contoso.Seven", 0, "3.0.0", "Succeeded"),
         ]
         for runtime, name, is_global, version, state in rows:
             connection.execute(
@@ -200,6 +203,10 @@ def test_an_account_file_of_schema_1_opens_upgraded_with_nothing_lost(tmp_path: 
         assert not environments.loc["PowerShell-7.4", "system_generated"]  # amkit's own 7.4 list, kept
         assert account.versions("ContosoCore") == (amkit.PSVersion("1.2.0"),)
         assert account.versions("Az.Accounts", runtime_environment="PowerShell-7.4") == (amkit.PSVersion("2.8.0"),)
+        seven = account.modules(runtime="7.2").set_index("name")
+        assert "AzureRM.Profile" not in seven.index and seven.loc["Az.Accounts", "version"] == "2.8.0"
+        assert seven.loc["Contoso.Seven", "provisioning_state"] == "Succeeded"  # imports are kept
+        assert len(seven) == len(amkit.AutomationAccount.open().modules(runtime="7.2")) + 1
         history = account.history()
         assert history[["module", "runtime", "runtime_environment"]].values.tolist() == [
             ["ContosoCore", "5.1", "PowerShell-5.1"]
@@ -275,3 +282,79 @@ def test_a_binary_module_built_for_dotnet_framework_cannot_move_to_powershell_7(
     move = account.plan_runtime_environments(target="7.4").packages.set_index("module")
     assert move.loc["Old.Binary", "status"] == "cannot-run"
     assert "built for .NETFramework,Version=v4.7.2 only" in move.loc["Old.Binary", "problem"]
+
+
+def test_applying_a_plan_imports_dependencies_first_at_the_throttle_s_pace(
+    tmp_path: Path, account: amkit.AutomationAccount
+) -> None:
+    # AAA.Tool needs ZZZ.Core: alphabetical order would import it first, and fail. Seven packages pass the throttle.
+    packages = [
+        write_zip(tmp_path / "pkgs" / "ZZZ.Core.zip", module("ZZZ.Core", "1.0.0", functions=("Get-Core",))),
+        write_zip(
+            tmp_path / "pkgs" / "AAA.Tool.zip",
+            module("AAA.Tool", "1.0.0", functions=("Get-Tool",), RequiredModules="@('ZZZ.Core')"),
+        ),
+        *(
+            write_zip(tmp_path / "pkgs" / f"Extra{n}.zip", module(f"Extra{n}", "1.0.0", functions=(f"Get-Extra{n}",)))
+            for n in range(5)
+        ),
+    ]
+    for minutes, package in enumerate(packages):
+        assert account.import_package(package, at=at(minutes)).succeeded
+    calls = "\n".join(["Get-Tool", *(f"Get-Extra{n}" for n in range(5))]).encode()
+    account.add_runbook("Busy", calls)
+    plan = account.plan_runtime_environments(target="7.4")
+    order = [module for module in plan.packages["module"]]
+    assert order.index("ZZZ.Core") < order.index("AAA.Tool")
+    plan.apply(account, at=at(60))
+    target = "Migrated-PowerShell-5.1-to-7.4"
+    assert account.versions("AAA.Tool", runtime_environment=target) == (amkit.PSVersion("1.0.0"),)
+    needs = account.runbook_requirements("Busy")
+    assert set(needs["status"]) == {"ok"}
+    starts = account.history().query(f"runtime_environment == '{target}' and state == 'Creating'")["time"]
+    assert len(starts) == 7 and (starts.diff().dropna() > pd.Timedelta(0)).all()
+
+
+def test_a_plan_whose_import_fails_changes_nothing(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    broken = write_zip(tmp_path / "pkgs" / "Fragile.zip", module("Fragile", "1.0.0", functions=("Get-Fragile",)))
+    assert account.import_package(broken, at=at(0)).succeeded
+    account.add_runbook("Uses", b"Get-Fragile\n")
+    plan = account.plan_runtime_environments(target="7.4")
+    broken.write_bytes(b"not a zip any more")  # the package changed since it was imported
+    before = (len(account.runtime_environments()), len(account.history()))
+    with pytest.raises(amkit.AccountError, match="the plan's import of Fragile") as caught:
+        plan.apply(account, at=at(10))
+    assert caught.value.code == "plan"
+    assert (len(account.runtime_environments()), len(account.history())) == before
+    assert account.runbook_environment("Uses").name == "PowerShell-5.1"
+
+
+def test_a_plan_flags_a_default_module_at_a_version_the_runbook_cannot_use(account: amkit.AutomationAccount) -> None:
+    account.add_runbook("Pinned", b"#Requires -Modules @{ModuleName='Az.Accounts'; RequiredVersion='2.8.0'}\n")
+    packages = account.plan_runtime_environments(target="7.4").packages.set_index("module")
+    assert packages.loc["Az.Accounts", "status"] == "unavailable"
+    assert "PowerShell 7.4's default packages hold Az.Accounts 3.0.4" in packages.loc["Az.Accounts", "problem"]
+    assert account.plan_runtime_environments().packages.set_index("module").loc["Az.Accounts", "status"] == "default"
+
+
+def test_replacing_a_runbook_s_script_keeps_its_environment_and_name(account: amkit.AutomationAccount) -> None:
+    account.create_runtime_environment("E1", "PowerShell", "7.4")
+    account.add_runbook("R2", b"Get-Date\n", runtime_environment="E1")
+    account.add_runbook("r2", b"Get-Date -AsUTC\n")
+    assert account.runbooks()[["name", "runtime_environment"]].values.tolist() == [["R2", "E1"]]
+    with pytest.raises(amkit.AccountError, match=r"used by 1 runbook\(s\) \(R2\)"):
+        account.delete_runtime_environment("E1")
+
+
+def test_odd_arguments_get_typed_errors(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    with pytest.raises(TypeError, match="default packages are a mapping"):
+        account.create_runtime_environment("E2", "PowerShell", "7.4", default_packages="Az")  # type: ignore[arg-type]
+    assert account.create_runtime_environment("E3", "PowerShell", "7.4", description=None).description == ""
+    with pytest.raises(ValueError, match="give no runtime with it"):
+        account.modules(runtime="7.2", runtime_environment="*")
+    path = tmp_path / "seven.db"
+    amkit.AutomationAccount.open(path, runtime="7.2").close()
+    with amkit.AutomationAccount.open(path, runtime="7.4") as again:  # an existing file keeps its own
+        assert again.runtime == "7.2"
+    with pytest.raises(ValueError, match=r"runtime must be one of 5\.1, 7\.1, 7\.2"):
+        amkit.AutomationAccount.open(tmp_path / "new.db", runtime="7.4")

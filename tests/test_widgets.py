@@ -484,3 +484,15 @@ def test_tables_fit_their_box(tmp_path: Path) -> None:
     # A long value is cut before escaping: 400 whole entities, none cut in half.
     assert "&amp;" * 400 + "…</span>" in explorer.manifest_view.value
     assert "&amp;" * 401 not in explorer.manifest_view.value
+
+
+def test_dashboard_follows_environments_made_and_removed_outside_it(account: amkit.AutomationAccount) -> None:
+    dashboard = AccountDashboard(account)
+    account.create_runtime_environment("Later", "PowerShell", "7.4")
+    dashboard.refresh()
+    dashboard.environment_picker.value = "Later"
+    assert dashboard.runtime_environment == "Later" and "Later" in dashboard.environments_view.value
+    account.delete_runtime_environment("Later")
+    dashboard.refresh()  # the picked environment is gone: back to the account runtime's
+    assert dashboard.runtime_environment == "PowerShell-5.1" and "Later" not in dashboard.environment_picker.options
+    assert "error" not in dashboard.message.casefold()

@@ -22,7 +22,10 @@ the old per-runtime lists are the system-generated environments
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -94,7 +97,8 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
         ValueError
             For a runtime with no system-generated environment (7.4 has none).
         """
-        _check_runtime(runtime)
+        if path is None or not Path(path).exists():  # an existing file keeps its own runtime
+            _check_runtime(runtime)
         store = Store(path)
         account = cls(store)
         with store.write():
@@ -211,7 +215,9 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
         ``PowerShell-7.2``); by default the account's runtime's, as the old
         experience's Modules page shows it. ``runtime_environment="*"`` lists every environment's.
         """
-        if runtime is None and runtime_environment == "*":
+        if runtime_environment == "*":
+            if runtime is not None:
+                raise ValueError("runtime_environment='*' lists every environment's modules: give no runtime with it")
             return self._modules.frame(None)
         return self._modules.frame(self._environment(runtime, runtime_environment).key)
 
@@ -365,8 +371,11 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
     def history(self) -> pd.DataFrame:
         """One row per state change of every operation, in time order.
 
-        Columns: time (UTC), operation (import, delete, rollback, update-az),
-        module, version, state, error_code, error_message, runtime, operation_id.
+        Columns: time (UTC), operation (import, delete, rollback, update-az,
+        update-default-packages: see :data:`amkit.account.history.OPERATIONS`),
+        module, version, state, error_code, error_message, runtime,
+        operation_id, runtime_environment. An account read from Azure has the
+        changes each read found (:meth:`refresh`).
         """
         return history_frame(self._store)
 
@@ -422,6 +431,22 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
         return account_warnings(
             self._modules.frame(environment.key), self._modules.inventory(environment.key), self._writer.orphans()
         )
+
+    def next_import_start(self, at: object = None) -> datetime:
+        """The earliest time at or after ``at`` (now by default) when the import throttle lets an import start.
+
+        Five imports may start in any 30 seconds, in all the account's environments together.
+        """
+        return self._importer.next_start(moment(at))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[AutomationAccount]:
+        """Make the operations inside one: all of them are kept, or (on an exception) none.
+
+        Another process using the file waits until it ends.
+        """
+        with self._store.write():
+            yield self
 
     # Lifetime and display ---------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from amkit.account.arm import read_module_list, reported_count, reported_time
-from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, system_environment_name
+from amkit.account.runtimes import LANGUAGES, SYSTEM_ENVIRONMENTS, system_environment_name
 from amkit.errors import AccountError
 
 __all__ = ["AzureAccount", "ModuleState", "Snapshot", "load_snapshot", "parse_snapshot"]
@@ -99,7 +99,7 @@ def _states(
     """The modules (or packages) of a list the REST API returned, in ``environment``, with their activities."""
     if not items:
         return []
-    listed, _ = read_module_list(items)
+    listed, _ = read_module_list(_listed(items, f"the modules of {environment}", file))
     commands = {str(name).casefold(): names for name, names in (activities or {}).items() if isinstance(names, list)}
     states = []
     for index, item in enumerate(listed):
@@ -125,6 +125,21 @@ def _states(
     return states
 
 
+def _listed(value: object, what: str, file: str | None) -> list[Any]:
+    """``value`` when it is a JSON list (or absent: empty).
+
+    Raises
+    ------
+    AccountError
+        ``snapshot`` for anything else: a text here is not a path to read.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise AccountError(f"{what} is a list in a snapshot, not {type(value).__name__}", code="snapshot", file=file)
+    return value
+
+
 def _environment(index: int, item: object, file: str | None) -> tuple[str, str, str, dict[str, str], str, bool]:
     properties = item.get("properties") if isinstance(item, Mapping) else None
     if not isinstance(item, Mapping) or not isinstance(properties, Mapping) or not isinstance(item.get("name"), str):
@@ -134,9 +149,13 @@ def _environment(index: int, item: object, file: str | None) -> tuple[str, str, 
     packages = properties.get("defaultPackages")
     packages = packages if isinstance(packages, Mapping) else {}
     name = str(item["name"])
+    for package, release in packages.items():
+        if not isinstance(release, str):
+            raise AccountError(f"default package {package} of {name} has no version", code="snapshot", file=file)
+    language = str(runtime.get("language") or "")
     return (
         name,
-        str(runtime.get("language") or ""),
+        next((known for known in LANGUAGES if known.casefold() == language.casefold()), language),
         str(runtime.get("version") or ""),
         {str(key): str(value) for key, value in packages.items()},
         str(properties.get("description") or ""),
@@ -153,8 +172,8 @@ def _connection_type(item: object, file: str | None) -> tuple[str, list[dict[str
         {
             "name": str(key),
             "type_name": str(value.get("type") or "System.String"),
-            "is_encrypted": bool(value.get("isEncrypted")),
-            "is_optional": bool(value.get("isOptional")),
+            "is_encrypted": value.get("isEncrypted") is True,  # JSON's true, not a truthy text
+            "is_optional": value.get("isOptional") is True,
         }
         for key, value in definitions.items()
         if isinstance(value, Mapping)
@@ -181,7 +200,7 @@ def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
     if not isinstance(document, Mapping):
         raise AccountError("a snapshot is a JSON object", code="snapshot", file=file)
     seen = Snapshot(document=dict(document))
-    environments = document.get("runtimeEnvironments") or []
+    environments = _listed(document.get("runtimeEnvironments"), "runtimeEnvironments", file)
     seen.environments = [_environment(index, item, file) for index, item in enumerate(environments)]
     activities = document.get("activities")
     seen.modules += _states(
@@ -193,9 +212,11 @@ def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
         raise AccountError("packages is an object of environment name -> list", code="snapshot", file=file)
     for environment, items in by_environment.items():
         seen.modules += _states(items, str(environment), file)
-    seen.connection_types = [_connection_type(item, file) for item in document.get("connectionTypes") or []]
+    types = _listed(document.get("connectionTypes"), "connectionTypes", file)
+    seen.connection_types = [_connection_type(item, file) for item in types]
     contents = document.get("runbookContents") or {}
-    seen.runbooks = [_runbook(index, item, contents, file) for index, item in enumerate(document.get("runbooks") or [])]
+    runbooks = _listed(document.get("runbooks"), "runbooks", file)
+    seen.runbooks = [_runbook(index, item, contents, file) for index, item in enumerate(runbooks)]
     return seen
 
 

@@ -88,7 +88,7 @@ class EnvironmentOperations:
         version: str,
         *,
         default_packages: Mapping[str, str] | None = None,
-        description: str = "",
+        description: str | None = "",
         at: object = None,
     ) -> RuntimeEnvironment:
         """Create a runtime environment, with its default packages' modules as default modules.
@@ -118,7 +118,9 @@ class EnvironmentOperations:
         self._writable()
         spelt = check_language_version(language, version)
         packages = chosen_default_packages(spelt, version, default_packages)
-        environment = RuntimeEnvironment(name, spelt, version, packages, str(description))
+        environment = RuntimeEnvironment(
+            name, spelt, version, packages, "" if description is None else str(description)
+        )
         with self._store.write():
             return self._environments.create(environment, moment(at))
 
@@ -211,8 +213,9 @@ class EnvironmentOperations:
         """Add runbook ``name`` (or replace its script), linked to ``runtime_environment``.
 
         ``script`` is a path, the script's bytes or its text; it is kept, never
-        run. Without ``runtime_environment`` the runbook runs in the
-        system-generated environment of the account's runtime.
+        run. Without ``runtime_environment`` a new runbook runs in the
+        system-generated environment of the account's runtime, and a runbook
+        that exists keeps its environment (and the spelling of its name).
 
         Raises
         ------
@@ -225,11 +228,15 @@ class EnvironmentOperations:
         problem = runbook_name_problem(name)
         if problem is not None:
             raise ValueError(problem)
-        environment = self._environment(None, runtime_environment)
         text, file = load_source(script, file=f"runbook {name}", error=ScriptError, caller="add_runbook")
         source = os.fspath(script) if isinstance(script, os.PathLike) else None
         with self._store.write():
-            self._runbooks.add(name, text, source if source is not None else file, environment.key, moment(at))
+            existing = self._runbooks.find(name)
+            if existing is not None and runtime_environment is None:  # a new script: the link and name stay
+                key, name = existing["environment"], existing["name"]
+            else:
+                key = self._environment(None, runtime_environment).key
+            self._runbooks.add(name, text, source if source is not None else file, key, moment(at))
 
     def runbooks(self) -> pd.DataFrame:
         """One row per runbook: name, runtime_environment, language, version, source, creation_time."""

@@ -43,7 +43,7 @@ HISTORY_COLUMNS = [
     "runtime_environment",
 ]
 #: What an operation can be.
-OPERATIONS = ("import", "delete", "rollback", "update-az", "update-default-packages", "refresh")
+OPERATIONS = ("import", "delete", "rollback", "update-az", "update-default-packages")
 _TEXT_COLUMNS = tuple(column for column in HISTORY_COLUMNS if column not in ("time", "operation_id"))
 
 StateCallback = Callable[[str, datetime], None]
@@ -127,6 +127,7 @@ OPERATION_COLUMNS = [
     "module",
     "version",
     "runtime",
+    "runtime_environment",
     "start",
     "end",
     "state",
@@ -150,7 +151,8 @@ def operations(history: pd.DataFrame) -> pd.DataFrame:
 
     ``history`` is :meth:`amkit.AutomationAccount.history` (or a filtered
     part of it). Columns: operation_id, operation, module, version, runtime,
-    start, end, state, outcome (see :data:`OUTCOMES`), error_code; in order of start.
+    runtime_environment, start, end, state, outcome (see :data:`OUTCOMES`),
+    error_code; in order of start.
     """
     missing = [column for column in ("operation_id", "time", "state", "module") if column not in history.columns]
     if missing:
@@ -169,6 +171,9 @@ def operations(history: pd.DataFrame) -> pd.DataFrame:
             "module": first["module"].to_numpy(),
             "version": last["version"].to_numpy() if "version" in last else pd.NA,
             "runtime": first["runtime"].to_numpy() if "runtime" in first else pd.NA,
+            "runtime_environment": (
+                first["runtime_environment"].to_numpy() if "runtime_environment" in first else pd.NA
+            ),
             "start": first["time"].to_numpy(),
             "end": last["time"].to_numpy(),
             "state": last["state"].to_numpy(),

@@ -20,12 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from amkit.account.runtimes import RuntimeEnvironment, chosen_default_packages, default_modules
+from amkit.account.modules import default_inventory
+from amkit.account.runtimes import RuntimeEnvironment, chosen_default_packages
 from amkit.checks.context import runtime_excludes
 from amkit.defaults import is_builtin_module
 from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.deps.runbooks import runbook_requirements
 from amkit.deps.table import resolve
+from amkit.errors import AccountError
 
 __all__ = ["PLAN_PACKAGE_COLUMNS", "EnvironmentPlan", "plan_environments"]
 
@@ -72,10 +74,34 @@ class EnvironmentPlan:
         wanted = self.packages["status"].isin(["cannot-run", "unavailable", "unchecked"])
         return self.packages[wanted].reset_index(drop=True)
 
-    def apply(self, account: Any) -> None:
-        """Make the plan's calls on ``account`` (an :class:`~amkit.AutomationAccount`), in order."""
-        for method, arguments, keywords in self.steps:
-            getattr(account, method)(*arguments, **keywords)
+    def apply(self, account: Any, *, at: object = None) -> None:
+        """Make the plan's calls on ``account`` (an :class:`~amkit.AutomationAccount`), in order, as one transaction.
+
+        Packages are imported dependencies first, each when the import
+        throttle admits it and the one before has ended, from ``at`` (now by
+        default): a plan's imports take the time they take, so their states
+        may lie after the call.
+
+        Raises
+        ------
+        AccountError
+            ``plan`` when an import does not succeed (naming it and Automation's
+            error); nothing of the plan is then kept.
+        """
+        with account.transaction():
+            start = account.next_import_start(at)
+            for method, arguments, keywords in self.steps:
+                if method != "import_package":
+                    getattr(account, method)(*arguments, **keywords)
+                    continue
+                record = account.import_package(*arguments, **keywords, at=start)
+                if not record.succeeded:
+                    raise AccountError(
+                        f"the plan's import of {record.module} into {record.runtime_environment} failed "
+                        f"({record.error_code}): {record.error_message}",
+                        code="plan",
+                    )
+                start = account.next_import_start(record.finished)
 
     def __repr__(self) -> str:
         imports = int((self.packages["status"] == "import").sum())
@@ -86,26 +112,52 @@ class EnvironmentPlan:
 
 
 def _closure(wanted: Iterable[ModuleRecord], inventory: Inventory) -> dict[str, tuple[ModuleRecord, str]]:
-    """The records ``wanted`` and every one they require, each with why it is there (name key -> record, why)."""
+    """The records ``wanted`` and every one they require, each with why it is there, dependencies first.
+
+    Name key -> (record, why), in an order where every module comes after
+    the modules it requires (an order PowerShell and Automation can import them in).
+    """
     edges: dict[int, list[tuple[ModuleRecord, str]]] = {}
     for item in resolve(inventory):
         if item.resolved is not None and item.requirement.kind in _FOLLOWED:
             edges.setdefault(id(item.record), []).append((item.resolved, f"required by {item.record.label}"))
     found: dict[str, tuple[ModuleRecord, str]] = {}
-    pending = [(record, "called") for record in wanted]
+    ordered: dict[str, tuple[ModuleRecord, str]] = {}
+    # Depth first without recursion: a record is placed once every record it requires is.
+    pending: list[tuple[ModuleRecord, str, bool]] = [(record, "called", False) for record in reversed(list(wanted))]
     while pending:
-        record, why = pending.pop()
-        if record.name.casefold() not in found:
-            found[record.name.casefold()] = (record, why)
-            pending += edges.get(id(record), [])
-    return found
+        record, why, expanded = pending.pop()
+        key = record.name.casefold()
+        if expanded:
+            ordered.setdefault(key, found[key])
+            continue
+        if key in found:
+            continue
+        found[key] = (record, why)
+        pending.append((record, why, True))
+        pending += [(needed, reason, False) for needed, reason in reversed(edges.get(id(record), []))]
+    return ordered
 
 
-def _needed(members: list[tuple[str, str]], inventory: Inventory) -> tuple[list[ModuleRecord], dict[str, list[str]]]:
-    """The module versions the runbooks load, and which runbooks need each module (by name key)."""
+def _needed(
+    members: list[tuple[str, str]], inventory: Inventory, arriving: Inventory
+) -> tuple[list[ModuleRecord], dict[str, list[str]], dict[str, str]]:
+    """The module versions the runbooks load; which runbooks need each module; what the new defaults lack.
+
+    The last maps a module (name key) to what is wrong with the new
+    environment's default version of it for some runbook (``#Requires``
+    asking for another version, say); modules fine there are not in it.
+    """
     wanted: list[ModuleRecord] = []
     needers: dict[str, list[str]] = {}
+    lacking: dict[str, str] = {}
     for runbook, script in members:
+        there = runbook_requirements(script, arriving)
+        for module, status, note in (
+            there[["module", "status", "note"]].dropna(subset=["module"]).itertuples(index=False)
+        ):
+            if status in ("version-conflict", "missing") and not is_builtin_module(str(module)):
+                lacking.setdefault(str(module).casefold(), f"{runbook}: {note}" if isinstance(note, str) else runbook)
         needs = runbook_requirements(script, inventory)
         for module, loaded in needs[["module", "version"]].dropna().itertuples(index=False):
             if is_builtin_module(str(module)):  # PowerShell and Automation themselves provide those
@@ -115,7 +167,7 @@ def _needed(members: list[tuple[str, str]], inventory: Inventory) -> tuple[list[
             if record is not None:
                 wanted.append(record)
                 needers.setdefault(record.name.casefold(), []).append(runbook)
-    return wanted, needers
+    return wanted, needers, lacking
 
 
 @dataclass
@@ -138,11 +190,12 @@ class _Planner:
         self.environments.append((name, "PowerShell", version, shown, source.name, ", ".join(runbook_names)))
         self.steps.append(("create_runtime_environment", (name, "PowerShell", version), {"default_packages": defaults}))
         inventory, custom = self.inventory_of(source), self.custom_of(source)
-        provided = {module.casefold() for module, _ in default_modules(new)}
-        wanted, needers = _needed(members, inventory)
-        for folded, (record, why) in sorted(_closure(wanted, inventory).items()):
+        arriving = default_inventory(new)
+        wanted, needers, lacking = _needed(members, inventory, arriving)
+        for folded, (record, why) in _closure(wanted, inventory).items():
             users = ", ".join(sorted(set(needers.get(folded, [])))) or "(dependency)"
-            status, problem = _judge(record, folded in custom, folded in provided, version)
+            there = None if folded in custom else arriving.versions(record.name)
+            status, problem = _judge(record, folded in custom, there, lacking.get(folded), version)
             self.packages.append((name, record.name, str(record.version), status, users, why, problem, record.source))
             if status == "import":
                 self.steps.append(("import_package", (record.source,), {"runtime_environment": name}))
@@ -193,12 +246,28 @@ def plan_environments(
     return planner.plan()
 
 
-def _judge(record: ModuleRecord, is_custom: bool, is_default_there: bool, version: str) -> tuple[str, str]:
-    """A needed module's status in the new environment, and what is wrong, if anything."""
+def _judge(
+    record: ModuleRecord,
+    is_custom: bool,
+    there: tuple[ModuleRecord, ...] | None,
+    lacking: str | None,
+    version: str,
+) -> tuple[str, str]:
+    """A needed module's status in the new environment, and what is wrong, if anything.
+
+    ``there`` are the new environment's default versions of a module that is
+    not a custom import; ``lacking`` what a runbook finds wrong with them.
+    """
     if not is_custom:
-        if is_default_there:
-            return "default", ""
-        return "unavailable", f"{record.label} is a default module of the old environment, not of PowerShell {version}"
+        if not there:
+            return (
+                "unavailable",
+                f"{record.label} is a default module of the old environment, not of PowerShell {version}",
+            )
+        if lacking is not None:
+            held = ", ".join(str(item.version) for item in there)
+            return "unavailable", f"PowerShell {version}'s default packages hold {record.name} {held}; {lacking}"
+        return "default", ""
     if record.source is None:
         return "unchecked", f"{record.label} was read from Azure: import it from its package, which amkit checks then"
     reasons = runtime_excludes(record.powershell_version, record.editions, version, record.frameworks)

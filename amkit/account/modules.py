@@ -25,7 +25,7 @@ from amkit.package.connection import ConnectionType
 from amkit.package.module_package import ModulePackage
 from amkit.powershell.version import PSVersion
 
-__all__ = ["MODULE_COLUMNS", "ModuleList", "listed_version"]
+__all__ = ["MODULE_COLUMNS", "ModuleList", "default_inventory", "listed_version"]
 
 MODULE_COLUMNS = [
     "name",
@@ -83,6 +83,11 @@ def _pick(rows: list[sqlite3.Row]) -> sqlite3.Row | None:
     """
     usable = [row for row in rows if row["is_global"] or row["provisioning_state"] == "Succeeded"]
     return usable[0] if usable else (rows[0] if rows else None)
+
+
+def default_inventory(environment: RuntimeEnvironment) -> Inventory:
+    """The modules a new ``environment`` holds before anything is imported into it."""
+    return Inventory(_default_record(module, version) for module, version in default_modules(environment))
 
 
 def _default_record(name: str, version: str | None) -> ModuleRecord:

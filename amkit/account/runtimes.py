@@ -152,7 +152,11 @@ def chosen_default_packages(
     ValueError
         For a package or package version the environment's version does not
         offer (see :data:`DEFAULT_PACKAGE_CHOICES`), or a package asked to be removed.
+    TypeError
+        When ``asked`` is not a mapping.
     """
+    if asked is not None and not isinstance(asked, Mapping):
+        raise TypeError(f"default packages are a mapping of package to version ({{'Az': '12.3.0'}}), not {asked!r}")
     offered = DEFAULT_PACKAGE_CHOICES.get(version, {}) if language == "PowerShell" else {}
     if current is None:
         chosen = {package: versions[0] for package, versions in offered.items()}

@@ -61,9 +61,9 @@ class AccountDashboard(ExplorerBase):
     def __init__(self, account: AutomationAccount, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.account = account
-        powershell = account.runtime_environments().query("language == 'PowerShell'")["name"].tolist()
-        current = account.runtime_environment(f"PowerShell-{account.runtime}").name
-        self.environment_picker = widgets.Dropdown(options=powershell, value=current, description="Environment")
+        self.environment_picker = widgets.Dropdown(description="Environment")
+        self._picking = False
+        self._pick_environment()
         self.environments_view = widgets.HTML(layout=SCROLLING)
         self.kind_filter = widgets.ToggleButtons(options=("all", "custom", "default"), value="all")
         self.modules_view = widgets.HTML(layout=SCROLLING)
@@ -84,7 +84,7 @@ class AccountDashboard(ExplorerBase):
         self.upload_check: Report | None = None
         self.last_import: ImportRecord | None = None
         self._states: list[str] = []
-        self._confirming: str | None = None  # the module the shown confirmation asks about
+        self._confirming: tuple[str, str] | None = None  # the module the shown confirmation asks about, and where
         self._folder = Path(tempfile.mkdtemp(prefix="amkit-upload-"))
         self.tabs = widgets.Tab(
             children=(
@@ -109,7 +109,7 @@ class AccountDashboard(ExplorerBase):
             for control in (self.upload, self.import_button, self.delete_button):
                 control.disabled = True
             self.show_message(f"account {account.name} is read-only: it shows what Azure reported", kind="info")
-        self._refresh()
+        self.refresh()
 
     def __repr__(self) -> str:
         modules = self.account.modules(runtime_environment=self.runtime_environment)
@@ -140,7 +140,23 @@ class AccountDashboard(ExplorerBase):
             frame = frame[frame["source"] == self.kind_filter.value]
         return frame.reset_index(drop=True)
 
-    def _refresh(self) -> None:
+    def _pick_environment(self) -> None:
+        """Offer the account's PowerShell environments as they are now, keeping the one picked while it exists."""
+        names = tuple(self.account.runtime_environments().query("language == 'PowerShell'")["name"])
+        picked = self.environment_picker.value
+        fallback = self.account.runtime_environment(f"PowerShell-{self.account.runtime}").name
+        if names == tuple(self.environment_picker.options):
+            return
+        self._picking = True  # a Dropdown picks its first option when they change: not the user's choice
+        try:
+            self.environment_picker.options = names
+            self.environment_picker.value = picked if picked in names else fallback
+        finally:
+            self._picking = False
+
+    def refresh(self) -> None:
+        """Show the account as it is now: after changes made outside the dashboard, say."""
+        self._pick_environment()
         self.modules_view.value = frame_html(self.modules, columns=_MODULE_COLUMNS)
         runbooks = self.account.runbooks()
         self.environments_view.value = frame_html(self.account.runtime_environments(), columns=_ENVIRONMENT_COLUMNS) + (
@@ -160,8 +176,10 @@ class AccountDashboard(ExplorerBase):
 
     @reporting
     def _on_environment(self, change: dict[str, Any]) -> None:
+        if self._picking:
+            return
         # An upload was checked against the environment picked then: check it again against this one.
-        self._refresh()
+        self.refresh()
         if self.uploaded is not None:
             self._check_upload()
 
@@ -232,7 +250,7 @@ class AccountDashboard(ExplorerBase):
         self.last_import = record
         if not record.succeeded:
             self.states_view.value += message_html(str(record.error_message))
-        self._refresh()
+        self.refresh()
 
     @reporting
     def _on_delete(self, button: widgets.Button) -> None:
@@ -243,18 +261,19 @@ class AccountDashboard(ExplorerBase):
         where = f"{self.account.name} ({self.runtime_environment})"
         self.confirm_text.value = message_html(f"Delete {name} from {where}?", kind="info")
         self.confirmation.layout.display = ""
-        self._confirming = name
+        self._confirming = (name, self.runtime_environment)
 
     @reporting
     def _on_confirm(self, button: widgets.Button) -> None:
-        # The module asked about, whatever the picker shows now.
-        name, self._confirming = self._confirming, None
+        # The module asked about, where it was asked about, whatever the pickers show now.
+        asked, self._confirming = self._confirming, None
         self.confirmation.layout.display = "none"
-        if name is None:
+        if asked is None:
             return
-        self.account.delete_module(name, runtime_environment=self.runtime_environment)
+        name, environment = asked
+        self.account.delete_module(name, runtime_environment=environment)
         self.show_message(f"deleted {name}", kind="info")
-        self._refresh()
+        self.refresh()
 
     @reporting
     def _on_cancel(self, button: widgets.Button) -> None:
