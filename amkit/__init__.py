@@ -24,7 +24,7 @@ from typing import Any
 
 from amkit import samples
 from amkit.account import AutomationAccount, ImportRecord
-from amkit.checks import Finding, Report, check, rules
+from amkit.checks import Finding, Report, check, check_runbook, rules
 from amkit.deps import (
     ImportPlan,
     Inventory,
@@ -116,6 +116,7 @@ __all__ = [
     "Symbolic",
     "charts",
     "check",
+    "check_runbook",
     "commands_index",
     "dependencies",
     "explore",

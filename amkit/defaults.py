@@ -23,17 +23,21 @@ written, and are data, not guesses:
 from __future__ import annotations
 
 __all__ = [
+    "ASSET_CMDLETS",
     "AZ_DEFAULT_RELEASE",
     "AZ_MODULES",
     "AZ_RELEASES",
     "BUILTIN_ALIASES",
     "CORE_COMMANDS",
     "DEFAULT_MODULES",
+    "DSC_KEYWORDS",
+    "DSC_MODULE",
     "ENGINE_MODULE_VERSIONS",
     "INTERNAL_COMMANDS",
     "INTERNAL_MODULE",
     "POWERSHELL7_MODULE_VERSIONS",
     "builtin_module",
+    "command_family",
     "is_builtin_module",
     "module_family",
 ]
@@ -292,10 +296,31 @@ BUILTIN_ALIASES: dict[str, str] = {
     for alias in aliases.split()
 }
 
-_BUILTIN_MODULES = frozenset(module.casefold() for module in (INTERNAL_MODULE, *CORE_COMMANDS))
+#: Windows PowerShell's DSC module, and the keywords of a configuration that the grammar reads as calls
+#: (``Import-DscResource`` is a dynamic keyword, valid only inside ``Configuration``).
+DSC_MODULE = "PSDesiredStateConfiguration"
+DSC_KEYWORDS = ("Import-DscResource", "Node")
+
+#: The Az (and AzureRM) cmdlets that read or change an Automation asset from inside a runbook, and the internal
+#: cmdlet that does it there without signing in ("Manage modules in Azure Automation", "Internal cmdlets").
+ASSET_CMDLETS: dict[str, str] = {
+    f"{verb}-{prefix}Automation{noun}".casefold(): internal
+    for prefix in ("Az", "AzureRm")
+    for verb, noun, internal in (
+        ("Get", "Certificate", "Get-AutomationCertificate"),
+        ("Get", "Connection", "Get-AutomationConnection"),
+        ("Get", "Credential", "Get-AutomationPSCredential"),
+        ("Get", "Variable", "Get-AutomationVariable"),
+        ("Set", "Variable", "Set-AutomationVariable"),
+        ("Start", "Runbook", "Start-AutomationRunbook"),
+        ("Get", "Job", "Wait-AutomationJob"),
+    )
+}
+
+_BUILTIN_MODULES = frozenset(module.casefold() for module in (INTERNAL_MODULE, DSC_MODULE, *CORE_COMMANDS))
 _BY_COMMAND = {
     command.casefold(): module
-    for module, commands in ((INTERNAL_MODULE, INTERNAL_COMMANDS), *CORE_COMMANDS.items())
+    for module, commands in ((INTERNAL_MODULE, INTERNAL_COMMANDS), (DSC_MODULE, DSC_KEYWORDS), *CORE_COMMANDS.items())
     for command in commands
 }
 
@@ -313,6 +338,28 @@ def builtin_module(command: str) -> str | None:
 def is_builtin_module(name: str) -> bool:
     """Whether ``name`` (any case) is one of Windows PowerShell's built-in modules or Automation's internal one."""
     return name.casefold() in _BUILTIN_MODULES
+
+
+# Az.Accounts' cmdlets that switch the AzureRM names on and off, though their names say AzureRm.
+_AZ_ALIAS_SWITCHES = frozenset({"enable-azurermalias", "disable-azurermalias"})
+
+
+def command_family(command: str) -> str | None:
+    """``Az`` or ``AzureRM`` for a command named as those modules name theirs (``Get-AzVM``, ``Get-AzureRmVM``).
+
+    The noun's prefix says it: ``AzureRm`` for AzureRM, ``Az`` followed by a
+    capital for Az (``Get-AzureStorageBlob``, of the classic Azure module, is neither).
+    ``Enable-AzureRmAlias`` and ``Disable-AzureRmAlias`` are Az.Accounts cmdlets.
+    """
+    bare = command.rpartition("\\")[2]
+    if bare.casefold() in _AZ_ALIAS_SWITCHES:
+        return "Az"
+    noun = bare.partition("-")[2]
+    if noun.casefold().startswith("azurerm"):
+        return "AzureRM"
+    if noun.startswith("Az") and len(noun) > 2 and noun[2].isupper():
+        return "Az"
+    return None
 
 
 def module_family(name: str) -> str | None:

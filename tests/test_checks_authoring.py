@@ -654,8 +654,13 @@ def test_am208_azurerm_in_a_comment_of_a_module_requiring_az(tmp_path: Path) -> 
     report = check(build(tmp_path, script, RequiredModules="@('Az.Accounts')"))
     reason = "the module uses Az (RequiredModules names Az.Accounts)"
     assert found(report, "AM208") == [
-        ("1.0.0", PSM1, 13, f"'AzureRM' is written here, but {reason}"),
-        ("1.0.0", PSM1, 14, f"'azurerm' is written here, but {reason}"),
+        (
+            "1.0.0",
+            PSM1,
+            13,
+            f"a comment (# Ported from AzureRM: Get-AzureRmContext became Get-AzCont…) mentions AzureRM, but {reason}",
+        ),
+        ("1.0.0", PSM1, 14, f"a comment (# azurerm.profile) mentions AzureRM, but {reason}"),
     ]
     assert [item.column for item in report.items if item.rule == "AM208"] == [15, 3]
 
@@ -673,7 +678,7 @@ def test_am208_az_use_found_in_scripts(tmp_path: Path, code: str, reason: str) -
     members = {PSD1: manifest_text, PSM1: f"{code}\n{GOOD}"}
     report = check(write_zip(tmp_path / f"{MODULE}.zip", members))
     assert found(report, "AM208") == [
-        ("1.0.0", PSD1, 7, f"'AzureRM' is written here, but the module uses Az ({reason})")
+        ("1.0.0", PSD1, 7, f"a string ('Formerly AzureRM-based.') mentions AzureRM, but the module uses Az ({reason})")
     ]
 
 

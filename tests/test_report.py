@@ -219,7 +219,8 @@ def test_html_of_a_clean_report_has_no_table() -> None:
 
 def test_rules_catalogue() -> None:
     catalogue = amkit.rules()
-    assert list(catalogue.columns) == ["id", "severity", "title", "rationale", "help", "source", "help_uri", "needs"]
+    columns = ["id", "severity", "title", "rationale", "help", "source", "help_uri", "needs", "target"]
+    assert list(catalogue.columns) == columns
     assert catalogue["id"].is_unique
     assert list(catalogue["id"]) == sorted(catalogue["id"])
     assert all(re.fullmatch(r"AM\d{3}", rule) for rule in catalogue["id"])
@@ -228,6 +229,8 @@ def test_rules_catalogue() -> None:
         assert (catalogue[column].str.strip().str.len() > 10).all(), column
     assert catalogue["help_uri"].str.startswith("https://").all()
     assert set(catalogue["needs"].dropna()) <= {"account", "runtime"}
+    # Runbook rules have their own id range.
+    assert (catalogue["target"] == "runbook").tolist() == catalogue["id"].str.startswith("AM3").tolist()
 
 
 def test_import_rules_in_the_catalogue() -> None:

@@ -1,4 +1,4 @@
-"""Check a package before import: Azure Automation's import rules and the authoring practices.
+"""Check a package before import (Automation's import rules, authoring practices) and a runbook before it runs.
 
 Here live the rule catalogue (each rule a small function, declared with
 :func:`~amkit.checks.registry.rule`), the runner and the :class:`Report` with
@@ -12,5 +12,17 @@ from amkit.checks.context import RUNTIMES, CheckContext
 from amkit.checks.registry import Hit, Rule
 from amkit.checks.report import Finding, Report
 from amkit.checks.run import check
+from amkit.checks.runbook_run import check_runbook
 
-__all__ = ["RUNTIMES", "CheckContext", "Finding", "Hit", "Report", "Rule", "all_rules", "check", "rules"]
+__all__ = [
+    "RUNTIMES",
+    "CheckContext",
+    "Finding",
+    "Hit",
+    "Report",
+    "Rule",
+    "all_rules",
+    "check",
+    "check_runbook",
+    "rules",
+]

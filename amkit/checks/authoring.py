@@ -10,7 +10,6 @@ where; ``help`` says how to fix it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -19,13 +18,13 @@ from amkit.checks.import_rules import INTEGRATION_DOC, MODULES_DOC
 from amkit.checks.places import in_command
 from amkit.checks.registry import Hit, hit_at_key, rule
 from amkit.checks.sandbox import function_of, host_references, sandbox_calls, syntax_tree, workflow_safe
-from amkit.defaults import module_family
-from amkit.errors import AmkitError, ScriptError
+from amkit.defaults import command_family, module_family
+from amkit.errors import AmkitError
 from amkit.package.commands import ExportedCommand
 from amkit.package.manifest import ExportList, Manifest
 from amkit.package.module_package import ModuleVersion
+from amkit.powershell.runbook_scan import azurerm_mentions
 from amkit.powershell.script import FunctionInfo, ParameterInfo, ScriptInfo
-from amkit.powershell.textfile import decode_source
 from amkit.powershell.variables import VariableUse, reaches
 
 if TYPE_CHECKING:
@@ -261,8 +260,7 @@ def _uses_az(version: ModuleVersion, manifest: Manifest | None) -> str | None:
             if reference.name is not None and module_family(reference.name) == "Az":
                 return f"{kinds.get(reference.kind, reference.kind)} {reference.name}"
         for command in script.commands:
-            noun = command.rpartition("\\")[2].partition("-")[2].casefold()
-            if noun.startswith("az") and not noun.startswith("azure"):
+            if command_family(command) == "Az":
                 return f"it calls {command}"
     return None
 
@@ -289,14 +287,9 @@ def azurerm_word(context: CheckContext) -> Iterator[Hit]:
         for path in version.files["path"]:
             if not str(path).casefold().endswith(_SCRIPT_EXTENSIONS):
                 continue
-            member = version.package.member_name(path)
-            text = decode_source(version.package.read(path), file=member, error=ScriptError)[0]
-            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            for number, line in enumerate(lines, start=1):
-                found = re.search("azurerm", line, re.IGNORECASE)
-                if found is not None:
-                    message = f"'{found.group()}' is written here, but the module uses Az ({reason})"
-                    yield Hit(message, context.label(version), path, number, found.start() + 1)
+            for mention in azurerm_mentions(syntax_tree(version, path)):
+                message = f"{mention.described} mentions AzureRM, but the module uses Az ({reason})"
+                yield Hit(message, context.label(version), path, mention.line, mention.column)
 
 
 @rule(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 # Importing the rule modules declares their rules.
-from amkit.checks import authoring, help_rules, import_rules
+from amkit.checks import authoring, help_rules, import_rules, runbook_rules
 from amkit.checks.registry import Rule, registered
 
 __all__ = ["all_rules", "rules"]
 
-_RULE_MODULES = (import_rules, help_rules, authoring)
+_RULE_MODULES = (import_rules, help_rules, authoring, runbook_rules)
 
 
 def all_rules() -> tuple[Rule, ...]:
@@ -20,6 +20,6 @@ def all_rules() -> tuple[Rule, ...]:
 
 
 def rules() -> pd.DataFrame:
-    """The rule catalogue: id, severity, title, rationale, help, source, help_uri, needs."""
-    columns = ["id", "severity", "title", "rationale", "help", "source", "help_uri", "needs"]
+    """The rule catalogue: id, severity, title, rationale, help, source, help_uri, needs, target (package, runbook)."""
+    columns = ["id", "severity", "title", "rationale", "help", "source", "help_uri", "needs", "target"]
     return pd.DataFrame([[getattr(item, column) for column in columns] for item in all_rules()], columns=columns)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from amkit.checks.context import CheckContext
     from amkit.package.manifest import Manifest
     from amkit.package.module_package import ModuleVersion
 
@@ -34,7 +33,8 @@ class Hit:
     column: int | None = None
 
 
-RuleFunction = Callable[["CheckContext"], Iterable[Hit]]
+# A rule takes the context of what it checks: a CheckContext (packages) or a RunbookContext (runbooks).
+RuleFunction = Callable[[Any], Iterable[Hit]]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Rule:
     help_uri: str
     function: RuleFunction
     needs: str | None = None  # "account" or "runtime" when the rule only runs with one
+    target: str = "package"  # what the rule checks: a module package, or a runbook
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -65,6 +66,7 @@ def rule(
     source: str,
     help_uri: str,
     needs: str | None = None,
+    target: str = "package",
 ) -> Callable[[RuleFunction], RuleFunction]:
     """Register the decorated function as rule ``id``."""
     if severity not in SEVERITIES:
@@ -73,7 +75,7 @@ def rule(
     def register(function: RuleFunction) -> RuleFunction:
         if id in _REGISTRY:
             raise ValueError(f"rule {id} is registered twice")
-        _REGISTRY[id] = Rule(id, severity, title, rationale, help, source, help_uri, function, needs)
+        _REGISTRY[id] = Rule(id, severity, title, rationale, help, source, help_uri, function, needs, target)
         return function
 
     return register

@@ -49,7 +49,16 @@ def _version_key(text: str | None) -> tuple[bool, bool, PSVersion, str]:
 class Report:
     """What :func:`amkit.check` found in one package."""
 
-    def __init__(self, location: Path, name: str | None, findings: list[Finding], *, runtime: str | None) -> None:
+    def __init__(
+        self,
+        location: Path,
+        name: str | None,
+        findings: list[Finding],
+        *,
+        runtime: str | None,
+        subject: str = "package",
+    ) -> None:
+        self.subject = subject  # "package" (amkit.check) or "runbook" (amkit.check_runbook)
         self.location = location
         self.name = name
         self.runtime = runtime
@@ -76,9 +85,14 @@ class Report:
         return {severity: sum(f.severity == severity for f in self._findings) for severity in SEVERITIES}
 
     def summary(self) -> str:
-        """One line: the package, the verdict and the counts per severity."""
+        """One line: the package (or runbook), the verdict and the counts per severity."""
         counts = ", ".join(f"{count} {severity}" for severity, count in self.counts().items())
-        verdict = "importable" if self.importable else "NOT importable"
+        if self.subject == "runbook":
+            verdict = (
+                "no problem found" if not self._findings else "may fail at run time" if not self.importable else "runs"
+            )
+        else:
+            verdict = "importable" if self.importable else "NOT importable"
         return f"{self.location.name}: {verdict} ({counts})"
 
     def to_dict(self) -> dict[str, object]:

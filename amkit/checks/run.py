@@ -14,7 +14,7 @@ from amkit.errors import AmkitError
 from amkit.limits import Limits
 from amkit.package.module_package import ModulePackage, open_package
 
-__all__ = ["UNREADABLE_RULE", "check"]
+__all__ = ["UNREADABLE_RULE", "check", "finding"]
 
 #: The rule under which input that stops another rule from running is reported.
 UNREADABLE_RULE = "AM100"
@@ -63,12 +63,13 @@ def check(
 
 
 def _report(context: CheckContext) -> Report:
-    findings = [finding for item in all_rules() for finding in _run(item, context)]
+    findings = [finding for item in all_rules() if item.target == "package" for finding in _run(item, context)]
     name = context.package.name if context.package is not None else None
     return Report(context.location, name, findings, runtime=context.runtime)
 
 
-def _finding(item: Rule, hit: Hit) -> Finding:
+def finding(item: Rule, hit: Hit) -> Finding:
+    """The finding of one hit of rule ``item``."""
     return Finding(
         item.id, item.severity, item.title, hit.message, hit.version, hit.file, hit.line, hit.column, item.help
     )
@@ -81,14 +82,12 @@ def _run(item: Rule, context: CheckContext) -> list[Finding]:
     try:
         # One hit at a time: what the rule found before an unreadable file stopped it still counts.
         for hit in item.function(context):
-            findings.append(_finding(item, hit))
+            findings.append(finding(item, hit))
     except AmkitError as error:
         # A file the rule needs cannot be read: say so under AM100, once per rule.
         unreadable = next(rule for rule in all_rules() if rule.id == UNREADABLE_RULE)
         where = context.member(error.file)
         findings.append(
-            _finding(
-                unreadable, Hit(f"{item.id} could not run: {error.message}", None, where, error.line, error.column)
-            )
+            finding(unreadable, Hit(f"{item.id} could not run: {error.message}", None, where, error.line, error.column))
         )
     return findings

@@ -143,7 +143,7 @@ class Signature:
         return matches[0] if len(matches) == 1 else typed
 
 
-def _signature(spec: str, switches: str = "", positions: str = "", **aliases: str) -> Signature:
+def signature(spec: str, switches: str = "", positions: str = "", **aliases: str) -> Signature:
     names = {name.casefold(): name.casefold() for name in (spec + " " + switches).split()}
     names.update({alias.casefold(): target.casefold() for alias, target in aliases.items()})
     common = "verbose debug erroraction warningaction informationaction progressaction errorvariable"
@@ -152,7 +152,7 @@ def _signature(spec: str, switches: str = "", positions: str = "", **aliases: st
     return Signature(names, switch_names, tuple(positions.casefold().split()))
 
 
-IMPORT_MODULE = _signature(
+IMPORT_MODULE = signature(
     "Name FullyQualifiedName Assembly ModuleInfo Prefix Function Cmdlet Variable Alias "
     "MinimumVersion MaximumVersion RequiredVersion ArgumentList Scope PSSession CimSession "
     "CimResourceUri CimNamespace",
@@ -162,9 +162,9 @@ IMPORT_MODULE = _signature(
     Args="ArgumentList",
     UseWinPS="UseWindowsPowerShell",
 )
-EXPORT_MODULE_MEMBER = _signature("Function Cmdlet Variable Alias", "", "Function")
-SET_ALIAS = _signature("Name Value Description Option Scope", "PassThru Force WhatIf Confirm", "Name Value")
-SET_VARIABLE = _signature(
+EXPORT_MODULE_MEMBER = signature("Function Cmdlet Variable Alias", "", "Function")
+SET_ALIAS = signature("Name Value Description Option Scope", "PassThru Force WhatIf Confirm", "Name Value")
+SET_VARIABLE = signature(
     "Name Value Include Exclude Description Option Scope Visibility",
     "Force PassThru WhatIf Confirm",
     "Name Value",
@@ -295,7 +295,7 @@ def module_references(
     arguments = [*call.named.get("name", []), *call.named.get("modules", [])]
     references = []
     for node in [*arguments, *call.named.get("fullyqualifiedname", [])]:
-        spec = _module_specification(source, node)
+        spec = module_specification(source, node)
         if spec is not None:
             name: str | None = spec.get("ModuleName")
             found = (
@@ -316,7 +316,7 @@ def module_references(
     return references
 
 
-def _module_specification(source: SourceText, node: Node) -> PSHashtable | None:
+def module_specification(source: SourceText, node: Node) -> PSHashtable | None:
     """Read ``@{ModuleName='X'; ModuleVersion='1.0'}``: key to text, ``None`` if not one.
 
     The hashtable must be constant (as PowerShell requires); numbers keep
