@@ -371,3 +371,27 @@ def test_installed_console_script(tmp_path: Path, good: Path, misnamed: Path) ->
     assert missing.stderr == f"amkit: error: {tmp_path / 'nope.zip'}: no such file or folder\n"
     ok = subprocess.run([script, "check", good], capture_output=True, text=True, check=False)
     assert (ok.returncode, ok.stdout) == (0, f"{GOOD}.zip: importable (0 error, 0 warning, 0 info)\n")
+
+
+def test_runbooks_and_folders_of_them_are_checked_against_an_account(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runbooks = tmp_path / "runbooks"
+    runbooks.mkdir()
+    (runbooks / "Old.ps1").write_text("# AzureRM leftover\nImport-Module Az.Accounts\n", encoding="utf-8")
+    (runbooks / "Fine.ps1").write_text("Write-Output 'hello'\n", encoding="utf-8")
+    module_folder = runbooks / "Helper"  # a module beside them: checked as a package, its script not as a runbook
+    module_folder.mkdir()
+    (module_folder / "Helper.psm1").write_text("function Get-Help2 { 'AzureRM' }\n", encoding="utf-8")
+    account_file = tmp_path / "account.db"
+    with amkit.AutomationAccount.open(account_file) as account:
+        account.create_runtime_environment("PS74", "PowerShell", "7.4")
+    status, text = run("check", "--account", str(account_file), "--runtime-environment", "PS74", str(runbooks))
+    assert status == 1
+    assert "Fine.ps1: runs, as far as amkit can tell" in text and "Old.ps1: may fail at run time" in text
+    assert "Old.ps1:1" in text and "AM301" in text and "Helper" in text
+    status, sarif = run("check", "--format", "sarif", str(runbooks / "Old.ps1"))
+    assert status == 1 and json.loads(sarif)["runs"][0]["results"][0]["ruleId"] == "AM301"
+    assert run("check", "--runtime", "7.4", str(runbooks / "Fine.ps1"))[0] == 0
+    assert run("check", "--account", str(account_file), "--runtime-environment", "Nope", str(runbooks))[0] == 2
+    assert "no runtime environment 'Nope'" in capsys.readouterr().err

@@ -88,9 +88,7 @@ class Report:
         """One line: the package (or runbook), the verdict and the counts per severity."""
         counts = ", ".join(f"{count} {severity}" for severity, count in self.counts().items())
         if self.subject == "runbook":
-            verdict = (
-                "no problem found" if not self._findings else "may fail at run time" if not self.importable else "runs"
-            )
+            verdict = "runs, as far as amkit can tell" if self.importable else "may fail at run time"
         else:
             verdict = "importable" if self.importable else "NOT importable"
         return f"{self.location.name}: {verdict} ({counts})"
