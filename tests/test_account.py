@@ -499,6 +499,7 @@ def test_checks_plans_and_tables_use_the_account(account: amkit.AutomationAccoun
     assert table[["module", "dependency", "status"]].values.tolist() == [["ContosoReports", "ContosoCore", "ok"]]
     needs = amkit.runbook_requirements("Get-ContosoUsageReport -Tenant x\nGet-AutomationVariable -Name y\n", account)
     assert needs[["module", "status"]].values.tolist() == [
+        ["ContosoCore", "ok"],  # ContosoReports requires it
         ["ContosoReports", "ok"],
         ["Orchestrator.AssetManagement.Cmdlets", "ok"],
     ]

@@ -172,3 +172,16 @@ def test_the_built_in_tables() -> None:
     assert builtin_module("Get-AzVM") is None
     assert is_builtin_module("microsoft.powershell.core")
     assert ("Orchestrator.AssetManagement.Cmdlets", "1") in DEFAULT_MODULES
+
+
+def test_requirements_follow_what_the_loaded_modules_require(tmp_path: Path) -> None:
+    samples = amkit.samples.build(tmp_path / "samples")
+    inventory = amkit.scan([samples["ContosoCore"], samples["ContosoReports"]], progress=False)
+    needs = amkit.runbook_requirements(b"Get-ContosoUsageReport -Month 3\n", inventory).set_index("module")
+    assert needs.loc["ContosoCore", "statements"] == "RequiredModules of ContosoReports 1.0.0"
+    assert (needs.loc["ContosoCore", "status"], needs.loc["ContosoCore", "min_version"]) == ("ok", "1.2.0")
+    # Without ContosoCore, the runbook's need is unmet, though it never calls ContosoCore itself.
+    alone = amkit.runbook_requirements(
+        b"Get-ContosoUsageReport\n", amkit.scan([samples["ContosoReports"]], progress=False)
+    )
+    assert alone.set_index("module").loc["ContosoCore", "status"] == "missing"

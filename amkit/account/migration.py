@@ -159,7 +159,9 @@ def _needed(
             if status in ("version-conflict", "missing") and not is_builtin_module(str(module)):
                 lacking.setdefault(str(module).casefold(), f"{runbook}: {note}" if isinstance(note, str) else runbook)
         needs = runbook_requirements(script, inventory)
-        for module, loaded in needs[["module", "version"]].dropna().itertuples(index=False):
+        # What the runbook itself loads; what those modules require comes with them (_closure says why).
+        direct = needs[(needs["commands"] != "") | ~needs["statements"].str.startswith("RequiredModules of ")]
+        for module, loaded in direct[["module", "version"]].dropna().itertuples(index=False):
             if is_builtin_module(str(module)):  # PowerShell and Automation themselves provide those
                 continue
             versions = inventory.versions(str(module))

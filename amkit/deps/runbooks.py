@@ -12,7 +12,7 @@ cmdlets are recognised as built in (:mod:`amkit.defaults`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -44,6 +44,8 @@ RUNBOOK_COLUMNS = [
 #: ``unknown``: a command no module is known to export, or a statement naming a computed module.
 RUNBOOK_STATUSES = ("ok", "built-in", "ambiguous", "version-conflict", "missing", "unknown")
 _STATEMENTS = {"import-module": "Import-Module", "using-module": "using module", "requires": "#Requires -Modules"}
+# The requirements PowerShell loads with a module: RequiredModules, and NestedModules named (not files).
+_FOLLOWED = ("required", "nested")
 
 
 def _exporters(inventory: Inventory) -> dict[str, dict[str, list[ModuleRecord]]]:
@@ -146,7 +148,10 @@ def runbook_requirements(
         min_version, required_version, max_version (asked for by those
         statements), version (the one that would load), available_versions
         and note; then one ``unknown`` row per command nothing exports. The
-        runbook's own functions and child runbooks called by path are left out.
+        modules those load in turn (RequiredModules, NestedModules named by
+        module name) are rows too, their statement naming the module that
+        requires them, at the versions it asks for. The runbook's own
+        functions and child runbooks called by path are left out.
 
     Raises
     ------
@@ -195,6 +200,7 @@ def runbook_requirements(
             others = [modules[other][-1].name for other in chosen if other != key]
             if others:
                 entry.shared[bare if slash else command] = others
+    _follow_required_modules(needs, available, need)
     rows = [_row(entry, available) for entry in sorted(needs.values(), key=lambda item: item.name.casefold())]
     rows += [
         (None, "unknown", command, "", None, None, None, None, "", "no module in the inventory exports it")
@@ -205,6 +211,29 @@ def runbook_requirements(
         for statement in computed
     ]
     return pd.DataFrame(rows, columns=RUNBOOK_COLUMNS).astype("string")
+
+
+def _follow_required_modules(needs: dict[str, _Need], available: Inventory, need: Callable[[str], _Need]) -> None:
+    """Add what the modules a runbook loads require in turn (RequiredModules, NestedModules by name).
+
+    PowerShell loads those first, at the versions the loading module asks
+    for; each becomes a need whose statement says which module requires it.
+    """
+    done: set[tuple[str, str]] = set()
+    pending = list(needs.values())
+    while pending:
+        entry = pending.pop()
+        best = available.best(entry.name, entry.requirements)
+        if best is None or (entry.name.casefold(), best.label) in done:
+            continue
+        done.add((entry.name.casefold(), best.label))
+        for requirement in best.requirements:
+            if requirement.kind not in _FOLLOWED or requirement.spec is None:
+                continue
+            required = need(requirement.name)
+            required.statements.append(f"RequiredModules of {best.label}")
+            required.requirements.append(requirement)
+            pending.append(required)
 
 
 def _first(values: Iterable[str | None]) -> str | None:
