@@ -93,6 +93,9 @@ class _EnvironmentView:
     def records(self, name: str) -> tuple[ModuleRecord, ...]:
         return self.modules.records(name, self.environment.key)
 
+    def inventory(self) -> Inventory:
+        return self.modules.inventory(self.environment.key)
+
 
 def _connection_type(package: ModulePackage) -> ConnectionType | None:
     try:

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from amkit.checks.context import CheckContext, runtime_excludes
 from amkit.checks.registry import Hit, hit_at_key, rule
 from amkit.defaults import module_family
-from amkit.deps.inventory import held_records
+from amkit.deps.assemblies import assembly_conflicts
+from amkit.deps.inventory import Inventory, held_records, records_of
 from amkit.errors import ConnectionTypeError, LayoutError, PackageError
 from amkit.package.manifest import Manifest
 from amkit.package.module_package import ModuleVersion
@@ -360,3 +361,35 @@ def runtime(context: CheckContext) -> Iterator[Hit]:
         reasons = runtime_excludes(manifest.powershell_version, manifest.compatible_ps_editions, str(context.runtime))
         for key, message in reasons:
             yield hit_at_key(message, version, manifest, key)
+
+
+@rule(
+    "AM113",
+    "warning",
+    "An assembly of the package is in the account at another version",
+    rationale="A runbook job loads its modules into one process: in Windows PowerShell 5.1 (one AppDomain) and, "
+    "unless a module isolates its dependencies, in PowerShell 7, the version of an assembly loaded first wins, and "
+    "a module built against another fails at run time though it imported (amkit.assembly_conflicts).",
+    help="Use module versions built against the same version of the assembly, or keep the modules in separate "
+    "runtime environments (runbooks that need both run as separate jobs).",
+    source="Troubleshoot shared resources in Azure Automation",
+    help_uri=TROUBLESHOOT_DOC,
+    needs="account",
+)
+def assembly_versions(context: CheckContext) -> Iterator[Hit]:
+    """No assembly the package ships is shipped by another module of the account at another version."""
+    held = getattr(context.account, "inventory", None)
+    if context.package is None or held is None:
+        return
+    others = [record for record in held().records if record.name.casefold() != context.package.name.casefold()]
+    ours = records_of(context.package)
+    table = assembly_conflicts(Inventory([*others, *ours]))
+    for assembly, brought in table[["assembly", "modules"]].itertuples(index=False):
+        for record in ours:
+            for path, name, version, *_ in record.assemblies:
+                if name.casefold() == str(assembly).casefold():
+                    theirs = "; ".join(
+                        item for item in str(brought).split("; ") if not item.startswith(record.name + " ")
+                    )
+                    message = f"{name} {version} is also in the account at another version ({theirs})"
+                    yield Hit(message, str(record.version), path)

@@ -8,6 +8,7 @@ and matched against what runbooks call. Its modules may import
 it, never the other way round.
 """
 
+from amkit.deps.assemblies import assemblies, assembly_conflicts
 from amkit.deps.inventory import Inventory, ModuleRecord, scan
 from amkit.deps.plan import ImportPlan, plan_imports
 from amkit.deps.requirements import Requirement
@@ -19,6 +20,8 @@ __all__ = [
     "Inventory",
     "ModuleRecord",
     "Requirement",
+    "assemblies",
+    "assembly_conflicts",
     "commands_index",
     "dependencies",
     "plan_imports",

@@ -20,7 +20,7 @@ import pandas as pd
 from amkit.deps.requirements import Requirement, declared_requirements
 from amkit.errors import AmkitError
 from amkit.limits import Limits
-from amkit.package.assemblies import target_frameworks
+from amkit.package.assemblies import shipped_assemblies, target_frameworks
 from amkit.package.commands import exported_commands
 from amkit.package.layout import MODULE_FILE_EXTENSIONS
 from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
@@ -78,6 +78,8 @@ class ModuleRecord:
     powershell_version: str | None = None
     editions: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ()
+    #: The .NET assemblies the version ships: (package path, name, version, public key token, target framework).
+    assemblies: tuple[tuple[str, str, str, str | None, str | None], ...] = ()
 
     @property
     def usable(self) -> bool:
@@ -100,6 +102,7 @@ class ModuleRecord:
             "powershell_version": self.powershell_version,
             "editions": list(self.editions),
             "frameworks": list(self.frameworks),
+            "assemblies": [list(item) for item in self.assemblies],
         }
 
     @classmethod
@@ -120,6 +123,7 @@ class ModuleRecord:
             powershell_version=data.get("powershell_version"),
             editions=tuple(data.get("editions", ())),
             frameworks=tuple(data.get("frameworks", ())),
+            assemblies=tuple(tuple(item) for item in data.get("assemblies", ())),
         )
 
     @property
@@ -145,7 +149,8 @@ def _record(version: ModuleVersion) -> ModuleRecord:
         commands = ()
         problems.append(f"commands could not be read: {failure}")
     frameworks, unread = target_frameworks(version)
-    problems += [f"an assembly could not be read: {problem}" for problem in unread]
+    shipped, damaged = shipped_assemblies(version)
+    problems += [f"an assembly could not be read: {problem}" for problem in (*unread, *damaged)]
     return ModuleRecord(
         name=package.name,
         version=version.version,
@@ -159,6 +164,9 @@ def _record(version: ModuleVersion) -> ModuleRecord:
         powershell_version=manifest.powershell_version if manifest is not None else None,
         editions=manifest.compatible_ps_editions if manifest is not None else (),
         frameworks=frameworks,
+        assemblies=tuple(
+            (path, item.name, item.version, item.public_key_token, item.target_framework) for path, item in shipped
+        ),
     )
 
 

@@ -10,10 +10,10 @@ PowerShell 7, running on .NET, may not load.
 from __future__ import annotations
 
 from amkit.errors import AmkitError
-from amkit.package.dotnet import target_framework
+from amkit.package.dotnet import AssemblyIdentity, assembly_identity, is_dotnet_assembly, target_framework
 from amkit.package.module_package import ModuleVersion
 
-__all__ = ["DOTNET_FRAMEWORK", "loaded_assemblies", "target_frameworks"]
+__all__ = ["DOTNET_FRAMEWORK", "loaded_assemblies", "shipped_assemblies", "target_frameworks"]
 
 #: How ``[TargetFramework]`` names .NET Framework (as opposed to .NETStandard and .NETCoreApp).
 DOTNET_FRAMEWORK = ".NETFramework"
@@ -64,3 +64,27 @@ def target_frameworks(version: ModuleVersion) -> tuple[tuple[str, ...], tuple[st
         if framework and framework not in frameworks:
             frameworks.append(framework)
     return tuple(frameworks), tuple(problems)
+
+
+def shipped_assemblies(version: ModuleVersion) -> tuple[tuple[tuple[str, AssemblyIdentity], ...], tuple[str, ...]]:
+    """Every .NET assembly ``version`` ships (package path, identity), and what could not be read.
+
+    Native DLLs are not .NET assemblies and are not listed; a damaged one is
+    a problem (``path: why``), never skipped without a word.
+    """
+    found: list[tuple[str, AssemblyIdentity]] = []
+    problems: list[str] = []
+    for path in version.files["path"]:
+        if not str(path).casefold().endswith(_ASSEMBLY):
+            continue
+        try:
+            data = version.package.read(path)
+            identity = (
+                assembly_identity(data, file=version.package.member_name(path)) if is_dotnet_assembly(data) else None
+            )
+        except AmkitError as error:
+            problems.append(f"{path}: {error}")
+            continue
+        if identity is not None:
+            found.append((str(path), identity))
+    return tuple(found), tuple(problems)

@@ -14,6 +14,7 @@ reference whichever ``System.Management.Automation`` they were built against.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import struct
 from collections.abc import Callable, Iterator
@@ -26,8 +27,10 @@ from amkit.errors import PackageError
 from amkit.package.metadata_blobs import Malformed, Signature
 
 __all__ = [
+    "AssemblyIdentity",
     "BinaryCmdlet",
     "BinaryParameter",
+    "assembly_identity",
     "assembly_name",
     "is_dotnet_assembly",
     "read_cmdlets",
@@ -118,6 +121,40 @@ def assembly_name(data: bytes, *, file: str | None = None) -> str | None:
         When ``data`` is not a .NET assembly or its metadata is corrupt.
     """
     return _read(data, file, lambda meta: next((_text(row.Name) for row in _rows(meta.tables.Assembly)), None))
+
+
+@dataclass(frozen=True)
+class AssemblyIdentity:
+    """Who an assembly is, as .NET binds it: name, version, public key token; and the framework it was built for."""
+
+    name: str
+    version: str
+    public_key_token: str | None
+    target_framework: str | None
+
+
+def assembly_identity(data: bytes, *, file: str | None = None) -> AssemblyIdentity | None:
+    """The identity of a .NET assembly, ``None`` for a bare .NET module (no Assembly row).
+
+    The public key token is the last 8 bytes of the SHA-1 of the public key,
+    reversed (ECMA-335 II.6.2.1.3); ``None`` for an unsigned assembly.
+
+    Raises
+    ------
+    PackageError
+        When ``data`` is not a .NET assembly or its metadata is corrupt.
+    """
+
+    def identity(meta: _Metadata) -> AssemblyIdentity | None:
+        row = next(iter(_rows(meta.tables.Assembly)), None)
+        if row is None:
+            return None
+        version = f"{row.MajorVersion}.{row.MinorVersion}.{row.BuildNumber}.{row.RevisionNumber}"
+        key = getattr(row.PublicKey, "value", None)
+        token = hashlib.sha1(key, usedforsecurity=False).digest()[-8:][::-1].hex() if key else None
+        return AssemblyIdentity(_text(row.Name), version, token, meta.target_framework())
+
+    return _read(data, file, identity)
 
 
 def target_framework(data: bytes, *, file: str | None = None) -> str | None:
