@@ -10,6 +10,7 @@ front-end layers.
 """
 
 from amkit.package.connection import ConnectionField, ConnectionType, read_connection_type
+from amkit.package.dsc import DscResource, dsc_resources
 from amkit.package.manifest import ExportList, Manifest, module_type_of
 from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
 from amkit.package.module_spec import ModuleSpec
@@ -19,6 +20,7 @@ from amkit.package.pack import pack
 __all__ = [
     "ConnectionField",
     "ConnectionType",
+    "DscResource",
     "ExportList",
     "Manifest",
     "ModulePackage",
@@ -26,6 +28,7 @@ __all__ = [
     "ModuleVersion",
     "NuGetRange",
     "NuspecInfo",
+    "dsc_resources",
     "module_type_of",
     "open_package",
     "pack",

@@ -411,6 +411,13 @@ class ModuleVersion:
         return script_modules(self)
 
     @functools.cached_property
+    def dsc_resources(self) -> pd.DataFrame:
+        """The DSC resources this version exports, beside its commands: name, kind, path (:mod:`amkit.package.dsc`)."""
+        from amkit.package.dsc import dsc_resources
+
+        return dsc_resources(self)
+
+    @functools.cached_property
     def commands(self) -> pd.DataFrame:
         """One row per exported command, sorted by name.
 
