@@ -141,14 +141,14 @@ __all__ = [
 ]
 
 
-def explore(obj: object) -> Any:
-    """The notebook widget for a path, package, inventory, account or history (see :func:`amkit.widgets.explore`).
+def explore(obj: object, *, account: object = None) -> Any:
+    """The notebook widget for a path, package, inventory, account, history or runbook (:func:`amkit.widgets.explore`).
 
     Imports ipywidgets on first use; the rest of amkit never does.
     """
     from amkit.widgets import explore as widget_for
 
-    return widget_for(obj)
+    return widget_for(obj, account=account)
 
 
 #: The front ends, imported on first use: they need matplotlib and ipywidgets, which the rest of amkit does not.

@@ -13,7 +13,7 @@ import traitlets
 from packages import module, requires, write_zip
 
 import amkit
-from amkit.widgets import AccountDashboard, DependencyExplorer, ImportHistory, PackageExplorer, explore
+from amkit.widgets import AccountDashboard, DependencyExplorer, ImportHistory, PackageExplorer, RunbookExplorer, explore
 
 EVIL = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -496,3 +496,25 @@ def test_dashboard_follows_environments_made_and_removed_outside_it(account: amk
     dashboard.refresh()  # the picked environment is gone: back to the account runtime's
     assert dashboard.runtime_environment == "PowerShell-5.1" and "Later" not in dashboard.environment_picker.options
     assert "error" not in dashboard.message.casefold()
+
+
+# RunbookExplorer -----------------------------------------------------------------------------------
+
+
+def test_runbook_explorer_follows_the_environment_it_reads_against(
+    tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    account.create_runtime_environment("PS74", "PowerShell", "7.4")
+    runbook = tmp_path / "Tenant.ps1"
+    runbook.write_text("# AzureRM era\nImport-Module Az.Accounts\nGet-ContosoTenant\n", encoding="utf-8")
+    explorer = amkit.explore(runbook, account=account)
+    assert isinstance(explorer, RunbookExplorer) and explorer.runtime_environment == "PowerShell-5.1"
+    assert explorer.requirements.set_index("module").loc["ContosoCore", "status"] == "ok"
+    assert explorer.report is not None and [item.rule for item in explorer.report.items] == ["AM301"]
+    assert "AM301" in explorer.findings_view.value and "may fail at run time" in explorer.findings_view.value
+    explorer.environment_picker.value = "PS74"  # ContosoCore is not imported there
+    assert explorer.runtime_environment == "PS74"
+    assert "Get-ContosoTenant" in explorer.requirements.query("status == 'unknown'")["commands"].tolist()
+    inventory_only = RunbookExplorer(runbook, account.inventory())
+    assert inventory_only.environment_picker.layout.display == "none" and inventory_only.report is not None
+    assert repr(inventory_only).startswith("RunbookExplorer(Tenant.ps1: may fail at run time")

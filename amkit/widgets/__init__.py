@@ -10,7 +10,8 @@ first use, through :func:`amkit.explore` or ``amkit.widgets``.
 - :class:`DependencyExplorer`: the dependency table of many packages, filtered, reversed, drawn;
 - :class:`ImportHistory`: an account's history, filtered, as a timeline, activity or version chart;
 - :class:`AccountDashboard`: an account's modules, with upload-check-import, delete and history;
-- :func:`explore`: the widget for a path, package, inventory, account or history.
+- :class:`RunbookExplorer`: a runbook's requirements and findings where it runs;
+- :func:`explore`: the widget for a path, package, inventory, account, history or runbook.
 
 Every widget works from plain Python: set the controls' values and read the
 properties (``version``, ``selected_command``, ``findings``, ``frame``...).
@@ -31,16 +32,19 @@ from amkit.widgets.dashboard import AccountDashboard
 from amkit.widgets.dependencies import DependencyExplorer
 from amkit.widgets.history import ImportHistory
 from amkit.widgets.package import PackageExplorer
+from amkit.widgets.runbook import RunbookExplorer
 
-__all__ = ["AccountDashboard", "DependencyExplorer", "ImportHistory", "PackageExplorer", "explore"]
+__all__ = ["AccountDashboard", "DependencyExplorer", "ImportHistory", "PackageExplorer", "RunbookExplorer", "explore"]
 
 _ACCOUNT_FILES = (".db", ".sqlite", ".sqlite3")
 
 
-def explore(obj: object) -> ExplorerBase:
+def explore(obj: object, *, account: object = None) -> ExplorerBase:
     """The widget for ``obj``.
 
-    A package file or module folder opens a :class:`PackageExplorer`; another
+    A runbook (a ``.ps1`` file) opens a :class:`RunbookExplorer`, against
+    ``account`` (an account or inventory; a new account by default). A
+    package file or module folder opens a :class:`PackageExplorer`; another
     folder, several paths or an inventory a :class:`DependencyExplorer`; an
     account, an account file (``.db``, ``.sqlite``) or a module list from
     Azure (``.json``) an :class:`AccountDashboard`; a history table an
@@ -62,6 +66,8 @@ def explore(obj: object) -> ExplorerBase:
     if isinstance(obj, str | os.PathLike):
         path = Path(obj)
         suffix = path.suffix.casefold()
+        if path.is_file() and suffix == ".ps1":
+            return RunbookExplorer(path, account)
         if path.is_file() and suffix in _ACCOUNT_FILES:
             return AccountDashboard(AutomationAccount.open(path))
         if path.is_file() and suffix == ".json":
