@@ -512,6 +512,7 @@ def test_runbook_explorer_follows_the_environment_it_reads_against(
     assert explorer.requirements.set_index("module").loc["ContosoCore", "status"] == "ok"
     assert explorer.report is not None and [item.rule for item in explorer.report.items] == ["AM301"]
     assert "AM301" in explorer.findings_view.value and "may fail at run time" in explorer.findings_view.value
+    assert explorer.migration.empty and "(none)" in explorer.migration_view.value  # no AzureRM cmdlet called
     explorer.environment_picker.value = "PS74"  # ContosoCore is not imported there
     assert explorer.runtime_environment == "PS74"
     assert "Get-ContosoTenant" in explorer.requirements.query("status == 'unknown'")["commands"].tolist()

@@ -1,4 +1,4 @@
-"""The ``amkit`` command line: ``inspect``, ``check``, ``pack``, ``deps``, ``plan`` and ``samples``.
+"""The ``amkit`` command line: ``inspect``, ``check``, ``pack``, ``deps``, ``plan``, ``migrate`` and ``samples``.
 
 A front end: its modules may import every layer below (account, checks,
 dependencies, package reader, language, base modules) but not the charts or

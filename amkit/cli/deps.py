@@ -12,6 +12,7 @@ import pandas as pd
 
 from amkit.account import AutomationAccount
 from amkit.cli.text import table
+from amkit.deps.azurerm import migration_plan
 from amkit.deps.inventory import Inventory, scan
 from amkit.deps.plan import plan_imports
 from amkit.deps.table import dependencies, reverse_dependencies
@@ -23,6 +24,7 @@ _FORMATS = ("table", "csv", "json")
 _DEPENDENCY_SHOWN = ["module", "version", "dependency", "kind", "written", "resolved_version", "status", "note"]
 _REVERSE_SHOWN = ["module", "version", "depth", "dependency", "kind", "status", "path"]
 _WAVE_SHOWN = ["wave", "not_before_seconds", "step", "module", "version", "source"]
+_MIGRATION_SHOWN = ["runbook", "line", "azurerm", "az", "parameter_renames", "removed_parameters", "note"]
 
 
 def _inventory(paths: list[str]) -> Inventory | None:
@@ -121,7 +123,7 @@ def add_parsers(commands: Any) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="packages, module folders, or folders of them")
     parser.add_argument("--reverse", metavar="NAME", help="list who depends on module NAME, directly and not")
-    parser.add_argument("--format", choices=_FORMATS, default="table", help="output format (default: table)")
+    _add_format(parser)
     parser.set_defaults(run=_deps)
 
     planner = commands.add_parser(
@@ -152,5 +154,36 @@ def add_parsers(commands: Any) -> None:
         help="take the highest version even when it is a prerelease (by default, only when no release fits "
         "or a TARGET names it: NAME==2.0.0-beta1)",
     )
-    planner.add_argument("--format", choices=_FORMATS, default="table", help="output format (default: table)")
+    _add_format(planner)
     planner.set_defaults(run=_plan)
+
+    migrator = commands.add_parser(
+        "migrate",
+        help="list the AzureRM cmdlets runbooks call, with the Az cmdlet and parameters that replace them",
+        description="Read runbooks (never run them) and list every AzureRM cmdlet they call, with the Az cmdlet "
+        "that replaces it and the parameter renames, from the mapping Microsoft publishes with Az.Tools.Migration. "
+        "Exit 0, or 2 when a path does not exist.",
+    )
+    migrator.add_argument("paths", nargs="+", metavar="RUNBOOK", help="a runbook .ps1, or a folder of them")
+    _add_format(migrator)
+    migrator.set_defaults(run=_migrate)
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=_FORMATS, default="table", help="output format (default: table)")
+
+
+def _migrate(args: argparse.Namespace, out: TextIO) -> int:
+    paths = [Path(path) for path in args.paths]
+    missing = [path for path in paths if not path.exists()]
+    for path in missing:
+        print(f"amkit: error: {path}: no such file or folder", file=sys.stderr)
+    if missing:
+        return 2
+    runbooks = [
+        found
+        for path in paths
+        for found in (sorted(path.rglob("*.ps1"), key=lambda item: str(item).casefold()) if path.is_dir() else [path])
+    ]
+    _write(migration_plan(runbooks), _MIGRATION_SHOWN, args.format, out)
+    return 0

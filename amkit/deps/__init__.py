@@ -9,6 +9,7 @@ it, never the other way round.
 """
 
 from amkit.deps.assemblies import assemblies, assembly_conflicts
+from amkit.deps.azurerm import migration_plan
 from amkit.deps.inventory import Inventory, ModuleRecord, scan
 from amkit.deps.plan import ImportPlan, plan_imports
 from amkit.deps.requirements import Requirement
@@ -24,6 +25,7 @@ __all__ = [
     "assembly_conflicts",
     "commands_index",
     "dependencies",
+    "migration_plan",
     "plan_imports",
     "reverse_dependencies",
     "runbook_requirements",

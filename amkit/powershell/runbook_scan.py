@@ -34,11 +34,12 @@ _IMPORT_DSC = calls.signature("Name ModuleName ModuleVersion", positions="Name")
 
 @dataclass(frozen=True)
 class CommandCall:
-    """One command call: the name it is called by, and where."""
+    """One command call: the name it is called by, where, and the parameters it names (``-Name``, as written)."""
 
     name: str
     line: int
     column: int
+    parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,22 @@ def scan_runbook(source: str | bytes | os.PathLike[str], *, file: str | None = N
         name = calls.command_name(parsed, node)
         if name is None:
             continue
-        found_calls.append(CommandCall(name, *parsed.position(node)))
+        found_calls.append(CommandCall(name, *parsed.position(node), _parameters(parsed, node)))
         if name.casefold().rpartition("\\")[2] == "import-dscresource":
             dsc += _dsc_imports(parsed, node)
     return RunbookScan(file, tuple(found_calls), tuple(mentions), tuple(dsc))
+
+
+def _parameters(source: SourceText, command: Node) -> tuple[str, ...]:
+    """The parameter names a call writes (``-Name:`` and ``-Name`` as ``Name``), in order."""
+    elements = next((child for child in command.named_children if child.type == "command_elements"), None)
+    if elements is None:
+        return ()
+    return tuple(
+        source.node_text(element).lstrip("-\u2013\u2014\u2015").rstrip(":")
+        for element in elements.named_children
+        if element.type == "command_parameter"
+    )
 
 
 def azurerm_mentions(source: SourceText) -> tuple[Mention, ...]:

@@ -11,6 +11,7 @@ import traitlets
 
 from amkit.account import AutomationAccount
 from amkit.checks import Report, check_runbook
+from amkit.deps.azurerm import migration_plan
 from amkit.deps.runbooks import runbook_requirements
 from amkit.widgets.common import SCROLLING, ExplorerBase, reporting
 from amkit.widgets.html import frame_html, message_html
@@ -19,15 +20,17 @@ __all__ = ["RunbookExplorer"]
 
 _NEED_COLUMNS = ["module", "status", "commands", "statements", "version", "available_versions", "note"]
 _FINDING_COLUMNS = ["rule", "severity", "message", "line", "column"]
+_MIGRATION_COLUMNS = ["line", "azurerm", "az", "parameter_renames", "removed_parameters", "az_module", "note"]
 
 
 class RunbookExplorer(ExplorerBase):
     """A runbook read (never run) against an account's runtime environment, or an inventory.
 
     Tabs: Requirements (:func:`amkit.runbook_requirements`: the modules it
-    needs, and whether the environment has them) and Findings
-    (:func:`amkit.check_runbook`: the AM3xx rules). With an account, a picker
-    chooses the environment; both tabs follow it.
+    needs, and whether the environment has them), Findings
+    (:func:`amkit.check_runbook`: the AM3xx rules) and Migration
+    (:func:`amkit.migration_plan`: the Az cmdlets that replace its AzureRM
+    ones). With an account, a picker chooses the environment; the tabs follow it.
     """
 
     runtime_environment = traitlets.Unicode(
@@ -47,9 +50,11 @@ class RunbookExplorer(ExplorerBase):
         self.source = AutomationAccount.open() if account_or_inventory is None else account_or_inventory
         self.requirements_view = widgets.HTML(layout=SCROLLING)
         self.findings_view = widgets.HTML(layout=SCROLLING)
+        self.migration_view = widgets.HTML(layout=SCROLLING)
         self.environment_picker = widgets.Dropdown(description="Environment")
         self._report: Report | None = None
         self._requirements = pd.DataFrame()
+        self._migration = pd.DataFrame()
         if isinstance(self.source, AutomationAccount):
             names = self.source.runtime_environments().query("language == 'PowerShell'")["name"].tolist()
             default = self.source.runtime_environment(runtime_environment or f"PowerShell-{self.source.runtime}")
@@ -59,7 +64,8 @@ class RunbookExplorer(ExplorerBase):
         else:
             self.environment_picker.layout.display = "none"
         self.tabs = widgets.Tab(
-            children=(self.requirements_view, self.findings_view), titles=("Requirements", "Findings")
+            children=(self.requirements_view, self.findings_view, self.migration_view),
+            titles=("Requirements", "Findings", "Migration"),
         )
         self.children = [self.environment_picker, self.tabs, self.messages]
         self.environment_picker.observe(self._on_pick, "value")
@@ -69,6 +75,11 @@ class RunbookExplorer(ExplorerBase):
     def requirements(self) -> pd.DataFrame:
         """What the runbook needs, and whether the environment has it (see :func:`amkit.runbook_requirements`)."""
         return self._requirements
+
+    @property
+    def migration(self) -> pd.DataFrame:
+        """The AzureRM cmdlets the runbook calls and what replaces them (see :func:`amkit.migration_plan`)."""
+        return self._migration
 
     @property
     def report(self) -> Report | None:
@@ -95,5 +106,7 @@ class RunbookExplorer(ExplorerBase):
             self._report = check_runbook(self.runbook, self.source)
         self._requirements = runbook_requirements(self.runbook, inventory)
         self.requirements_view.value = frame_html(self._requirements, columns=_NEED_COLUMNS)
+        self._migration = migration_plan(self.runbook, inventory=inventory)
+        self.migration_view.value = frame_html(self._migration, columns=_MIGRATION_COLUMNS)
         verdict = message_html(self._report.summary(), kind="info" if self._report.importable else "error")
         self.findings_view.value = verdict + frame_html(self._report.findings, columns=_FINDING_COLUMNS)
