@@ -82,7 +82,7 @@ def test_the_tutorials_run_in_the_binder_environment(tmp_path: Path) -> None:
     work.mkdir()
     for notebook in NOTEBOOKS:
         shutil.copy(notebook, work / notebook.name)
-    assert len(NOTEBOOKS) == 6
+    assert len(NOTEBOOKS) == 7
     for notebook in NOTEBOOKS:
         run = subprocess.run(
             [
