@@ -358,3 +358,13 @@ def test_odd_arguments_get_typed_errors(tmp_path: Path, account: amkit.Automatio
         assert again.runtime == "7.2"
     with pytest.raises(ValueError, match=r"runtime must be one of 5\.1, 7\.1, 7\.2"):
         amkit.AutomationAccount.open(tmp_path / "new.db", runtime="7.4")
+
+
+def test_default_az_modules_know_their_commands_where_their_manifests_were_read(
+    account: amkit.AutomationAccount,
+) -> None:
+    account.create_runtime_environment("PS74", "PowerShell", "7.4")
+    account.add_runbook("Vms", b"Connect-AzAccount -Identity\nGet-AzVM -Status\n", runtime_environment="PS74")
+    needs = account.runbook_requirements("Vms").set_index("module")
+    assert needs.loc["Az.Accounts", ["status", "version"]].tolist() == ["ok", "3.0.4"]
+    assert needs.loc["Az.Compute", ["status", "commands"]].tolist() == ["ok", "Get-AzVM"]
