@@ -114,3 +114,13 @@ def test_a_runbook_report_is_sarif_and_names_its_runtime_environment(account: am
     assert result["ruleId"] == "AM305"
     with pytest.raises(amkit.AccountError, match="no runtime environment 'Nope'"):
         amkit.check_runbook(b"Write-Output 1\n", account, runtime_environment="Nope")
+
+
+def test_a_command_no_module_exports_where_amkit_knows_every_candidate(account: amkit.AutomationAccount) -> None:
+    account.create_runtime_environment("PS74", "PowerShell", "7.4")
+    text = b"Get-ContosoTenant\nGet-ContosoTenant\nWrite-Output 1\nGet-AzNotACmdlet\n"
+    report = amkit.check_runbook(text, account, runtime_environment="PS74")
+    assert [(item.rule, item.line) for item in report.items] == [("AM306", 1)]  # once, where first called
+    assert report.items[0].message == "no module of PS74 exports Get-ContosoTenant: the runbook fails when it calls it"
+    # PowerShell-5.1's default DSC and AzureRM modules list no commands: amkit cannot tell, and says nothing.
+    assert amkit.check_runbook(text, account).items == ()

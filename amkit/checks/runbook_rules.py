@@ -199,3 +199,34 @@ def module_runtime(context: RunbookContext) -> Iterator[Hit]:
             line, column = (where.line, where.column) if where else (call.line, call.column) if call else (None, None)
             reason = "; ".join(message for _, message in reasons)
             yield Hit(f"the runbook needs {record.label}: {reason}", None, context.file, line, column)
+
+
+@rule(
+    "AM306",
+    "warning",
+    "A runbook calls a command no module of its environment exports",
+    rationale="A command that no module of the runtime environment exports fails when the runbook reaches it "
+    '("The term ... is not recognized"). amkit judges a command only where it knows what every module that could '
+    "export it exports: Az commands when every Az module lists its commands, AzureRM ones likewise, others when "
+    "every other module does; where it does not know, it says nothing.",
+    help="Import the module that exports the command into the runbook's environment, or fix the command's name.",
+    source="Runtime environment in Azure Automation",
+    help_uri=EXECUTION_DOC,
+    target="runbook",
+)
+def unknown_command(context: RunbookContext) -> Iterator[Hit]:
+    """Every call of a command nothing in the environment exports, where amkit knows all the candidates' lists."""
+    unknown = context.requirements.query("status == 'unknown'")["commands"]
+    names = {str(name).casefold() for name in unknown if isinstance(name, str) and name}
+    silent: dict[str | None, list[str]] = {}  # family -> modules whose commands amkit does not know
+    for name in context.inventory.names:
+        record = context.inventory.versions(name)[-1]
+        if not record.commands:
+            silent.setdefault(module_family(name), []).append(name)
+    for call in context.scan.calls:
+        bare = call.name.rpartition("\\")[2]
+        if bare.casefold() not in names or silent.get(command_family(bare)):
+            continue
+        names.discard(bare.casefold())  # once per command, where it is first called
+        message = f"no module of {context.environment} exports {bare}: the runbook fails when it calls it"
+        yield Hit(message, None, context.file, call.line, call.column)
