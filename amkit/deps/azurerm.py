@@ -118,7 +118,10 @@ def _row(
     az = entry.get("az")
     if az is None:
         return (runbook, line, column, called, None, "", "", None, "no Az cmdlet replaces it")
-    az = mapping["alias_index"].get(az.casefold(), az)  # the mapping may name an alias (Add-AzAccount)
+    seen = {az.casefold()}
+    while (resolved := mapping["alias_index"].get(az.casefold())) is not None and resolved.casefold() not in seen:
+        az = resolved  # the mapping may name an alias (Add-AzAccount), or an alias of an alias
+        seen.add(az.casefold())
     renames = {**mapping["common_parameter_renames"], **entry.get("parameters", {})}
     folded = {old.casefold(): new for old, new in renames.items()}
     renamed = [f"{name} -> {folded[name.casefold()]}" for name in parameters if name.casefold() in folded]
