@@ -125,7 +125,9 @@ def test_an_import_is_started_and_watched_to_its_end(server: ArmServer, tmp_path
     assert [state for state, _ in ended.states] == list(server.import_states)
     operation = account.history().query(f"operation_id == {started.operation_id}")
     assert list(operation["state"]) == list(server.import_states)
-    assert len(account.history()) == len(account.refresh() and account.history())  # the read matches the watch
+    watched = len(account.history())
+    account.refresh()
+    assert len(account.history()) == watched  # the read finds what the watch recorded: nothing new
     server.fail_import(URI + "?2", "ModuleImportException", "The module has no manifest.", at_state="ContentDownloaded")
     account.import_from_uri("Broken", URI + "?2")
     failed = account.watch("Broken", interval=0, progress=False)
@@ -142,9 +144,7 @@ def test_azure_errors_arrive_as_amkit_errors_with_the_service_message(server: Ar
         account.import_from_uri("X", URI)
     writable = connect(server, writable=True)
     with pytest.raises(amkit.AccountError, match=r"Azure answered 404 \(NotFound\)") as caught:
-        writable.import_from_uri("X", URI, runtime_environment="PS74") and writable.watch(
-            "Nope", runtime_environment="PS74", interval=0, progress=False
-        )
+        writable.watch("Nope", runtime_environment="PS74", interval=0, progress=False)
     assert caught.value.code == "azure"
 
 

@@ -21,7 +21,7 @@ from amkit.account.azure import AzureAccount, Snapshot, load_snapshot
 from amkit.account.azure_sync import ENDED_STATES, SnapshotWriter, failure_of_state
 from amkit.account.environments import Environments
 from amkit.account.history import Recorder
-from amkit.account.importing import Importer, ImportRecord
+from amkit.account.importing import Importer, ImportRecord, record_of
 from amkit.account.modules import ModuleList
 from amkit.account.provisioning import IMPORT_STATES, throttled
 from amkit.account.runbooks import Runbooks
@@ -205,15 +205,7 @@ class AzureOperations:
         with self._store.write():
             recorder = Recorder(self._store, "import", environment, name, None)  # a new import, whatever was open
             recorder.enter(started.state, moment(), started.version)
-        return ImportRecord(
-            recorder.operation_id,
-            "import",
-            name,
-            started.version,
-            environment.version,
-            tuple(recorder.states),
-            runtime_environment=environment.name,
-        )
+        return record_of(recorder, started.version, None)
 
     def watch(
         self,
@@ -263,17 +255,7 @@ class AzureOperations:
                 time.sleep(interval)
         finally:
             bar.close()
-        return ImportRecord(
-            recorder.operation_id,
-            "import",
-            name,
-            seen.version,
-            environment.version,
-            tuple(recorder.states),
-            seen.error_code,
-            seen.error_message,
-            runtime_environment=environment.name,
-        )
+        return record_of(recorder, seen.version, failure_of_state(seen))
 
 
 def _claim(store: Store, resource: str, name: str, *, read_only: bool) -> None:

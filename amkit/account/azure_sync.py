@@ -72,11 +72,11 @@ class SnapshotWriter:
             for row in self.store.rows("SELECT * FROM modules")
         }
         environments, removed = self._environments(snapshot, now)
-        self._modules(snapshot, environments, now)
-        # Every custom module the read no longer shows went, its environment's included.
-        for (environment_key, name_key, is_global), row in before.items():
+        self._modules(snapshot, environments, before, now)
+        # What is left of ``before`` the read no longer shows: every custom module of it went, its environment's too.
+        for (environment_key, _, is_global), row in before.items():
             where = environments.get(environment_key) or removed.get(environment_key)
-            if not is_global and where is not None and not self._listed(environment_key, name_key):
+            if not is_global and where is not None:
                 Recorder(self.store, "delete", where, row["name"], None).enter("Succeeded", now, row["version"])
         self._connection_types(snapshot)
         self._runbooks(snapshot, environments, now)
@@ -85,10 +85,6 @@ class SnapshotWriter:
     def orphans(self) -> list[tuple[str, str]]:
         """(runbook, environment) of the runbooks the last read found linked to an environment Azure does not have."""
         return [tuple(item) for item in json.loads(self.store.meta(_ORPHANS) or "[]")]
-
-    def _listed(self, environment_key: str, name_key: str) -> bool:
-        query = "SELECT 1 FROM modules WHERE environment = ? AND name_key = ? AND is_global = 0"
-        return bool(self.store.rows(query, (environment_key, name_key)))
 
     def _environments(
         self, snapshot: Snapshot, now: datetime
@@ -124,11 +120,14 @@ class SnapshotWriter:
             self.environments.replace(environment, now)
         return reported, removed
 
-    def _modules(self, snapshot: Snapshot, environments: dict[str, RuntimeEnvironment], now: datetime) -> None:
-        before = {
-            (row["environment"], row["name_key"], bool(row["is_global"])): row
-            for row in self.store.rows("SELECT * FROM modules")
-        }
+    def _modules(
+        self,
+        snapshot: Snapshot,
+        environments: dict[str, RuntimeEnvironment],
+        before: dict[tuple[str, str, bool], sqlite3.Row],
+        now: datetime,
+    ) -> None:
+        """Write the modules the read saw, taking each out of ``before`` (the rows the file held)."""
         self.store.connection.execute("DELETE FROM modules")
         listed: set[tuple[str, str, bool]] = set()
         for module in snapshot.modules:

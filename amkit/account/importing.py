@@ -35,7 +35,7 @@ from amkit.package.module_package import ModulePackage, open_package
 from amkit.package.module_spec import ModuleSpec
 from amkit.powershell.version import PSVersion
 
-__all__ = ["ImportRecord", "Importer"]
+__all__ = ["ImportRecord", "Importer", "record_of"]
 
 _WINDOW = timedelta(seconds=IMPORT_WINDOW_SECONDS)
 
@@ -193,20 +193,20 @@ class Importer:
         if retry_at is not None:
             refusal = throttled(IMPORT_LIMIT, _WINDOW, retry_at)
             recorder.enter("Failed", start, version, refusal)
-            return _record(recorder, version, refusal, None)
+            return record_of(recorder, version, refusal, None)
         recorder.enter("Creating", start, version)
         for state, offset in steps:
             time = start + offset
             if state == "Failed":
                 recorder.enter("Failed", time, version, failure)
-                return _record(recorder, version, failure, report)
+                return record_of(recorder, version, failure, report)
             if state == "Succeeded" and package is not None:
                 records = records_of(package)
                 self.modules.replace_import(
                     package, records, environment=environment.key, start=start, done=time, connection=connection
                 )
             recorder.enter(state, time, version)
-        return _record(recorder, version, None, report)
+        return record_of(recorder, version, None, report)
 
     def _placed(
         self, start: datetime | None, steps: list[tuple[str, timedelta]]
@@ -272,7 +272,10 @@ def _steps(failure: Failure | None, connection: ConnectionType | None) -> list[t
     return steps
 
 
-def _record(recorder: Recorder, version: str | None, failure: Failure | None, report: Report | None) -> ImportRecord:
+def record_of(
+    recorder: Recorder, version: str | None, failure: Failure | None, report: Report | None = None
+) -> ImportRecord:
+    """The :class:`ImportRecord` of the operation ``recorder`` wrote, as far as it has gone."""
     return ImportRecord(
         recorder.operation_id,
         recorder.operation,

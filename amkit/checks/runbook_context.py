@@ -41,7 +41,7 @@ class RunbookContext:
     @cached_property
     def requirements(self) -> pd.DataFrame:
         """:func:`amkit.runbook_requirements` of the runbook against the environment."""
-        return runbook_requirements(self.text, self.inventory)
+        return runbook_requirements(self.script, self.inventory)  # the script read once
 
     def first_call(self, names: set[str]) -> CommandCall | None:
         """The first call of any of ``names`` (lower case, as the runbook may spell them)."""

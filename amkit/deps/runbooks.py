@@ -21,7 +21,7 @@ from amkit.defaults import builtin_module, is_builtin_module
 from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
 from amkit.deps.requirements import Requirement
 from amkit.package.module_spec import ModuleSpec
-from amkit.powershell.script import ModuleReference, parse_script
+from amkit.powershell.script import ModuleReference, ScriptInfo, parse_script
 
 __all__ = ["COMMAND_INDEX_COLUMNS", "RUNBOOK_COLUMNS", "RUNBOOK_STATUSES", "commands_index", "runbook_requirements"]
 
@@ -122,7 +122,7 @@ def _commands(names: Iterable[str], defined: set[str], aliases: dict[str, str]) 
 
 
 def runbook_requirements(
-    script_text_or_path: str | bytes | os.PathLike[str],
+    script_text_or_path: str | bytes | os.PathLike[str] | ScriptInfo,
     inventory: object,
     *,
     strict: bool = False,
@@ -132,7 +132,8 @@ def runbook_requirements(
     Parameters
     ----------
     script_text_or_path
-        The runbook's text, bytes or path (as :func:`amkit.parse_script` takes).
+        The runbook's text, bytes or path (as :func:`amkit.parse_script` takes), or the
+        :class:`~amkit.powershell.script.ScriptInfo` it already gave.
     inventory
         The modules available: an :class:`~amkit.deps.inventory.Inventory`, or
         anything :func:`amkit.deps.inventory.as_inventory` takes.
@@ -158,7 +159,11 @@ def runbook_requirements(
     ScriptError
         When the runbook cannot be read or decoded (and for a syntax error with ``strict``).
     """
-    script = parse_script(script_text_or_path, strict=strict)
+    script = (
+        script_text_or_path
+        if isinstance(script_text_or_path, ScriptInfo)
+        else parse_script(script_text_or_path, strict=strict)
+    )
     available = as_inventory(inventory)
     exporters = _exporters(available)
     defined = {function.name.casefold() for function in script.functions}
