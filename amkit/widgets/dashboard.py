@@ -272,8 +272,9 @@ class AccountDashboard(ExplorerBase):
             return
         name, environment = asked
         self.account.delete_module(name, runtime_environment=environment)
-        self.show_message(f"deleted {name}", kind="info")
+        # The views first, so that whoever reads "deleted" sees the account without it.
         self.refresh()
+        self.show_message(f"deleted {name}", kind="info")
 
     @reporting
     def _on_cancel(self, button: widgets.Button) -> None:

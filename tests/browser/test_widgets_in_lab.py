@@ -276,7 +276,7 @@ def test_the_dashboard_after_running_tutorial_05(lab: str, tmp_path: Path, scree
             dashboard.get_by_role("button", name="Yes, delete").click()
             expect(messages).to_contain_text(f"deleted {picked}", timeout=30_000)
             assert messages.inner_text().count(f"deleted {picked}") == 1
-            assert picked not in dashboard.locator(".widget-dropdown select").first.inner_text()
+            expect(dashboard.locator(".widget-dropdown select").first).not_to_contain_text(picked, timeout=10_000)
             _no_error_in(page)
             messages.screenshot(path=str(screenshots / "dashboard-delete.png"))
 
