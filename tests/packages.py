@@ -143,11 +143,11 @@ DOTNET_SRC = Path(samples.__file__).parent / "dotnet_src"
 needs_mcs = pytest.mark.skipif(shutil.which("mcs") is None, reason="needs Mono's mcs (make tools)")
 
 
-def compile_assembly(folder: Path, name: str, source: str) -> Path:
+def compile_assembly(folder: Path, name: str, source: str, *options: str) -> Path:
     """Compile the C# ``source`` into ``folder/<name>.dll`` with Mono's mcs, as the binary sample is built.
 
     It references ``folder/System.Management.Automation.dll``, compiled first from the sample's
-    stand-in for the PowerShell SDK (amkit/samples/dotnet_src).
+    stand-in for the PowerShell SDK (amkit/samples/dotnet_src); ``options`` go to mcs as they are.
     """
     folder.mkdir(parents=True, exist_ok=True)
     sma = folder / "System.Management.Automation.dll"
@@ -157,7 +157,7 @@ def compile_assembly(folder: Path, name: str, source: str) -> Path:
     code = folder / f"{name}.cs"
     code.write_text(source)
     target = folder / f"{name}.dll"
-    subprocess.run([*mcs, f"-r:{sma}", f"-out:{target}", str(code)], check=True)
+    subprocess.run([*mcs, *options, f"-r:{sma}", f"-out:{target}", str(code)], check=True)
     return target
 
 

@@ -17,6 +17,15 @@ def shared_lib(folder: Path, version: str) -> bytes:
     return compile_assembly(folder / version, "Shared.Lib", source).read_bytes()
 
 
+# Microsoft's public key, as `sn -p` writes it: every assembly signed with it has the public key token
+# 31bf3856ad364e35 (System.Management.Automation's, for one). A delay-signed build carries the key unsigned.
+MICROSOFT_PUBLIC_KEY = bytes.fromhex(
+    "0024000004800000940000000602000000240000525341310004000001000100b5fc90e7027f67871e773a8fde8938c81dd402ba65b92"
+    "01d60593e96c492651e889cc13f1415ebb53fac1131ae0bd333c5ee6021672d9718ea31a8aebd0da0072f25d87dba6fc90ffd598ed4da"
+    "35e44c398c454307e8e33b8426143daec9f596836f97c8f74750e5975c64e2189f45def46b2a2b1247adc3652bf5c308055da9"
+)
+
+
 def shipping(tmp_path: Path, name: str, version: str, lib: bytes) -> Path:
     members = {**module(name, "1.0.0", functions=(f"Get-{name}",)), f"{name}/lib/Shared.Lib.dll": lib}
     return write_zip(tmp_path / "pkgs" / f"{name}.zip", members)
@@ -57,3 +66,21 @@ def test_a_package_whose_assembly_the_account_holds_at_another_version(
     assert finding.message == "Shared.Lib 2.0.0.0 is also in the account at another version (First 1.0.0: 1.0.0.0)"
     assert (finding.file, finding.severity) == ("Second/lib/Shared.Lib.dll", "warning")
     assert "AM113" not in {item.rule for item in amkit.check(second).items}  # needs an account
+
+
+@needs_mcs
+def test_the_public_key_token_of_a_strong_named_assembly(tmp_path: Path) -> None:
+    key = tmp_path / "microsoft.pub"
+    key.write_bytes(MICROSOFT_PUBLIC_KEY)
+    source = "namespace Signed { public class Lib { } }\n"
+    signed = compile_assembly(tmp_path / "signed", "Signed.Lib", source, "-delaysign+", f"-keyfile:{key}")
+    members = {
+        **module("Strong", "1.0.0", functions=("Get-Strong",)),
+        "Strong/Signed.Lib.dll": signed.read_bytes(),
+        "Strong/Shared.Lib.dll": shared_lib(tmp_path / "build", "1.0.0.0"),
+    }
+    table = amkit.assemblies(amkit.scan([write_zip(tmp_path / "Strong.zip", members)], progress=False))
+    tokens = {
+        row.assembly: row.public_key_token for row in table.astype(object).where(table.notna(), None).itertuples()
+    }
+    assert tokens == {"Shared.Lib": None, "Signed.Lib": "31bf3856ad364e35"}  # unsigned: no token

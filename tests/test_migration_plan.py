@@ -52,10 +52,18 @@ def test_several_runbooks_and_the_module_each_replacement_comes_from(tmp_path: P
     assert list(plan["az_module"].dropna().unique()) == ["Az.Compute"]
 
 
+def test_without_an_inventory_the_modules_are_those_of_the_newest_az_release_amkit_knows() -> None:
+    plan = amkit.migration_plan(
+        b"Login-AzureRmAccount\nGet-AzureRmVM\nGet-AzureRmStorageAccount\nGet-AzureRmKeyVault\n"
+    )
+    assert plan["az"].tolist() == ["Connect-AzAccount", "Get-AzVM", "Get-AzStorageAccount", "Get-AzKeyVault"]
+    assert plan["az_module"].tolist() == ["Az.Accounts", "Az.Compute", "Az.Storage", "Az.KeyVault"]
+
+
 def test_amkit_migrate_writes_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "Old.ps1").write_bytes(RUNBOOK)
     assert main(["migrate", "--format", "csv", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == ",".join(MIGRATION_COLUMNS)
-    assert lines[2].endswith(",3,7,Get-AzureRmVM,Get-AzVM,AzureRmContext -> DefaultProfile,,,")  # after $vm =
+    assert lines[2].endswith(",3,7,Get-AzureRmVM,Get-AzVM,AzureRmContext -> DefaultProfile,,Az.Compute,")  # after $vm =
     assert main(["migrate", str(tmp_path / "missing.ps1")]) == 2

@@ -9,12 +9,10 @@ declared, so dependency tables and plans work on an account as on packages.
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
-from importlib.resources import files
 
 import pandas as pd
 
@@ -22,6 +20,7 @@ from amkit.account.connections import Connections
 from amkit.account.runtimes import RuntimeEnvironment, default_modules
 from amkit.account.store import Store, moment, time_text
 from amkit.defaults import CORE_COMMANDS, ENGINE_MODULE_VERSIONS, INTERNAL_COMMANDS, INTERNAL_MODULE
+from amkit.deps.default_commands import default_commands
 from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.package.connection import ConnectionType
 from amkit.package.module_package import ModulePackage
@@ -92,27 +91,21 @@ def default_inventory(environment: RuntimeEnvironment) -> Inventory:
     return Inventory(_default_record(module, version) for module, version in default_modules(environment))
 
 
-@functools.cache
-def _manifest_commands() -> dict[str, dict[str, tuple[str, ...]]]:
-    """Default module (lower case) -> version -> the commands its manifest exports (package data, with sources)."""
-    data = json.loads((files("amkit.account") / "data" / "default-module-commands.json").read_text(encoding="utf-8"))
-    return {
-        name.casefold(): {version: tuple(entry["commands"]) for version, entry in versions.items()}
-        for name, versions in data["modules"].items()
-    }
-
-
 def _default_record(name: str, version: str | None) -> ModuleRecord:
     """A default module as a record: its listed version, and the commands amkit knows it has.
 
     Windows PowerShell's own modules and Automation's internal one have their
     documented commands; a default package's module the commands its own
-    manifest exports at that version, where amkit has read it.
+    manifest exports at that version, or its release's documentation lists,
+    where amkit has read them.
     """
     commands = CORE_COMMANDS.get(name, INTERNAL_COMMANDS if name == INTERNAL_MODULE else ())
+    complete = True
     if not commands and version is not None:
-        commands = _manifest_commands().get(name.casefold(), {}).get(version, ())
-    return ModuleRecord(name, listed_version(version, name), commands=tuple(commands), source="(default)")
+        commands, complete = default_commands(name, version) or ((), True)
+    return ModuleRecord(
+        name, listed_version(version, name), commands=tuple(commands), source="(default)", commands_complete=complete
+    )
 
 
 class ModuleList:

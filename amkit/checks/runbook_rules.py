@@ -221,7 +221,7 @@ def unknown_command(context: RunbookContext) -> Iterator[Hit]:
     silent: dict[str | None, list[str]] = {}  # family -> modules whose commands amkit does not know
     for name in context.inventory.names:
         record = context.inventory.versions(name)[-1]
-        if not record.commands:
+        if not record.commands or not record.commands_complete:
             silent.setdefault(module_family(name), []).append(name)
     for call in context.scan.calls:
         bare = call.name.rpartition("\\")[2]

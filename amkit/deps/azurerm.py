@@ -19,10 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from amkit.defaults import command_family
+from amkit.defaults import AZ_RELEASES, command_family
+from amkit.deps.default_commands import release_exporters
 from amkit.deps.inventory import as_inventory
 from amkit.deps.runbooks import commands_index
 from amkit.powershell.runbook_scan import scan_runbook
+from amkit.powershell.version import PSVersion
 
 __all__ = ["MIGRATION_COLUMNS", "azurerm_mapping", "migration_plan"]
 
@@ -58,7 +60,8 @@ def migration_plan(runbooks: _Source | Iterable[_Source], *, inventory: object =
         A runbook (path, text or bytes) or several.
     inventory
         Modules (an account, inventory or packages) whose commands say which
-        Az module each replacement comes from, where the mapping does not.
+        Az module each replacement comes from, where the mapping does not;
+        by default the modules of the newest Az release amkit knows.
 
     Returns
     -------
@@ -92,9 +95,9 @@ def migration_plan(runbooks: _Source | Iterable[_Source], *, inventory: object =
 
 
 def _exporters(inventory: object) -> dict[str, str]:
-    """Command (lower case) -> the module exporting it, from ``inventory``'s command lists."""
+    """Command (lower case) -> the module exporting it: ``inventory``'s, else the newest Az release amkit knows."""
     if inventory is None:
-        return {}
+        return release_exporters(max(AZ_RELEASES, key=PSVersion))
     table = commands_index(as_inventory(inventory))
     return {
         str(command).casefold(): str(module) for command, module in table[["command", "module"]].itertuples(index=False)

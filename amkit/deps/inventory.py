@@ -80,6 +80,10 @@ class ModuleRecord:
     frameworks: tuple[str, ...] = ()
     #: The .NET assemblies the version ships: (package path, name, version, public key token, target framework).
     assemblies: tuple[tuple[str, str, str, str | None, str | None], ...] = ()
+    #: False when ``commands`` is known to leave some out (a default module whose list comes from its
+    #: release's reference documentation, which names its cmdlets but not its aliases): a command missing
+    #: from it may still be exported.
+    commands_complete: bool = True
 
     @property
     def usable(self) -> bool:
@@ -103,6 +107,7 @@ class ModuleRecord:
             "editions": list(self.editions),
             "frameworks": list(self.frameworks),
             "assemblies": [list(item) for item in self.assemblies],
+            "commands_complete": self.commands_complete,
         }
 
     @classmethod
@@ -124,6 +129,7 @@ class ModuleRecord:
             editions=tuple(data.get("editions", ())),
             frameworks=tuple(data.get("frameworks", ())),
             assemblies=tuple(tuple(item) for item in data.get("assemblies", ())),
+            commands_complete=data.get("commands_complete", True),
         )
 
     @property
