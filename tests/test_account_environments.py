@@ -360,6 +360,27 @@ def test_odd_arguments_get_typed_errors(tmp_path: Path, account: amkit.Automatio
         amkit.AutomationAccount.open(tmp_path / "new.db", runtime="7.4")
 
 
+def test_a_new_accounts_runbooks_resolve_the_az_8_commands_they_call(account: amkit.AutomationAccount) -> None:
+    # Az 8.0.0, the default package of the system-generated environments, each module from its manifest
+    # (Login-AzAccount is an alias) or, where none was found, the cmdlets its release's documentation lists.
+    text = b"Login-AzAccount -Identity\nConnect-AzAccount -Identity\nGet-AzVM -Status\nGet-AzStorageAccount\n"
+    for environment in ("PowerShell-5.1", "PowerShell-7.2"):
+        account.add_runbook(f"Vms{environment[-1]}", text, runtime_environment=environment)
+        needs = account.runbook_requirements(f"Vms{environment[-1]}").set_index("module")
+        assert needs.loc["Az.Accounts", ["status", "version", "commands"]].tolist() == [
+            "ok",
+            "2.8.0",
+            "Login-AzAccount, Connect-AzAccount",  # as first called
+        ]
+        assert needs.loc["Az.Compute", ["status", "version"]].tolist() == ["ok", "4.27.0"]
+        assert needs.loc["Az.Storage", ["status", "version"]].tolist() == ["ok", "4.6.0"]
+    (accounts,) = account.records("Az.Accounts")
+    (websites,) = account.records("Az.Websites")  # 2.11.2: from the documentation, which names no aliases
+    assert accounts.commands_complete and not websites.commands_complete and "Get-AzWebApp" in websites.commands
+    # A list that may leave commands out cannot say a command is missing: AM306 says nothing about Az.
+    assert amkit.check_runbook(b"Get-AzNotACmdlet\n", account).items == ()
+
+
 def test_default_az_modules_know_their_commands_where_their_manifests_were_read(
     account: amkit.AutomationAccount,
 ) -> None:
