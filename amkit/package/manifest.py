@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from amkit.limits import Limits
 from amkit.package.module_spec import ModuleSpec, as_text
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.psd1 import read_psd1
@@ -148,9 +149,11 @@ class Manifest:
         self.file = file
 
     @classmethod
-    def read(cls, source: str | bytes | os.PathLike[str], *, file: str | None = None) -> Manifest:
-        """Read a manifest from a path, bytes or text (see :func:`amkit.read_psd1`)."""
-        data = read_psd1(source, file=file)
+    def read(
+        cls, source: str | bytes | os.PathLike[str], *, file: str | None = None, limits: Limits | None = None
+    ) -> Manifest:
+        """Read a manifest from a path, bytes or text (see :func:`amkit.read_psd1`), within ``limits``."""
+        data = read_psd1(source, file=file, limits=limits)
         return cls(data, file=file or (os.fspath(source) if isinstance(source, os.PathLike) else None))
 
     def __getitem__(self, key: str) -> Any:

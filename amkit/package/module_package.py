@@ -317,7 +317,8 @@ class ModuleVersion:
         Raises the :class:`DataFileError` that reading it gives.
         """
         member = self.package.member_name(path)
-        return _once(self._manifests, path, lambda: Manifest.read(self.package.read(path), file=member))
+        limits = self.package.source.limits
+        return _once(self._manifests, path, lambda: Manifest.read(self.package.read(path), file=member, limits=limits))
 
     def read_help(self, path: str) -> Mapping[str, MamlCommand]:
         """The MAML help file at package path ``path``, by command name, read once (see :func:`.read_maml`).
@@ -338,7 +339,9 @@ class ModuleVersion:
         if path not in self._parsed:
             from amkit.powershell.script import parse_script
 
-            self._parsed[path] = parse_script(self.package.read(path), file=self.package.member_name(path))
+            self._parsed[path] = parse_script(
+                self.package.read(path), file=self.package.member_name(path), limits=self.package.source.limits
+            )
         return self._parsed[path]
 
     @property

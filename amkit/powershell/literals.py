@@ -43,6 +43,8 @@ _NUMBER = re.compile(
     r"(?P<suffix>u[lsy]?|[lysnd])?(?P<multiplier>[kmgtp]b)?",
     re.IGNORECASE,
 )
+# Two single quotes of any kind in a verbatim string: the tokenizer keeps the second.
+_DOUBLED_QUOTE = re.compile(f"[{SINGLE_QUOTES}]([{SINGLE_QUOTES}])")
 _MULTIPLIERS = {"kb": 2**10, "mb": 2**20, "gb": 2**30, "tb": 2**40, "pb": 2**50}
 _INT32 = 2**31
 _INT64 = 2**63
@@ -51,7 +53,7 @@ _DECIMAL_MAX = 2**96 - 1  # System.Decimal.MaxValue
 
 def verbatim_value(text: str) -> str:
     """The value of a verbatim string (``'...'`` or a ``@'...'@`` here-string), written as ``text``."""
-    return _here_body(text) if text.startswith("@") else _undouble(text[1:-1], SINGLE_QUOTES)
+    return _here_body(text) if text.startswith("@") else _undouble(text[1:-1])
 
 
 def expandable_value(text: str) -> str:
@@ -61,16 +63,9 @@ def expandable_value(text: str) -> str:
     return _unescape(text[1:-1], doubled_quotes=True)
 
 
-def _undouble(body: str, quotes: str) -> str:
-    """Collapse each doubled quote to its second character, as the tokenizer does."""
-    out: list[str] = []
-    index = 0
-    while index < len(body):
-        if body[index] in quotes and index + 1 < len(body) and body[index + 1] in quotes:
-            index += 1
-        out.append(body[index])
-        index += 1
-    return "".join(out)
+def _undouble(body: str) -> str:
+    """Collapse each doubled quote to its second character, as the tokenizer does (left to right, in pairs)."""
+    return _DOUBLED_QUOTE.sub(r"\1", body)
 
 
 def _here_body(text: str) -> str:

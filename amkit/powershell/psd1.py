@@ -13,13 +13,14 @@ by running anything.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from amkit.errors import DataFileError
+from amkit.limits import Clock, Limits
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.literals import number_value
+from amkit.powershell.symbolic import Symbolic, normalise, script_root_path
 from amkit.powershell.syntax import NUMBER_LITERALS, SourceText, children, first_error, string_value, unwrap
 from amkit.powershell.textfile import load_source
 
@@ -61,30 +62,13 @@ _CONSTRUCTS = {
 }
 
 
-@dataclass(frozen=True)
-class Symbolic:
-    """A manifest value PowerShell computes at load time, kept as written.
-
-    Module manifests may use ``$PSScriptRoot``, ``$PSEdition`` and a few
-    cmdlets such as ``Join-Path``; amkit never runs them. ``text`` is the
-    source as written; ``path`` is the package-relative path (``/``
-    separators) when the value is ``$PSScriptRoot`` joined with literal
-    strings, else ``None``.
-    """
-
-    text: str
-    path: str | None = None
-
-    def __str__(self) -> str:
-        return self.text
-
-
 def read_psd1(
     source: str | bytes | os.PathLike[str],
     *,
     manifest: bool = True,
     skip_limit_check: bool = False,
     file: str | None = None,
+    limits: Limits | None = None,
 ) -> PSHashtable:
     """Read a PowerShell data file as ``Import-PowerShellDataFile`` does, without running it.
 
@@ -103,6 +87,12 @@ def read_psd1(
         nodes (:data:`MAX_KEYS`, :data:`MAX_NODES`).
     file
         The name to report in errors when ``source`` is text or bytes.
+    limits
+        amkit's own bounds: the file's size (:attr:`Limits.max_manifest_size`,
+        or :attr:`Limits.max_data_file_size` with ``manifest=False``), its
+        nesting (:attr:`Limits.max_nesting_depth`) and the time reading it
+        may take (:attr:`Limits.max_parse_seconds`); ``skip_limit_check``
+        does not lift them.
 
     Returns
     -------
@@ -117,19 +107,24 @@ def read_psd1(
         anything that is not a constant (commands, sub-expressions, script
         blocks, operators, method calls, other variables).
     """
-    text, file = _load(source, file)
+    limits = limits or Limits()
+    size_limit = "max_manifest_size" if manifest else "max_data_file_size"
+    text, file = load_source(
+        source, file=file, error=DataFileError, caller="read_psd1", limits=limits, limit=size_limit
+    )
     source_text = SourceText(text, file, data_file=True)
-    reader = _DataFileReader(source_text, manifest=manifest, limits=not skip_limit_check, import_data_file=not manifest)
+    reader = _DataFileReader(
+        source_text,
+        manifest=manifest,
+        limits=not skip_limit_check,
+        import_data_file=not manifest,
+        bounds=limits,
+    )
     try:
         return reader.read()
-    except RecursionError:
-        raise DataFileError(
-            "the file nests arrays or hashtables too deeply to read", file=file, construct="nesting"
-        ) from None
-
-
-def _load(source: str | bytes | os.PathLike[str], file: str | None) -> tuple[str, str | None]:
-    return load_source(source, file=file, error=DataFileError, caller="read_psd1")
+    except RecursionError:  # a max_nesting_depth raised past what Python's own stack holds
+        problem = f"the file nests deeper than Python can follow (Limits.max_nesting_depth={limits.max_nesting_depth})"
+        raise DataFileError(problem, file=file, construct="nesting") from None
 
 
 def constant_value(node: Node, source: SourceText, *, manifest: bool = False) -> Any:
@@ -146,16 +141,22 @@ def constant_value(node: Node, source: SourceText, *, manifest: bool = False) ->
     DataFileError
         For anything that is not a constant; nothing is ever evaluated.
     """
-    return _DataFileReader(source, manifest=manifest, limits=False, import_data_file=False).value(node)
+    reader = _DataFileReader(source, manifest=manifest, limits=False, import_data_file=False, bounds=Limits())
+    return reader.value(node)
 
 
 class _DataFileReader:
     """Evaluate the constant subset of one parsed data file."""
 
-    def __init__(self, source: SourceText, *, manifest: bool, limits: bool, import_data_file: bool) -> None:
+    def __init__(
+        self, source: SourceText, *, manifest: bool, limits: bool, import_data_file: bool, bounds: Limits
+    ) -> None:
         self.source = source
         self.manifest = manifest
         self.limits = limits
+        self.bounds = bounds
+        self.clock = Clock(bounds, source.file, DataFileError)
+        self.depth = 0
         # Import-PowerShellDataFile proper: also refuses the unary comma (",1"),
         # which its safe-value check does not count among the constant operators.
         self.import_data_file = import_data_file
@@ -230,6 +231,18 @@ class _DataFileReader:
             )
 
     def value(self, node: Node) -> Any:
+        """The constant ``node`` stands for, its nesting in arrays and hashtables bounded."""
+        self.clock.tick(node)
+        if self.depth >= self.bounds.max_nesting_depth:
+            depth = f"it nests arrays and hashtables over {self.bounds.max_nesting_depth} levels deep"
+            raise self.fail(node, self.bounds.refusal("max_nesting_depth", depth), "nesting")
+        self.depth += 1
+        try:
+            return self.constant(node)
+        finally:
+            self.depth -= 1
+
+    def constant(self, node: Node) -> Any:
         node = unwrap(node)
         kind = node.type
         if kind == "hash_literal_expression":
@@ -380,7 +393,7 @@ class _DataFileReader:
         bad = next((part for part in parts if part.type != "variable" or self.variable_name(part) not in allowed), None)
         if bad is None:
             raw = self.source.node_text(inner)
-            return Symbolic(raw, _script_root_path(raw[1:-1]))
+            return Symbolic(raw, script_root_path(raw[1:-1]))
         what = "sub-expression $(...)" if bad.type == "sub_expression" else f"variable {self.snippet(bad)}"
         raise self.fail(bad, f"{what} inside a double-quoted string is not allowed in a data file", what)
 
@@ -457,7 +470,7 @@ class _DataFileReader:
         ]
         if not texts or any(text is None for text in texts):
             return None
-        return _normalise("/".join(text for text in texts if text is not None))
+        return normalise("/".join(text for text in texts if text is not None))
 
 
 def _key_text(key: Any) -> str:
@@ -473,17 +486,3 @@ def _key_text(key: Any) -> str:
 
 def _statements(statement_list: Node) -> list[Node]:
     return [node for node in children(statement_list) if node.type != "empty_statement"]
-
-
-def _script_root_path(body: str) -> str | None:
-    r"""The relative path of ``"$PSScriptRoot\\x.psm1"``, or ``None`` for other strings."""
-    for prefix in ("$psscriptroot", "${psscriptroot}"):
-        if body.casefold().startswith(prefix):
-            rest = body[len(prefix) :]
-            return None if "$" in rest else _normalise(rest)
-    return None
-
-
-def _normalise(path: str) -> str:
-    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
-    return "/".join(parts)

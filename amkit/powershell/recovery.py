@@ -22,6 +22,8 @@ __all__ = ["parse_source", "syntax_error", "syntax_errors"]
 
 _MAX_REPAIRS = 20
 _DEFINITIONS = frozenset({"function", "filter", "workflow", "configuration"})
+# A node holding one of those keywords holds little else: at most its line's indentation.
+_LONGEST_KEYWORD_RUN = 256
 
 
 def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptError]]:
@@ -51,10 +53,7 @@ def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptEr
             skipped.append(syntax_error(source, statement, text=written))
         if not blanks:
             break
-        data = bytearray(source.data)
-        for start, end in blanks:
-            data[start:end] = bytes(byte if byte in b"\r\n" else 0x20 for byte in data[start:end])
-        source = SourceText(data.decode("utf-8", errors="surrogatepass"), file)
+        source = source.blanked(blanks)
     if skipped:
         # Positions are unchanged; show the text as written.
         source.text, source.data = text, text.encode("utf-8", errors="surrogatepass")
@@ -75,6 +74,8 @@ def _restart(source: SourceText, error: Node) -> tuple[Node, int]:
     ):
         statement = statement.parent
     for node in walk(statement):
+        if node.end_byte - node.start_byte > _LONGEST_KEYWORD_RUN:
+            continue  # too long to be a keyword (and its indentation): reading its text would cost the statement's
         text = source.node_text(node)
         keyword = text.lstrip()
         start = node.start_byte + len(text.encode("utf-8")) - len(keyword.encode("utf-8"))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from amkit.errors import ScriptError
+from amkit.limits import Clock, Limits
 from amkit.powershell import calls, recovery, variables
 from amkit.powershell.calls import ExportInfo, ModuleReference, RequiresInfo
 from amkit.powershell.comment_help import CommentHelp, CommentIndex
@@ -204,7 +205,11 @@ class ScriptInfo:
 
 
 def parse_script(
-    source: str | bytes | os.PathLike[str], *, file: str | None = None, strict: bool = False
+    source: str | bytes | os.PathLike[str],
+    *,
+    file: str | None = None,
+    strict: bool = False,
+    limits: Limits | None = None,
 ) -> ScriptInfo:
     """Read a PowerShell script or script module without running it.
 
@@ -218,6 +223,9 @@ def parse_script(
     strict
         Raise the first syntax error instead of listing it in
         ``ScriptInfo.errors``.
+    limits
+        The bounds on its size and on the time reading it may take
+        (:attr:`Limits.max_script_size`, :attr:`Limits.max_parse_seconds`).
 
     Returns
     -------
@@ -226,11 +234,12 @@ def parse_script(
     Raises
     ------
     ScriptError
-        When the file cannot be read or decoded, and with ``strict=True`` for
-        a syntax error (with file, line and column).
+        When the file cannot be read or decoded, or passes a limit, and with
+        ``strict=True`` for a syntax error (with file, line and column).
     """
-    text, file = load_source(source, file=file, error=ScriptError, caller="parse_script")
-    info = _ScriptReader(text, file).read()
+    limits = limits or Limits()
+    text, file = load_source(source, file=file, error=ScriptError, caller="parse_script", limits=limits)
+    info = _ScriptReader(text, file, Clock(limits, file, ScriptError)).read()
     if strict and info.errors:
         raise info.errors[0]
     return info
@@ -257,9 +266,10 @@ class _Function:
 class _ScriptReader:
     """Walk one parsed file, in source order, once."""
 
-    def __init__(self, text: str, file: str | None) -> None:
+    def __init__(self, text: str, file: str | None, clock: Clock) -> None:
         self.source, self.errors = recovery.parse_source(text, file)
         self.file = file
+        self.clock = clock
         self.functions: list[_Function] = []
         self.comments: list[Node] = []
         self.errors += [recovery.syntax_error(self.source, n) for n in recovery.syntax_errors(self.source)]
@@ -275,6 +285,7 @@ class _ScriptReader:
     def read(self) -> ScriptInfo:
         stack: list[_Function] = []
         for node in walk(self.source.root):
+            self.clock.tick(node)
             while stack and node.start_byte >= stack[-1].node.end_byte:
                 stack.pop()
             current = stack[-1] if stack else None

@@ -97,6 +97,32 @@ class SourceText:
         # PowerShell counts lines ended by CR LF, LF or a lone CR.
         self._line_starts = [0, *(match.end() for match in re.finditer(rb"\r\n?|\n", self.data))]
 
+    def blanked(self, spans: list[tuple[int, int]]) -> SourceText:
+        """The source with the byte ``spans`` blanked (line ends kept, so no position moves), parsed again.
+
+        Only the parts of the tree the blanks touch are parsed again
+        (tree-sitter's incremental parsing), so repairing a large file many
+        times costs little more than parsing it once.
+        """
+        data = bytearray(self.data)
+        tree = self.tree.copy()
+        for start, end in spans:
+            data[start:end] = bytes(byte if byte in b"\r\n" else 0x20 for byte in data[start:end])
+            tree.edit(start, end, end, self._point(start), self._point(end), self._point(end))
+        blanked = SourceText.__new__(SourceText)
+        blanked.text = bytes(data).decode("utf-8", errors="surrogatepass")
+        blanked.file = self.file
+        blanked.data = bytes(data)
+        blanked._scan = None
+        blanked.tree = _parser().parse(blanked.data, tree)
+        blanked._line_starts = self._line_starts
+        return blanked
+
+    def _point(self, offset: int) -> tuple[int, int]:
+        """The (row, byte column) tree-sitter gives the byte ``offset``."""
+        row = bisect.bisect_right(self._line_starts, offset) - 1
+        return row, offset - self._line_starts[row]
+
     @property
     def root(self) -> Node:
         """The ``program`` node."""

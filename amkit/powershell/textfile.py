@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from amkit.errors import AmkitError
+from amkit.limits import Limits
 
 __all__ = ["decode_source", "load_source"]
 
@@ -69,6 +70,8 @@ def load_source(
     file: str | None = None,
     error: type[AmkitError] = AmkitError,
     caller: str = "amkit",
+    limits: Limits | None = None,
+    limit: str = "max_script_size",
 ) -> tuple[str, str | None]:
     """Return ``(text, file)`` for a path, the bytes of a file, or its text.
 
@@ -77,22 +80,33 @@ def load_source(
     text), is read as a path; any other ``str`` is the text itself (a leading BOM
     character dropped). ``file`` is the name to report in errors and
     defaults to the path read. Raises ``error`` when the file cannot be read
-    or decoded, and ``TypeError`` (naming ``caller``) for other types.
+    or decoded, or is larger than the size limit ``limit`` of ``limits``
+    (checked before a file is read), and ``TypeError`` (naming ``caller``)
+    for other types.
     """
+    limits = limits or Limits()
     if isinstance(source, str) and "\n" not in source and (os.path.isfile(source) or _names_a_file(source)):
         source = Path(source.strip())
     if isinstance(source, os.PathLike):
         path = Path(source)
         try:
+            _check_size(path.stat().st_size, limits, limit, file or str(path), error)
             data = path.read_bytes()
         except OSError as exc:
             raise error(f"cannot read the file: {exc.strerror}", file=str(path)) from None
         return decode_source(data, file=file or str(path), error=error)[0], file or str(path)
     if isinstance(source, bytes):
+        _check_size(len(source), limits, limit, file, error)
         return decode_source(source, file=file, error=error)[0], file
     if isinstance(source, str):
+        _check_size(len(source), limits, limit, file, error)  # characters: at most the bytes UTF-8 needs
         return source.removeprefix("\ufeff"), file
     raise TypeError(f"{caller} expects a path, bytes or text, not {type(source).__name__}")
+
+
+def _check_size(size: int, limits: Limits, limit: str, file: str | None, error: type[AmkitError]) -> None:
+    if size > getattr(limits, limit):
+        raise error(limits.refusal(limit, f"the file is {size:,} bytes"), file=file)
 
 
 def _names_a_file(text: str) -> bool:
