@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: lab test lint tools notebooks grammar
+.PHONY: lab test lint tools notebooks grammar fuzz
 
 # make lab PORT=8899 serves on another port (default: JupyterLab's 8888, or the next free one).
 PORT ?=
@@ -34,6 +34,21 @@ $(VENV)/.installed: pyproject.toml $(wildcard $(GRAMMAR)/src/*.c $(GRAMMAR)/*.c)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# Fuzzing for FUZZ_SECONDS (default 600): half of it coverage-guided (atheris) over each reader in turn,
+# the rest in the property tests with many more examples than `make test` runs, and the kill test with
+# 50 kills. Inputs that fail are saved under build/fuzz/<target>/; the test suite replays them.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := read_manifest parse_script read_connection_type from_arm open_package
+fuzz: $(VENV)/.installed tools
+	$(BIN)/python -m pip install --quiet -e '.[test,fuzz]'
+	status=0; each=$$(( $(FUZZ_SECONDS) / 2 / 5 )); \
+	for target in $(FUZZ_TARGETS); do \
+		$(BIN)/python tests/fuzz_main.py $$target -max_total_time=$$each -print_final_stats=1 || status=1; \
+	done; \
+	AMKIT_FUZZ_EXAMPLES=$$(( $(FUZZ_SECONDS) * 8 )) AMKIT_KILLS=50 $(BIN)/pytest -p no:cacheprovider \
+		tests/test_fuzz.py tests/test_account_kill.py || status=1; \
+	exit $$status
 
 # Re-run the tutorials and store their outputs (what nbval then compares),
 # without per-cell timing metadata or widget state.

@@ -193,7 +193,7 @@ def test_am100_rule_that_cannot_run_reports_and_keeps_what_it_found(tmp_path: Pa
             "TestModule/1.0.0/TestModule-Automation.json",
             1,
             2,
-            "not valid JSON: Expecting property name enclosed in double quotes",
+            "is not JSON: Expecting property name enclosed in double quotes",
         )
     ]
     [(version, file, line, column, message)] = hits(report, "AM100")
@@ -550,7 +550,7 @@ def connection(**changes: object) -> dict[str, object]:
 FIELD = {"IsEncrypted": False, "IsOptional": False, "Name": "Key", "TypeName": "System.String"}
 
 MALFORMED = {
-    "not-json": ('{"ConnectionTypeName": "X",\n  oops}', 2, 3, "not valid JSON: Expecting property name"),
+    "not-json": ('{"ConnectionTypeName": "X",\n  oops}', 2, 3, "is not JSON: Expecting property name"),
     "not-an-object": ("[]", None, None, "the connection type must be a JSON object"),
     "no-fields": (connection(ConnectionFields=None), None, None, "ConnectionFields is missing or not a list"),
     "fields-not-a-list": (connection(ConnectionFields={}), None, None, "ConnectionFields is missing or not a list"),

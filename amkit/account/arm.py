@@ -20,7 +20,6 @@ another ``powerShell7xModules``) belongs to that runtime.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -36,6 +35,7 @@ from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, RuntimeEnvironment, syst
 from amkit.account.store import Store, moment
 from amkit.deps.inventory import ModuleRecord
 from amkit.errors import AccountError
+from amkit.jsontext import parse_json
 
 __all__ = ["load_module_list", "read_module_list", "reported_count", "reported_time"]
 
@@ -57,20 +57,16 @@ def read_module_list(source: object) -> tuple[list[dict[str, Any]], str | None]:
     if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
         file = os.fspath(source)
         try:
-            document = Path(file).read_text(encoding="utf-8-sig")
+            document = Path(file).read_bytes()
         except OSError as error:
             raise AccountError(f"cannot read the module list: {error.strerror}", code="arm", file=file) from None
     if isinstance(document, bytes | str):
-        try:
-            document = json.loads(document)
-        except json.JSONDecodeError as error:
-            raise AccountError(
-                f"the module list is not JSON: {error.msg}",
-                code="arm",
-                file=file,
-                line=error.lineno,
-                column=error.colno,
-            ) from None
+        document = parse_json(
+            document,
+            lambda problem, line, column: AccountError(
+                f"the module list {problem}", code="arm", file=file, line=line, column=column
+            ),
+        )
     if isinstance(document, Mapping) and "value" in {str(key).casefold() for key in document}:
         document = next(value for key, value in document.items() if str(key).casefold() == "value")
     elif isinstance(document, Mapping):

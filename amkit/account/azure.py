@@ -30,6 +30,7 @@ from typing import Any
 from amkit.account.arm import read_module_list, reported_count, reported_time
 from amkit.account.runtimes import LANGUAGES, SYSTEM_ENVIRONMENTS, system_environment_name
 from amkit.errors import AccountError
+from amkit.jsontext import parse_json
 
 __all__ = ["AzureAccount", "ModuleState", "Snapshot", "load_snapshot", "parse_snapshot"]
 
@@ -246,13 +247,15 @@ def load_snapshot(source: str | os.PathLike[str] | Mapping[str, Any]) -> Snapsho
         return parse_snapshot(source)
     file = os.fspath(source)
     try:
-        document = json.loads(Path(file).read_text(encoding="utf-8-sig"))
+        data = Path(file).read_bytes()
     except OSError as error:
         raise AccountError(f"cannot read the snapshot: {error.strerror}", code="snapshot", file=file) from None
-    except json.JSONDecodeError as error:
-        raise AccountError(
-            f"the snapshot is not JSON: {error.msg}", code="snapshot", file=file, line=error.lineno, column=error.colno
-        ) from None
+    document = parse_json(
+        data,
+        lambda problem, line, column: AccountError(
+            f"the snapshot {problem}", code="snapshot", file=file, line=line, column=column
+        ),
+    )
     return parse_snapshot(document, file)
 
 

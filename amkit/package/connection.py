@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from amkit.errors import ConnectionTypeError
+from amkit.jsontext import parse_json
 from amkit.powershell.textfile import decode_source
 
 __all__ = ["ConnectionField", "ConnectionType", "connection_type_file", "read_connection_type"]
@@ -83,10 +84,9 @@ def read_connection_type(
         except OSError as exc:
             raise ConnectionTypeError(f"cannot read the file: {exc.strerror}", file=file) from None
     text = decode_source(source, file=file, error=ConnectionTypeError)[0] if isinstance(source, bytes) else source
-    try:
-        document = json.loads(text.removeprefix("\ufeff"))
-    except json.JSONDecodeError as exc:
-        raise ConnectionTypeError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno) from None
+    document = parse_json(
+        text, lambda problem, line, column: ConnectionTypeError(problem, file=file, line=line, column=column)
+    )
     if not isinstance(document, dict):
         raise ConnectionTypeError("the connection type must be a JSON object", file=file)
     return _connection_type(_folded(document), file, module)
