@@ -130,12 +130,18 @@ class HelpFileError(AmkitError):
     """A MAML help file (``<Assembly>.dll-help.xml``) is malformed, too large, or declares a DTD."""
 
 
+#: The AccountError codes of refusals that pass: ``busy`` (another operation held the account file
+#: longer than the timeout) and ``throttled`` (the import limit, until the time the message names).
+_RETRYABLE_CODES = frozenset({"busy", "throttled"})
+
+
 class AccountError(AmkitError):
     """An Automation account refuses an operation, or its file cannot be used.
 
     ``code`` names the kind of refusal (``read-only``, ``not-found``,
-    ``default-module``, ``schema``, ``connection``...), so callers can tell
-    them apart without parsing the message.
+    ``default-module``, ``schema``, ``connection``, ``busy``, ``storage``...),
+    so callers can tell them apart without parsing the message; ``retryable``
+    says whether the same operation, tried again later, can succeed.
     """
 
     def __init__(
@@ -149,6 +155,11 @@ class AccountError(AmkitError):
     ) -> None:
         self.code = code
         super().__init__(message, file=file, line=line, column=column)
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the refused operation changed nothing and may succeed later (a busy file, throttled imports)."""
+        return self.code in _RETRYABLE_CODES
 
     def _keywords(self) -> dict[str, object]:
         return {**super()._keywords(), "code": self.code}

@@ -530,6 +530,17 @@ def test_files_that_are_not_accounts(tmp_path: Path) -> None:
         connection.execute("UPDATE meta SET value = 'abc' WHERE key = 'schema_version'")
     with pytest.raises(amkit.AccountError, match="cannot be opened as an amkit account"):
         amkit.AutomationAccount.open(newer)
+    # A file claiming the current schema without its tables and columns is refused when opened, not mid-operation.
+    hollow = tmp_path / "hollow.db"
+    with contextlib.closing(sqlite3.connect(hollow)) as connection, connection:
+        connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("CREATE TABLE history (id INTEGER PRIMARY KEY, time TEXT)")
+        connection.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+    with pytest.raises(
+        amkit.AccountError, match=r"\(schema 2\) but lacks table modules, .*history\.operation_id"
+    ) as hollowed:
+        amkit.AutomationAccount.open(hollow)
+    assert hollowed.value.code == "not-an-account" and hollowed.value.file == str(hollow)
     with pytest.raises(amkit.AccountError, match="it is a folder"):
         amkit.AutomationAccount.open(tmp_path)
     with pytest.raises(amkit.AccountError, match="folder that does not exist"):

@@ -11,7 +11,7 @@ import pytest
 from packages import compile_assembly, module, needs_mcs, write_zip
 
 import amkit
-from amkit.account.store import _MIGRATIONS
+from amkit.account.schema import _MIGRATIONS
 from amkit.defaults import AZ_RELEASES
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

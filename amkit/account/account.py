@@ -40,7 +40,7 @@ from amkit.account.importing import Importer, ImportRecord
 from amkit.account.modules import ModuleList
 from amkit.account.runbooks import Runbooks
 from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, RuntimeEnvironment
-from amkit.account.store import Store, moment
+from amkit.account.store import DEFAULT_TIMEOUT, Store, moment
 from amkit.account.warnings import WARNING_COLUMNS, account_warnings
 from amkit.checks import RUNTIMES
 from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
@@ -56,7 +56,7 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
 
     Open one with :meth:`open` (a SQLite file, or in memory) or build a
     read-only one from what Azure reports with :meth:`from_arm`. Every
-    operation is one transaction: two processes can share one file.
+    operation is one transaction: threads and processes can share one file.
     """
 
     def __init__(self, store: Store) -> None:
@@ -71,7 +71,12 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str] | None = None, *, name: str = "local", runtime: str = "5.1"
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        name: str = "local",
+        runtime: str = "5.1",
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> AutomationAccount:
         """Open the account stored at ``path``, creating it with its system-generated environments when new.
 
@@ -89,19 +94,22 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
             The name of a new account, and the PowerShell runtime whose
             system-generated environment operations use unless told otherwise
             (an existing file keeps its own).
+        timeout
+            How long, in seconds, this and every later operation may wait for another thread's or process's operation.
 
         Raises
         ------
         AccountError
-            When the file is not an amkit account, or was written by a newer amkit.
+            When the file is not an amkit account, or was written by a newer amkit;
+            ``busy`` (retryable, nothing changed) when another operation holds it longer than ``timeout``.
         ValueError
-            For a runtime with no system-generated environment (7.4 has none).
+            For a runtime with no system-generated environment (7.4 has none), or a timeout out of 0-86,400 s.
         """
         if path is None or not Path(path).exists():  # an existing file keeps its own runtime
             _check_runtime(runtime)
-        store = Store(path)
+        store = Store(path, timeout)
         account = cls(store)
-        with store.write():
+        with store.opening():
             if store.is_new:  # asked again inside the transaction: another process may have just created it
                 store.set_meta("name", name)
                 store.set_meta("runtime", runtime)
@@ -125,7 +133,7 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
             When the input is not a module list, naming the file and the module.
         """
         store = Store(None)
-        with store.write():
+        with store.opening():
             store.set_meta("name", name)
             store.set_meta("read_only", "1")
             store.set_meta("runtime", load_module_list(store, module_list_json))
@@ -443,7 +451,7 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
     def transaction(self) -> Iterator[AutomationAccount]:
         """Make the operations inside one: all of them are kept, or (on an exception) none.
 
-        Another process using the file waits until it ends.
+        Another thread's or process's operation on the file waits until it ends, or fails ``busy`` after its timeout.
         """
         with self._store.write():
             yield self

@@ -28,7 +28,7 @@ from amkit.account.runbooks import Runbooks
 from amkit.account.runtimes import (
     RuntimeEnvironment,
 )
-from amkit.account.store import Store, moment
+from amkit.account.store import DEFAULT_TIMEOUT, Store, moment
 from amkit.deps.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS
 from amkit.errors import AccountError
 
@@ -68,6 +68,7 @@ class AzureOperations:
         *,
         writable: bool = False,
         client_options: Mapping[str, Any] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> Self:
         """Read a real Automation account into an account file (or memory), and keep it connected.
 
@@ -84,26 +85,25 @@ class AzureOperations:
             Allow :meth:`import_from_uri`; reading is all the default allows.
         client_options
             Keyword arguments for ``AutomationClient`` (``base_url``, retry settings, policies).
+        timeout
+            How long, in seconds, an operation may wait for another thread's or process's operation on the file.
 
         Raises
         ------
         AccountError
             ``azure-missing`` without ``amkit[azure]``; ``azure`` or
             ``azure-auth`` with Azure's own message when a call fails;
-            ``not-an-account`` for a file of another account.
+            ``not-an-account`` for a file of another account; ``busy`` when
+            another operation holds the file longer than ``timeout``.
         """
         azure = AzureAccount(subscription_id, resource_group, account_name, credential, client_options)
         snapshot = azure.snapshot()  # a read that fails writes nothing, not even a new file
-        store = Store(path)
+        store = Store(path, timeout)
         account = cls(store)
         account._azure = azure
-        try:
-            with store.write():
-                _claim(store, azure.resource_id, account_name, read_only=not writable)
-                account._apply(snapshot)
-        except BaseException:
-            store.close()
-            raise
+        with store.opening():
+            _claim(store, azure.resource_id, account_name, read_only=not writable)
+            account._apply(snapshot)
         return account
 
     def _connected(self) -> AzureAccount:
@@ -133,13 +133,15 @@ class AzureOperations:
         *,
         name: str | None = None,
         path: str | os.PathLike[str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> Self:
         """A read-only account from a snapshot saved earlier (``account.refresh().save(file)``).
 
         ``source`` is the saved file, its parsed JSON, or a :class:`Snapshot`.
         The snapshot is what an account looked like at one read, so notebooks
         and tests can show a real account without reaching Azure. The account's
-        name is the one in the snapshot's ``account`` id, unless ``name`` is given.
+        name is the one in the snapshot's ``account`` id, unless ``name`` is given;
+        ``path`` and ``timeout`` are as :meth:`connect`'s.
 
         Raises
         ------
@@ -148,15 +150,11 @@ class AzureOperations:
         """
         snapshot = source if isinstance(source, Snapshot) else load_snapshot(source)
         resource = str(snapshot.document.get("account") or "")
-        store = Store(path)
+        store = Store(path, timeout)
         account = cls(store)
-        try:
-            with store.write():
-                _claim(store, resource, name or resource.rpartition("/")[2] or "snapshot", read_only=True)
-                account._apply(snapshot)
-        except BaseException:
-            store.close()
-            raise
+        with store.opening():
+            _claim(store, resource, name or resource.rpartition("/")[2] or "snapshot", read_only=True)
+            account._apply(snapshot)
         return account
 
     def _apply(self, snapshot: Snapshot) -> None:

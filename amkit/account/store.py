@@ -1,166 +1,57 @@
-"""The SQLite file behind an Automation account: schema, migrations, transactions and times.
+"""The SQLite file behind an Automation account: its connection, transactions and times.
 
 One file (or ``:memory:``) per account, opened with the standard library's
-``sqlite3``. The schema carries its version in ``meta``; opening an older
-file migrates it in one transaction, opening a newer one is refused. Every
-operation that writes runs in one ``BEGIN IMMEDIATE`` transaction: another
-process using the same file waits for it, and an exception anywhere inside
-rolls everything back, so no operation leaves part of itself behind.
+``sqlite3``. Opening an older file migrates it in one transaction, opening a
+newer one is refused (:mod:`amkit.account.schema`). Every operation that
+writes runs in one ``BEGIN IMMEDIATE`` transaction, and an exception anywhere
+inside rolls everything back, so no operation leaves part of itself behind.
+
+Another thread's or process's operation on the same file is waited for, but
+never longer than the store's ``timeout``: then the operation fails with a
+retryable :class:`~amkit.errors.AccountError` ``busy``, having changed
+nothing. SQLite's word that the file itself cannot be used (a disk error, a
+damaged or read-only file) becomes an AccountError naming the file too; any
+other SQLite error is amkit's own bug, and passes unchanged.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, system_default_packages, system_environment_name
+from amkit.account.schema import migrate
 from amkit.errors import AccountError
 
-__all__ = ["SCHEMA_VERSION", "Store", "moment", "time_text"]
+__all__ = ["DEFAULT_TIMEOUT", "Store", "moment", "time_text"]
 
-#: The schema this amkit writes. Each entry of _MIGRATIONS takes a file one version further.
-SCHEMA_VERSION = 2
-_RUNTIME_ENVIRONMENTS = """
-    CREATE TABLE runtime_environments (
-        name_key TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        language TEXT NOT NULL,
-        version TEXT NOT NULL,
-        default_packages TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        system_generated INTEGER NOT NULL,
-        creation_time TEXT NOT NULL,
-        last_modified_time TEXT NOT NULL
-    );
-    CREATE TABLE runbooks (
-        name_key TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        environment TEXT NOT NULL REFERENCES runtime_environments (name_key),
-        script TEXT NOT NULL,
-        source TEXT,
-        creation_time TEXT NOT NULL,
-        last_modified_time TEXT NOT NULL
-    );
-    ALTER TABLE modules RENAME COLUMN runtime TO environment;
-    ALTER TABLE connection_types RENAME COLUMN runtime TO environment;
-    ALTER TABLE history ADD COLUMN environment TEXT;
-    CREATE INDEX history_module ON history (module);
-    CREATE INDEX runbooks_environment ON runbooks (environment)
-"""
-
-
-def _to_runtime_environments(connection: sqlite3.Connection) -> None:
-    """Schema 2: each runtime's module list becomes an environment's; runbooks link to environments.
-
-    A runtime with a system-generated environment (5.1, 7.1, 7.2) becomes
-    that environment, with its default packages; another one an amkit file
-    held (7.4) becomes an environment of the same name, not system-generated,
-    holding the Az release its default modules came from. Custom modules,
-    connection types and history rows follow, so nothing imported is lost;
-    7.x environments drop the 5.1 defaults schema 1 gave them.
-    """
-    runtimes = [
-        (row[0], row[1], row[2])
-        for row in connection.execute(
-            "SELECT runtime, MIN(creation_time), MAX(last_modified_time) FROM modules GROUP BY runtime"
-        )
-    ]
-    _run_script(connection, _RUNTIME_ENVIRONMENTS)
-    system = {version for language, version in SYSTEM_ENVIRONMENTS if language == "PowerShell"}
-    for runtime, created, modified in runtimes:
-        name = system_environment_name("PowerShell", runtime)
-        packages = system_default_packages("PowerShell", runtime) if runtime in system else {"Az": "8.0.0"}
-        connection.execute(
-            "INSERT INTO runtime_environments (name_key, name, language, version, default_packages, "
-            "system_generated, creation_time, last_modified_time) VALUES (?, ?, 'PowerShell', ?, ?, ?, ?, ?)",
-            (name.casefold(), name, runtime, json.dumps(packages), int(runtime in system), created, modified),
-        )
-    for table in ("modules", "connection_types"):
-        connection.execute(f"UPDATE {table} SET environment = lower('PowerShell-' || environment)")
-    # Schema 1 gave every runtime 5.1's default modules (AzureRM, DSC...); 7.x system-generated environments
-    # hold their own, which opening the account adds (Environments.ensure_system). Custom imports stay.
-    for runtime in system - {"5.1"}:
-        connection.execute("DELETE FROM modules WHERE is_global = 1 AND environment = ?", (f"powershell-{runtime}",))
-    # The history keeps names as they were written, as it keeps module names.
-    connection.execute("UPDATE history SET environment = 'PowerShell-' || runtime WHERE runtime IS NOT NULL")
-
-
-def _run_script(connection: sqlite3.Connection, script: str) -> None:
-    for statement in script.split(";"):
-        if statement.strip():
-            connection.execute(statement)
-
-
-_MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-    CREATE TABLE modules (
-        id INTEGER PRIMARY KEY,
-        runtime TEXT NOT NULL,
-        name TEXT NOT NULL,
-        name_key TEXT NOT NULL,
-        is_global INTEGER NOT NULL,
-        version TEXT,
-        size_in_bytes INTEGER NOT NULL DEFAULT 0,
-        activity_count INTEGER NOT NULL DEFAULT 0,
-        provisioning_state TEXT NOT NULL,
-        creation_time TEXT NOT NULL,
-        last_modified_time TEXT NOT NULL,
-        description TEXT,
-        error_code TEXT,
-        error_message TEXT,
-        source TEXT,
-        UNIQUE (runtime, name_key, is_global)
-    );
-    CREATE TABLE module_versions (
-        module_id INTEGER NOT NULL REFERENCES modules (id) ON DELETE CASCADE,
-        version TEXT NOT NULL,
-        record TEXT NOT NULL
-    );
-    CREATE TABLE connection_types (
-        module_id INTEGER REFERENCES modules (id) ON DELETE CASCADE,
-        runtime TEXT,
-        name TEXT NOT NULL,
-        name_key TEXT NOT NULL,
-        module TEXT,
-        fields TEXT NOT NULL
-    );
-    CREATE TABLE connections (
-        name_key TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        type_name TEXT NOT NULL,
-        fields TEXT NOT NULL,
-        creation_time TEXT NOT NULL
-    );
-    CREATE TABLE history (
-        id INTEGER PRIMARY KEY,
-        operation_id INTEGER NOT NULL,
-        time TEXT NOT NULL,
-        operation TEXT NOT NULL,
-        runtime TEXT,
-        module TEXT NOT NULL,
-        version TEXT,
-        state TEXT NOT NULL,
-        error_code TEXT,
-        error_message TEXT
-    );
-    CREATE INDEX history_time ON history (time);
-    CREATE INDEX module_versions_module ON module_versions (module_id);
-    """,
-    _to_runtime_environments,
+#: How long, in seconds, an operation waits by default for another thread's or process's operation on the file.
+DEFAULT_TIMEOUT = 5.0
+# A day: SQLite keeps its busy timeout as a C int of milliseconds.
+_LONGEST_TIMEOUT = 86_400.0
+# SQLite's primary result codes saying another connection holds the file: waiting longer may help.
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_PROTOCOL})
+# Those saying the file itself cannot be used. Any other (a statement amkit got wrong) is a bug, not the file's state.
+_FILE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_NOTADB,
+        sqlite3.SQLITE_NOLFS,
+    }
 )
-#: How long an operation waits for another process's transaction on the same file.
-_WAIT = 30.0
 # ISO 8601 in UTC with microseconds: sorts as text in time order.
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -182,6 +73,9 @@ def moment(at: object = None) -> datetime:
     if stamp is pd.NaT:
         raise ValueError(f"{at!r} is not a time")
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    if not pd.Timestamp.min.tz_localize("UTC") <= stamp <= pd.Timestamp.max.tz_localize("UTC"):
+        # Tables hold times as pandas does: from 1677 to 2262.
+        raise ValueError(f"{at!r} is outside the times amkit holds (years 1678 to 2261)")
     return stamp.to_pydatetime()
 
 
@@ -191,9 +85,30 @@ def time_text(value: datetime) -> str:
 
 
 class Store:
-    """An open account file: a connection, its schema checked and migrated."""
+    """An open account file: a connection, its schema checked and migrated.
 
-    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+    Parameters
+    ----------
+    path
+        The SQLite file; ``None`` keeps the account in memory.
+    timeout
+        The longest, in seconds, an operation waits for another thread's or
+        process's operation on the file before it fails with AccountError ``busy``.
+
+    Raises
+    ------
+    AccountError
+        ``not-an-account`` for a file that cannot hold an account, ``schema``
+        for one a newer amkit wrote, ``busy`` when another operation holds it
+        longer than ``timeout``.
+    ValueError
+        For a timeout that is not 0 to 86,400 seconds.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        if not 0 <= timeout <= _LONGEST_TIMEOUT:
+            raise ValueError(f"timeout must be 0 to {_LONGEST_TIMEOUT:,.0f} seconds, not {timeout!r}")
+        self.timeout = float(timeout)
         self.path = None if path is None else Path(path)
         self.where = ":memory:" if self.path is None else str(self.path)
         # One connection, used by one thread at a time: another thread's operation waits for the running one,
@@ -204,7 +119,9 @@ class Store:
             problem = "is a folder" if self.path.is_dir() else "is in a folder that does not exist"
             raise AccountError(f"cannot hold an account: it {problem}", code="not-an-account", file=self.where)
         try:
-            self.connection = sqlite3.connect(self.where, timeout=_WAIT, isolation_level=None, check_same_thread=False)
+            self.connection = sqlite3.connect(
+                self.where, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as error:
             raise AccountError(f"cannot be opened: {error}", code="not-an-account", file=self.where) from None
         try:
@@ -220,76 +137,124 @@ class Store:
             ) from None
 
     def _prepare(self) -> None:
-        """Switch to write-ahead logging and migrate, waiting while another process does the same.
+        """Switch to write-ahead logging and migrate, waiting up to the timeout while another process does the same.
 
-        SQLite answers a journal-mode change or a first schema write that
-        meets another process's lock with "database is locked" at once,
-        without its busy wait, so the attempt is repeated for a while.
+        SQLite answers a journal-mode change that meets another process's
+        lock with "database is locked" at once, without its busy wait, so the
+        attempt is repeated until the timeout runs out.
         """
-        deadline = time.monotonic() + _WAIT
+        deadline = time.monotonic() + self.timeout
         while True:
             try:
                 if self.path is not None:
                     # Readers go on while another process writes.
                     self.connection.execute("PRAGMA journal_mode = WAL")
-                self._migrate()
+                with self._transaction(deadline):
+                    migrate(self.connection, self.where)
                 return
             except sqlite3.OperationalError as error:
-                if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                if _result_code(error) not in _BUSY_CODES:
                     raise
-                time.sleep(0.05)
+            except AccountError as error:
+                if error.code != "busy":
+                    raise
+            if time.monotonic() >= deadline:
+                raise self._busy()
+            time.sleep(min(0.05, max(deadline - time.monotonic(), 0.0)))
 
     @property
     def is_new(self) -> bool:
         """Whether the file was created by this open (it has no account name yet)."""
         return self.meta("name") is None
 
-    def _version(self) -> int:
-        tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not tables:
-            return 0
-        if "meta" not in tables:
-            raise AccountError(
-                "is a SQLite file but not an amkit account (it has no meta table)",
-                code="not-an-account",
-                file=self.where,
-            )
-        row = self.connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row is not None else 0
+    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One transaction: everything inside is committed together, or nothing is (on any exception).
 
-    def _migrate(self) -> None:
-        with self.write():
-            version = self._version()
-            if version > SCHEMA_VERSION:
-                raise AccountError(
-                    f"was written by a newer amkit (schema {version}; this amkit reads up to {SCHEMA_VERSION})",
-                    code="schema",
-                    file=self.where,
-                )
-            for migration in _MIGRATIONS[version:]:
-                if isinstance(migration, str):
-                    _run_script(self.connection, migration)
-                else:
-                    migration(self.connection)
-            self.connection.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+        Raises
+        ------
+        AccountError
+            ``busy`` when another operation holds the file longer than the timeout (nothing was begun).
+        """
+        return self._transaction(time.monotonic() + self.timeout)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: everything inside is committed together, or nothing is (on any exception)."""
-        with self._lock:
+    def opening(self) -> Iterator[sqlite3.Connection]:
+        """The transaction that sets up a store just opened: when it fails, the store is closed as well."""
+        try:
+            with self.write() as connection:
+                yield connection
+        except BaseException:
+            self.close()
+            raise
+
+    @contextlib.contextmanager
+    def _transaction(self, deadline: float) -> Iterator[sqlite3.Connection]:
+        """A transaction begun by ``deadline`` (``time.monotonic()``), or AccountError ``busy``."""
+        with self._held(deadline):
             self._check_open()
             if self.connection.in_transaction:  # this thread's operation inside another: part of it
                 yield self.connection
                 return
+            with self._typed_errors():
+                self._begin(deadline)
+                try:
+                    yield self.connection
+                    self.connection.execute("COMMIT")
+                except BaseException:
+                    self._roll_back()
+                    raise
+
+    def _begin(self, deadline: float) -> None:
+        """``BEGIN IMMEDIATE``, SQLite waiting for another connection's write only until ``deadline``."""
+        left = max(deadline - time.monotonic(), 0.0)
+        self.connection.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
+        try:
             self.connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.connection
-            except BaseException:
+        finally:
+            self.connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+
+    def _roll_back(self) -> None:
+        """Undo the open transaction; should even that fail, SQLite undoes it when the file is next opened."""
+        if self.connection.in_transaction:  # SQLite has rolled back already after some errors (a full disk)
+            with contextlib.suppress(sqlite3.DatabaseError):
                 self.connection.execute("ROLLBACK")
-                raise
-            self.connection.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _held(self, deadline: float) -> Iterator[None]:
+        """The calling thread's turn on the connection, waited for until ``deadline`` (``time.monotonic()``)."""
+        if not self._lock.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
+            raise self._busy()
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @contextlib.contextmanager
+    def _typed_errors(self) -> Iterator[None]:
+        """SQLite's word that the file is busy or cannot be used, as an AccountError naming it."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            code = _result_code(error)
+            if code in _BUSY_CODES:
+                raise self._busy() from None
+            if code in _FILE_CODES:
+                raise AccountError(
+                    f"cannot be read or written: {error} ({error.sqlite_errorname}), so the operation was not done; "
+                    "check the disk it is on and its permissions, or restore the file from a copy",
+                    code="storage",
+                    file=self.where,
+                ) from None
+            raise
+
+    def _busy(self) -> AccountError:
+        return AccountError(
+            f"is busy with another operation (of another thread or process): amkit waited {self.timeout:g} s for it. "
+            "Nothing was changed, and the operation can be retried; to wait longer, open the account with a larger "
+            "timeout= (for example AutomationAccount.open(path, timeout=30))",
+            code="busy",
+            file=self.where,
+        )
 
     def meta(self, key: str) -> str | None:
         """A value of the account's ``meta`` table."""
@@ -301,8 +266,14 @@ class Store:
         self.connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        """The rows a query returns (never in the middle of another thread's operation)."""
-        with self._lock:
+        """The rows a query returns (never in the middle of another thread's operation).
+
+        Raises
+        ------
+        AccountError
+            ``busy`` when another thread's operation holds the account longer than the timeout.
+        """
+        with self._held(time.monotonic() + self.timeout), self._typed_errors():
             self._check_open()
             return self.connection.execute(sql, parameters).fetchall()
 
@@ -315,6 +286,19 @@ class Store:
             )
 
     def close(self) -> None:
-        """Close the connection; what the account is asked afterwards raises a typed AccountError."""
-        self.closed = True
-        self.connection.close()
+        """Close the connection once no other thread is using it; what is asked afterwards raises AccountError.
+
+        Raises
+        ------
+        AccountError
+            ``busy`` when another thread's operation holds the account longer than the timeout.
+        """
+        with self._held(time.monotonic() + self.timeout):
+            self.closed = True
+            self.connection.close()
+
+
+def _result_code(error: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of ``error``; ``None`` for one raised by Python's sqlite3 itself."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
