@@ -46,7 +46,8 @@ fuzz: $(VENV)/.installed tools
 	for target in $(FUZZ_TARGETS); do \
 		$(BIN)/python tests/fuzz_main.py $$target -max_total_time=$$each -print_final_stats=1 || status=1; \
 	done; \
-	AMKIT_FUZZ_EXAMPLES=$$(( $(FUZZ_SECONDS) * 8 )) AMKIT_KILLS=50 $(BIN)/pytest -p no:cacheprovider \
+	seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); echo "AMKIT_FUZZ_SEED=$$seed"; \
+	AMKIT_FUZZ_SEED=$$seed AMKIT_FUZZ_EXAMPLES=$$(( $(FUZZ_SECONDS) * 8 )) AMKIT_KILLS=50 $(BIN)/pytest -p no:cacheprovider \
 		tests/test_fuzz.py tests/test_account_kill.py || status=1; \
 	exit $$status
 

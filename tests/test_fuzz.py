@@ -2,9 +2,10 @@
 
 Each target of ``fuzz_targets`` is fed its seeds (the bundled samples) mutated by
 Hypothesis with a fixed seed, so a run is the same run every time;
-``AMKIT_FUZZ_EXAMPLES`` sets how many examples each target gets (``make fuzz``
-raises it). Inputs that once failed, saved under ``build/fuzz/<target>/`` by
-``make fuzz`` or kept under ``tests/fuzz_cases/<target>/``, are replayed too.
+``AMKIT_FUZZ_EXAMPLES`` sets how many examples each target gets and
+``AMKIT_FUZZ_SEED`` another seed (``make fuzz`` raises the one and draws the
+other). Inputs that once failed, saved under ``build/fuzz/<target>/`` by ``make
+fuzz`` or kept under ``tests/fuzz_cases/<target>/``, are replayed too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from pathlib import Path
 
 import pytest
 from fuzz_targets import TARGETS, seeds
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = int(os.environ.get("AMKIT_FUZZ_EXAMPLES", "400"))
+SEED = os.environ.get("AMKIT_FUZZ_SEED")
 # Reading a package (and checking it twice) costs more than reading one file: fewer examples of it.
 SHARE = {"open_package": 0.4}
 
@@ -94,9 +96,10 @@ def mutated(target: str) -> st.SearchStrategy[bytes]:
 def test_mutated_inputs_get_only_typed_errors(target: str) -> None:
     examples = max(1, int(EXAMPLES * SHARE.get(target, 1.0)))
 
+    @seed(int(SEED or 0))
     @settings(
         max_examples=examples,
-        derandomize=True,
+        derandomize=SEED is None,
         database=None,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
