@@ -68,8 +68,9 @@ def open_package(data: bytes) -> None:
         _typed(lambda: _read_everything(path))
         _typed(lambda: amkit.check(path, limits=LIMITS))
         # The command line turns every error into a message and an exit status.
-        status = cli_main(["check", "--format", "sarif", str(path)], out=io.StringIO())
-        assert status in (0, 1, 2), status
+        for command in (["inspect", str(path)], ["check", "--format", "sarif", str(path)], ["deps", str(path)]):
+            status = cli_main(command, out=io.StringIO())
+            assert status in (0, 1, 2), (command, status)
 
 
 def _read_everything(path: Path) -> None:

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).parent.parent
-EXAMPLES = int(os.environ.get("AMKIT_FUZZ_EXAMPLES", "400"))
+EXAMPLES = int(os.environ.get("AMKIT_FUZZ_EXAMPLES", "700"))
 SEED = os.environ.get("AMKIT_FUZZ_SEED")
 # Reading a package (and checking it twice) costs more than reading one file: fewer examples of it.
-SHARE = {"open_package": 0.4}
+SHARE = {"open_package": 0.25}
 
 # What mutations insert: the openers, quotes and escapes readers handle specially, and bytes decoders trip on.
 TOKENS = [

@@ -38,7 +38,9 @@ def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptEr
     skipped: list[ScriptError] = []
     for _ in range(_MAX_REPAIRS):
         blanks: list[tuple[int, int]] = []
-        restarts = (_restart(source, error) for error in syntax_errors(source))
+        # Many errors can sit in one statement (an unclosed brace makes the rest of the file one): look once.
+        statements = {(node.start_byte, node.end_byte): node for _, node in _errors_in_statements(source)}
+        restarts = ((statement, _restart(source, statement)) for statement in statements.values())
         for statement, restart in sorted(restarts, key=lambda found: (found[0].start_byte, found[1])):
             if not restart:
                 continue
@@ -60,19 +62,12 @@ def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptEr
     return source, skipped
 
 
-def _restart(source: SourceText, error: Node) -> tuple[Node, int]:
-    """Return the statement holding ``error`` and where a definition it swallowed starts.
+def _restart(source: SourceText, statement: Node) -> int:
+    """Where a definition ``statement`` swallowed starts; 0 when there is none.
 
     The definition is a ``function`` (or ``filter``, ``workflow``,
-    ``configuration``) keyword starting a later line inside the statement;
-    0 when there is none.
+    ``configuration``) keyword starting a later line inside the statement.
     """
-    statement = error
-    while statement.parent is not None and statement.parent.type not in (
-        "statement_list",
-        "program",
-    ):
-        statement = statement.parent
     for node in walk(statement):
         if node.end_byte - node.start_byte > _LONGEST_KEYWORD_RUN:
             continue  # too long to be a keyword (and its indentation): reading its text would cost the statement's
@@ -83,22 +78,32 @@ def _restart(source: SourceText, error: Node) -> tuple[Node, int]:
         if keyword.casefold() in _DEFINITIONS and row > statement.start_point.row:
             line_start = source.data.rfind(b"\n", 0, start) + 1
             if not source.data[line_start:start].strip():
-                return statement, start
-    return statement, 0
+                return start
+    return 0
 
 
 def syntax_errors(source: SourceText) -> list[Node]:
     """Return the outermost ERROR and MISSING nodes of ``source``."""
-    found: list[Node] = []
-    stack = [source.root]
+    return [error for error, _ in _errors_in_statements(source)]
+
+
+def _errors_in_statements(source: SourceText) -> list[tuple[Node, Node]]:
+    """The outermost ERROR and MISSING nodes, each with the statement (of the file or a block) holding it.
+
+    Found top-down, so no node's parent is asked for (tree-sitter finds a
+    parent by walking down from the root again).
+    """
+    found: list[tuple[Node, Node]] = []
+    stack: list[tuple[Node, Node | None]] = [(source.root, None)]
     while stack:
-        node = stack.pop()
+        node, statement = stack.pop()
         if not node.has_error:
             continue
         if node.type == "ERROR" or node.is_missing:
-            found.append(node)
+            found.append((node, statement or node))
             continue
-        stack.extend(reversed(node.children))
+        in_list = node.type in ("statement_list", "program")
+        stack.extend((child, child if in_list else statement) for child in reversed(node.children))
     return found
 
 
