@@ -61,12 +61,14 @@ def from_arm(data: bytes) -> None:
 
 
 def open_package(data: bytes) -> None:
-    """A package's bytes: opened, every version read, checked, and checked again from the command line."""
+    """A package's bytes: opened, every version read, checked, imported, and read from the command line."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "Fuzz.zip"
         path.write_bytes(data)
         _typed(lambda: _read_everything(path))
         _typed(lambda: amkit.check(path, limits=LIMITS))
+        # What an import stores of the package (names, descriptions, commands) goes into SQLite.
+        _typed(lambda: amkit.AutomationAccount.open(None).import_package(path))
         # The command line turns every error into a message and an exit status.
         for command in (["inspect", str(path)], ["check", "--format", "sarif", str(path)], ["deps", str(path)]):
             status = cli_main(command, out=io.StringIO())

@@ -35,7 +35,7 @@ from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, RuntimeEnvironment, syst
 from amkit.account.store import Store, moment
 from amkit.deps.inventory import ModuleRecord
 from amkit.errors import AccountError
-from amkit.jsontext import parse_json
+from amkit.jsontext import only_text, parse_json
 
 __all__ = ["load_module_list", "read_module_list", "reported_count", "reported_time"]
 
@@ -60,13 +60,11 @@ def read_module_list(source: object) -> tuple[list[dict[str, Any]], str | None]:
             document = Path(file).read_bytes()
         except OSError as error:
             raise AccountError(f"cannot read the module list: {error.strerror}", code="arm", file=file) from None
-    if isinstance(document, bytes | str):
-        document = parse_json(
-            document,
-            lambda problem, line, column: AccountError(
-                f"the module list {problem}", code="arm", file=file, line=line, column=column
-            ),
-        )
+
+    def fail(problem: str, line: int | None, column: int | None) -> AccountError:
+        return AccountError(f"the module list {problem}", code="arm", file=file, line=line, column=column)
+
+    document = parse_json(document, fail) if isinstance(document, bytes | str) else only_text(document, fail)
     if isinstance(document, Mapping) and "value" in {str(key).casefold() for key in document}:
         document = next(value for key, value in document.items() if str(key).casefold() == "value")
     elif isinstance(document, Mapping):

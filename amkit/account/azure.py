@@ -30,7 +30,7 @@ from typing import Any
 from amkit.account.arm import read_module_list, reported_count, reported_time
 from amkit.account.runtimes import LANGUAGES, SYSTEM_ENVIRONMENTS, system_environment_name
 from amkit.errors import AccountError
-from amkit.jsontext import parse_json
+from amkit.jsontext import only_text, parse_json
 
 __all__ = ["AzureAccount", "ModuleState", "Snapshot", "load_snapshot", "parse_snapshot"]
 
@@ -200,6 +200,7 @@ def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
     """
     if not isinstance(document, Mapping):
         raise AccountError("a snapshot is a JSON object", code="snapshot", file=file)
+    only_text(document, lambda problem, *_: AccountError(f"the snapshot {problem}", code="snapshot", file=file))
     seen = Snapshot(document=dict(document))
     environments = _listed(document.get("runtimeEnvironments"), "runtimeEnvironments", file)
     seen.environments = [_environment(index, item, file) for index, item in enumerate(environments)]
