@@ -99,12 +99,12 @@ def _size(count: int) -> str:
 class Clock:
     """The time one file's reading may still take (:attr:`Limits.max_parse_seconds`), checked as nodes go by.
 
-    A reader calls :meth:`tick` for each syntax node it visits; every few
-    thousand nodes the clock is read, and past the limit ``error`` is raised,
+    A reader calls :meth:`tick` for each syntax node it does work on; every
+    thousand or so the clock is read, and past the limit ``error`` is raised,
     naming the file and the line reached.
     """
 
-    _EVERY = 4096
+    _EVERY = 1024
 
     def __init__(self, limits: Limits, file: str | None, error: type[AmkitError]) -> None:
         self.limits, self.file, self.error = limits, file, error

@@ -167,6 +167,9 @@ def assigned_variable(target: Node) -> Node | None:
 class VariableRecorder:
     """Record the variable uses of one file as the script reader walks its syntax tree in source order."""
 
+    #: The node types :meth:`visit` does anything with.
+    KINDS = frozenset({"assignment_expression", *INCREMENTS, "foreach_statement", "script_parameter", "variable"})
+
     def __init__(self, source: SourceText) -> None:
         self.source = source
         # Variable nodes (by start and end) that a statement seen earlier assigns: kind and local_from.
