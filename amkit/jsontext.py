@@ -40,6 +40,8 @@ def parse_json(document: str | bytes, fail: Fail) -> Any:
         raise fail(f"is not JSON: {error.msg}", error.lineno, error.colno) from None
     except RecursionError:
         raise fail("is not JSON amkit can read: it nests arrays or objects too deeply", None, None) from None
+    except ValueError:  # Python reads integers of up to 4,300 digits
+        raise fail("is not JSON amkit can read: it holds a number of thousands of digits", None, None) from None
     return only_text(parsed, fail)
 
 

@@ -49,6 +49,7 @@ _MULTIPLIERS = {"kb": 2**10, "mb": 2**20, "gb": 2**30, "tb": 2**40, "pb": 2**50}
 _INT32 = 2**31
 _INT64 = 2**63
 _DECIMAL_MAX = 2**96 - 1  # System.Decimal.MaxValue
+_DECIMAL_DIGITS = len(str(_DECIMAL_MAX))
 
 
 def verbatim_value(text: str) -> str:
@@ -147,6 +148,9 @@ def number_value(text: str) -> int | float | Decimal | None:
             return real * multiplier if not suffix else _integer(round(real) * multiplier, long=long)
     except ArithmeticError:
         return None
+    if len(digits.lstrip("0")) > _DECIMAL_DIGITS:  # beyond any decimal: a double, as the tokenizer makes it
+        real = float(digits)
+        return None if suffix or real == float("inf") else real * multiplier
     value = int(digits)
     if long and not -_INT64 <= value < _INT64:
         return None
