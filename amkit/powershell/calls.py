@@ -220,15 +220,26 @@ def bind(source: SourceText, command: Node, signature: Signature) -> Call:
 
 
 def items(node: Node) -> list[Node]:
-    """Return the items of an argument: each of ``a, b`` and ``@(a, b)``, else the argument."""
-    node = unwrap(node)
-    if node.type == "expression_with_unary_operator" and node.children[0].type == ",":
-        return [item for child in children(node) for item in items(child)]
-    if node.type == "array_literal_expression" and all(c.is_named or c.type == "," for c in node.children):
-        return [item for child in children(node) for item in items(child)]
-    if node.type == "array_expression":
-        return [item for part in children(node) for statement in children(part) for item in items(statement)]
-    return [node]
+    """Return the items of an argument: each of ``a, b`` and ``@(a, b)``, else the argument.
+
+    Arrays nest without bound (``@(@(@(...)))``): they are opened with a
+    stack, not by recursion.
+    """
+    found: list[Node] = []
+    pending = [node]  # what is left to open, last first
+    while pending:
+        node = unwrap(pending.pop())
+        if node.type == "expression_with_unary_operator" and node.children[0].type == ",":
+            inner = children(node)
+        elif node.type == "array_literal_expression" and all(c.is_named or c.type == "," for c in node.children):
+            inner = children(node)
+        elif node.type == "array_expression":
+            inner = [statement for part in children(node) for statement in children(part)]
+        else:
+            found.append(node)
+            continue
+        pending.extend(reversed(inner))
+    return found
 
 
 def word(source: SourceText, node: Node) -> str | None:
