@@ -103,6 +103,12 @@ def test_forms_of_module_lists(tmp_path: Path, form: str) -> None:
         ("from_arm", "[" * 100_000 + "]" * 100_000, "nests arrays or objects too deeply"),
         ("from_arm", '[{"name": "A"}]', "neither creationTime nor lastModifiedTime"),
         ("from_arm", '[{"name": "A", "creationTime": "2025-01-01", "sizeInBytes": -5}]', "is not a count"),
+        # More than a 64-bit count (found by fuzzing: SQLite refused it with OverflowError).
+        (
+            "from_arm",
+            '[{"name": "A", "creationTime": "2025-01-01", "sizeInBytes": 1' + "0" * 30 + "}]",
+            "is not a count",
+        ),
         ("from_snapshot", "{not json", "the snapshot is not JSON"),
         (
             "from_snapshot",

@@ -115,9 +115,12 @@ def reported_count(module: Mapping[str, Any], key: str, index: int, file: str | 
     value = module.get(key)
     if value in (None, ""):
         return 0
-    if isinstance(value, bool) or not isinstance(value, int | float | str) or not str(value).strip().isdigit():
-        raise AccountError(f"module {index} ({module['name']}): {key} {value!r} is not a count", code="arm", file=file)
-    return int(str(value).strip())
+    text = str(value).strip() if isinstance(value, int | float | str) and not isinstance(value, bool) else ""
+    # At most 18 digits: a count the file's 64-bit integers hold.
+    if not text.isdigit() or len(text.lstrip("0")) > 18:
+        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:37]}..."
+        raise AccountError(f"module {index} ({module['name']}): {key} {shown} is not a count", code="arm", file=file)
+    return int(text)
 
 
 def load_module_list(store: Store, source: object) -> str:
