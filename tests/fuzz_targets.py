@@ -68,11 +68,16 @@ def open_package(data: bytes) -> None:
         _typed(lambda: _read_everything(path))
         _typed(lambda: amkit.check(path, limits=LIMITS))
         # What an import stores of the package (names, descriptions, commands) goes into SQLite.
-        _typed(lambda: amkit.AutomationAccount.open(None).import_package(path))
+        _typed(lambda: _import(path))
         # The command line turns every error into a message and an exit status.
         for command in (["inspect", str(path)], ["check", "--format", "sarif", str(path)], ["deps", str(path)]):
             status = cli_main(command, out=io.StringIO())
             assert status in (0, 1, 2), (command, status)
+
+
+def _import(path: Path) -> None:
+    with amkit.AutomationAccount.open(None) as account:
+        account.import_package(path)
 
 
 def _read_everything(path: Path) -> None:

@@ -35,8 +35,12 @@ def default_commands(name: str, version: str) -> _Entry | None:
     return _table().get(name.casefold(), {}).get(version)
 
 
+@functools.cache
 def release_exporters(release: str) -> dict[str, str]:
-    """Command (lower case) -> the module of Az ``release`` that exports it, where amkit has read the module."""
+    """Command (lower case) -> the module of Az ``release`` that exports it, where amkit has read the module.
+
+    Built once per release and shared: read it, never change it.
+    """
     exporters: dict[str, str] = {}
     for name, version in AZ_RELEASES[release]:
         entry = default_commands(name, version)
