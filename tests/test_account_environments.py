@@ -264,10 +264,18 @@ namespace Old.Binary
 
 
 @needs_mcs
+@pytest.mark.parametrize(
+    ("source", "framework"),
+    [
+        (OLD_BINARY, ".NETFramework,Version=v4.7.2"),
+        # Without [TargetFramework], its reference to .NET Framework's mscorlib says it.
+        (OLD_BINARY.replace("[assembly:", "// [assembly:"), ".NETFramework (mscorlib 4.0.0.0)"),
+    ],
+)
 def test_a_binary_module_built_for_dotnet_framework_cannot_move_to_powershell_7(
-    tmp_path: Path, account: amkit.AutomationAccount
+    tmp_path: Path, account: amkit.AutomationAccount, source: str, framework: str
 ) -> None:
-    dll = compile_assembly(tmp_path / "build", "Old.Binary", OLD_BINARY)
+    dll = compile_assembly(tmp_path / "build", "Old.Binary", source)
     manifest = "@{ ModuleVersion = '1.0.0'; RootModule = 'Old.Binary.dll'; CmdletsToExport = @('Get-OldThing') }"
     package = write_zip(
         tmp_path / "pkgs" / "Old.Binary.zip",
@@ -275,13 +283,13 @@ def test_a_binary_module_built_for_dotnet_framework_cannot_move_to_powershell_7(
     )
     assert account.import_package(package, at=at(0)).succeeded
     record = account.records("Old.Binary")[0]
-    assert record.frameworks == (".NETFramework,Version=v4.7.2",)
+    assert record.frameworks == (framework,)
     account.add_runbook("Old", b"Get-OldThing\n")
     stay = account.plan_runtime_environments().packages.set_index("module")
     assert stay.loc["Old.Binary", "status"] == "import"  # on 5.1 it loads
     move = account.plan_runtime_environments(target="7.4").packages.set_index("module")
     assert move.loc["Old.Binary", "status"] == "cannot-run"
-    assert "built for .NETFramework,Version=v4.7.2 only" in move.loc["Old.Binary", "problem"]
+    assert f"built for {framework} only" in move.loc["Old.Binary", "problem"]
 
 
 def test_applying_a_plan_imports_dependencies_first_at_the_throttle_s_pace(
@@ -335,6 +343,19 @@ def test_a_plan_flags_a_default_module_at_a_version_the_runbook_cannot_use(accou
     assert packages.loc["Az.Accounts", "status"] == "unavailable"
     assert "PowerShell 7.4's default packages hold Az.Accounts 3.0.4" in packages.loc["Az.Accounts", "problem"]
     assert account.plan_runtime_environments().packages.set_index("module").loc["Az.Accounts", "status"] == "default"
+
+
+def test_a_plan_flags_azurerm_commands_that_autoload_from_the_old_defaults(account: amkit.AutomationAccount) -> None:
+    # No Import-Module: Windows PowerShell 5.1 autoloads the default AzureRM modules, which no new environment holds.
+    account.add_runbook("Legacy", b"Login-AzureRmAccount -Identity\nGet-AzureRmVM -Name web\nGet-AzVM\n")
+    account.add_runbook("Modern", b"Get-AzVM\n")
+    for target, word in (("7.4", "does not run on PowerShell 7.4"), (None, "cannot share a session with Az")):
+        problems = account.plan_runtime_environments(target=target).problems.set_index("module")
+        assert list(problems.index) == ["AzureRM"]
+        row = problems.loc["AzureRM"]
+        assert (row["status"], row["needed_by"]) == ("unavailable", "Legacy")
+        assert row["why"] == "called: Get-AzureRmVM, Login-AzureRmAccount"
+        assert word in row["problem"] and "migration_plan" in row["problem"]
 
 
 def test_replacing_a_runbook_s_script_keeps_its_environment_and_name(account: amkit.AutomationAccount) -> None:

@@ -310,6 +310,12 @@ def test_the_target_framework_comes_from_the_assembly_attribute(tmp_path):
     built = compile_assembly(tmp_path, "Old", FRAMEWORK)
     assert target_framework(built.read_bytes()) == ".NETFramework,Version=v4.7.2"
     bare = compile_assembly(tmp_path, "Bare", "namespace Bare { public class Thing { } }")
-    assert target_framework(bare.read_bytes()) is None  # nothing says: the attribute is optional
+    # No attribute (mcs adds none): built against .NET Framework's own mscorlib says it.
+    assert target_framework(bare.read_bytes()) == ".NETFramework (mscorlib 4.0.0.0)"
+    desktop = bytes.fromhex("b77a5c561934e089")
+    assert bare.read_bytes().count(desktop) == 1
+    # The same reference to Silverlight's mscorlib (as portable libraries have) says nothing.
+    silverlight = bare.read_bytes().replace(desktop, bytes.fromhex("7cec85d7bea7798e"))
+    assert target_framework(silverlight) is None
     with pytest.raises(PackageError, match="not a PE file"):
         target_framework(b"not an assembly", file="x.dll")

@@ -7,7 +7,8 @@ environment per old one (at the same PowerShell version, 7.1 moving to 7.2,
 which new environments no longer offer; or at a target version), the custom
 packages their runbooks call into with everything those require, and which
 of them cannot run there (PowerShellVersion, CompatiblePSEditions, a default
-module the new environment does not have). The plan is data (tables), and
+module the new environment does not have, AzureRM commands that autoloaded
+from the old defaults). The plan is data (tables), and
 the amkit calls that carry it out, which :meth:`EnvironmentPlan.apply` runs
 on an account (a copy, to try it first).
 """
@@ -23,7 +24,7 @@ import pandas as pd
 from amkit.account.modules import default_inventory
 from amkit.account.runtimes import RuntimeEnvironment, chosen_default_packages
 from amkit.checks.context import runtime_excludes
-from amkit.defaults import is_builtin_module
+from amkit.defaults import command_family, is_builtin_module, module_family
 from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.deps.runbooks import runbook_requirements
 from amkit.deps.table import resolve
@@ -139,18 +140,26 @@ def _closure(wanted: Iterable[ModuleRecord], inventory: Inventory) -> dict[str, 
     return ordered
 
 
-def _needed(
-    members: list[tuple[str, str]], inventory: Inventory, arriving: Inventory
-) -> tuple[list[ModuleRecord], dict[str, list[str]], dict[str, str]]:
-    """The module versions the runbooks load; which runbooks need each module; what the new defaults lack.
+@dataclass
+class _Needs:
+    """What the runbooks of one old environment load, and what the new environment's defaults lack."""
 
-    The last maps a module (name key) to what is wrong with the new
-    environment's default version of it for some runbook (``#Requires``
-    asking for another version, say); modules fine there are not in it.
-    """
-    wanted: list[ModuleRecord] = []
-    needers: dict[str, list[str]] = {}
-    lacking: dict[str, str] = {}
+    #: The module versions the runbooks load.
+    wanted: list[ModuleRecord] = field(default_factory=list)
+    #: Module (name key) -> the runbooks that load it.
+    needers: dict[str, list[str]] = field(default_factory=dict)
+    #: Module (name key) -> what is wrong with the new default version of it for some runbook
+    #: (``#Requires`` asking for another version, say); modules fine there are not in it.
+    lacking: dict[str, str] = field(default_factory=dict)
+    #: AzureRM command -> the runbooks calling it without any module here exporting it: the old
+    #: environment's default AzureRM modules, autoloaded, whose command lists amkit does not have.
+    azurerm: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _needed(members: list[tuple[str, str]], inventory: Inventory, arriving: Inventory) -> _Needs:
+    """What the runbooks ``members`` need, judged against the old environment's modules and the new one's."""
+    found = _Needs()
+    wanted, needers, lacking = found.wanted, found.needers, found.lacking
     for runbook, script in members:
         there = runbook_requirements(script, arriving)
         for module, status, note in (
@@ -159,6 +168,10 @@ def _needed(
             if status in ("version-conflict", "missing") and not is_builtin_module(str(module)):
                 lacking.setdefault(str(module).casefold(), f"{runbook}: {note}" if isinstance(note, str) else runbook)
         needs = runbook_requirements(script, inventory)
+        unknown = needs.loc[needs["status"] == "unknown", "commands"]
+        for command in (name for listed in unknown for name in str(listed).split(", ")):
+            if command_family(command) == "AzureRM":
+                found.azurerm.setdefault(command, []).append(runbook)
         # What the runbook itself loads; what those modules require comes with them (_closure says why).
         direct = needs[(needs["commands"] != "") | ~needs["statements"].str.startswith("RequiredModules of ")]
         for module, loaded in direct[["module", "version"]].dropna().itertuples(index=False):
@@ -169,7 +182,7 @@ def _needed(
             if record is not None:
                 wanted.append(record)
                 needers.setdefault(record.name.casefold(), []).append(runbook)
-    return wanted, needers, lacking
+    return found
 
 
 @dataclass
@@ -193,14 +206,22 @@ class _Planner:
         self.steps.append(("create_runtime_environment", (name, "PowerShell", version), {"default_packages": defaults}))
         inventory, custom = self.inventory_of(source), self.custom_of(source)
         arriving = default_inventory(new)
-        wanted, needers, lacking = _needed(members, inventory, arriving)
-        for folded, (record, why) in _closure(wanted, inventory).items():
-            users = ", ".join(sorted(set(needers.get(folded, [])))) or "(dependency)"
+        needs = _needed(members, inventory, arriving)
+        for folded, (record, why) in _closure(needs.wanted, inventory).items():
+            users = ", ".join(sorted(set(needs.needers.get(folded, [])))) or "(dependency)"
             there = None if folded in custom else arriving.versions(record.name)
-            status, problem = _judge(record, folded in custom, there, lacking.get(folded), version)
+            status, problem = _judge(record, folded in custom, there, needs.lacking.get(folded), version)
             self.packages.append((name, record.name, str(record.version), status, users, why, problem, record.source))
             if status == "import":
                 self.steps.append(("import_package", (record.source,), {"runtime_environment": name}))
+        if needs.azurerm and not any(module_family(record.name) == "AzureRM" for record in arriving):
+            users = ", ".join(sorted({runbook for runbooks in needs.azurerm.values() for runbook in runbooks}))
+            commands = ", ".join(needs.azurerm)
+            problem = f"the default packages ({shown}) hold no AzureRM module, which cannot share a session with Az"
+            if version != "5.1":
+                problem += f" and does not run on PowerShell {version}"
+            problem += ": amkit.migration_plan(runbook) gives the Az command that replaces each"
+            self.packages.append((name, "AzureRM", None, "unavailable", users, f"called: {commands}", problem, None))
         for runbook in runbook_names:
             self.runbooks.append((runbook, source.name, name))
             self.steps.append(("link_runbook", (runbook, name), {}))

@@ -10,13 +10,17 @@ PowerShell 7, running on .NET, may not load.
 from __future__ import annotations
 
 from amkit.errors import AmkitError
-from amkit.package.dotnet import AssemblyIdentity, assembly_identity, is_dotnet_assembly, target_framework
+from amkit.package.dotnet import (
+    DOTNET_FRAMEWORK,
+    AssemblyIdentity,
+    assembly_identity,
+    is_dotnet_assembly,
+    target_framework,
+)
 from amkit.package.module_package import ModuleVersion
 
 __all__ = ["DOTNET_FRAMEWORK", "loaded_assemblies", "shipped_assemblies", "target_frameworks"]
 
-#: How ``[TargetFramework]`` names .NET Framework (as opposed to .NETStandard and .NETCoreApp).
-DOTNET_FRAMEWORK = ".NETFramework"
 _ASSEMBLY = ".dll"
 
 

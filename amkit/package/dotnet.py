@@ -27,6 +27,7 @@ from amkit.errors import PackageError
 from amkit.package.metadata_blobs import Malformed, Signature
 
 __all__ = [
+    "DOTNET_FRAMEWORK",
     "AssemblyIdentity",
     "BinaryCmdlet",
     "BinaryParameter",
@@ -42,6 +43,10 @@ __all__ = [
 logging.getLogger("dnfile").addHandler(logging.NullHandler())
 
 ALL_PARAMETER_SETS = "__AllParameterSets"
+#: How ``[TargetFramework]`` names .NET Framework (as opposed to .NETStandard and .NETCoreApp).
+DOTNET_FRAMEWORK = ".NETFramework"
+# The public key token of .NET Framework's own mscorlib (ECMA's b77a5c561934e089).
+_DESKTOP_TOKEN = bytes.fromhex("b77a5c561934e089")
 _T = TypeVar("_T")
 _SMA = "System.Management.Automation"
 _TARGET_FRAMEWORK = "System.Runtime.Versioning.TargetFrameworkAttribute"
@@ -158,11 +163,13 @@ def assembly_identity(data: bytes, *, file: str | None = None) -> AssemblyIdenti
 
 
 def target_framework(data: bytes, *, file: str | None = None) -> str | None:
-    """The framework the assembly was built for, as its ``[TargetFramework]`` names it; ``None`` without one.
+    """The framework the assembly was built for, as its ``[TargetFramework]`` names it; ``None`` when unknown.
 
     ``.NETFramework,Version=v4.7.2`` loads in Windows PowerShell 5.1 only;
     ``.NETStandard,Version=v2.0`` in both editions; ``.NETCoreApp,Version=v8.0``
-    in PowerShell 7. Assemblies built before .NET Framework 4 carry no such attribute.
+    in PowerShell 7. An assembly without the attribute (built before .NET
+    Framework 4, or by a compiler that does not add it) built against .NET
+    Framework's ``mscorlib`` is ``.NETFramework (mscorlib 4.0.0.0)``.
 
     Raises
     ------
@@ -308,6 +315,23 @@ class _Metadata:
             if reader.read("<H") != 1:
                 raise Malformed("a custom attribute blob lacks its 0x0001 prolog")
             return reader.ser_string()
+        return self.framework_of_core_library()
+
+    def framework_of_core_library(self) -> str | None:
+        """``.NETFramework (mscorlib X)`` for an assembly without ``[TargetFramework]`` built against .NET Framework.
+
+        Such an assembly (built before .NET Framework 4, or by a compiler that
+        does not add the attribute) references the desktop ``mscorlib`` (public
+        key token b77a5c561934e089, not retargetable, as portable libraries'
+        is); .NET and .NET Standard assemblies reference ``System.Runtime``
+        or ``netstandard`` instead, and say nothing here.
+        """
+        for row in _rows(self.tables.AssemblyRef):
+            token = _blob(getattr(row.PublicKey, "value", row.PublicKey))
+            retargetable = bool(getattr(row.Flags, "afRetargetable", False))
+            if _text(row.Name) == "mscorlib" and token == _DESKTOP_TOKEN and not retargetable:
+                version = f"{row.MajorVersion}.{row.MinorVersion}.{row.BuildNumber}.{row.RevisionNumber}"
+                return f"{DOTNET_FRAMEWORK} (mscorlib {version})"
         return None
 
     def decode(self, attribute: str, signature: bytes, blob: bytes) -> tuple[list[Any], dict[str, Any]]:
