@@ -167,6 +167,8 @@ def test_an_account_file_of_schema_1_opens_upgraded_with_nothing_lost(tmp_path: 
             ("5.1", "Az.Accounts", 1, "2.8.0", "Created"),
             ("5.1", "ContosoCore", 0, "1.2.0", "Succeeded"),
             ("7.4", "Az.Accounts", 1, "2.8.0", "Created"),
+            ("7.4", "AzureRM.Profile", 1, "1.0.3", "Created"),  # and 7.4 too
+            ("7.4", "Contoso.Four", 0, "4.0.0", "Succeeded"),
             ("7.2", "AzureRM.Profile", 1, "1.0.3", "Created"),  # schema 1 gave 7.2 the 5.1 defaults
             ("7.2", "Contoso.Seven", 0, "3.0.0", "Succeeded"),
         ]
@@ -202,7 +204,12 @@ def test_an_account_file_of_schema_1_opens_upgraded_with_nothing_lost(tmp_path: 
         assert set(SYSTEM) <= set(environments.index)
         assert not environments.loc["PowerShell-7.4", "system_generated"]  # amkit's own 7.4 list, kept
         assert account.versions("ContosoCore") == (amkit.PSVersion("1.2.0"),)
-        assert account.versions("Az.Accounts", runtime_environment="PowerShell-7.4") == (amkit.PSVersion("2.8.0"),)
+        # with what a new 7.4 environment holds (Az 8.0.0 is not offered there), and its own import
+        fresh = account.create_runtime_environment("Fresh74", "PowerShell", "7.4")
+        assert environments.loc["PowerShell-7.4", "default_packages"] == "Az 12.3.0, Azure CLI 2.64.0"
+        four = account.modules(runtime_environment="PowerShell-7.4")
+        assert sorted(four["name"]) == sorted([*account.modules(runtime_environment=fresh.name)["name"], "Contoso.Four"])
+        assert not four["name"].str.startswith("AzureRM").any()
         seven = account.modules(runtime="7.2").set_index("name")
         assert "AzureRM.Profile" not in seven.index and seven.loc["Az.Accounts", "version"] == "2.8.0"
         assert seven.loc["Contoso.Seven", "provisioning_state"] == "Succeeded"  # imports are kept

@@ -157,20 +157,20 @@ class Environments:
         return environment
 
     def ensure_system(self, at: datetime) -> None:
-        """Give the account every system-generated environment, each with every default module it should hold.
+        """Give the account every system-generated environment, and every environment each default module it should hold.
 
         An environment an older amkit made from a runtime's module list may lack
         default modules that list never held (a 7.2 list written before its
-        defaults were known): they are added, and nothing held is changed.
+        defaults were known, a 7.4 list whose 5.1 defaults were dropped): they
+        are added, and nothing held is changed.
         """
         for language, version in SYSTEM_ENVIRONMENTS:
             name = system_environment_name(language, version)
-            held = self.find(name)
-            if held is None:
+            if self.find(name) is None:
                 packages = system_default_packages(language, version)
                 self.create(RuntimeEnvironment(name, language, version, packages, system_generated=True), at)
-            else:
-                self.modules.provision(held, at, missing_only=True)
+        for environment in self.all():
+            self.modules.provision(environment, at, missing_only=True)
 
     def editable(self, name: str, action: str) -> RuntimeEnvironment:
         """The user-created environment ``name``, which ``action`` may change.

@@ -16,7 +16,12 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, system_default_packages, system_environment_name
+from amkit.account.runtimes import (
+    SYSTEM_ENVIRONMENTS,
+    chosen_default_packages,
+    system_default_packages,
+    system_environment_name,
+)
 from amkit.errors import AccountError
 
 __all__ = ["SCHEMA_VERSION", "migrate"]
@@ -58,9 +63,10 @@ def _to_runtime_environments(connection: sqlite3.Connection) -> None:
     A runtime with a system-generated environment (5.1, 7.1, 7.2) becomes
     that environment, with its default packages; another one an amkit file
     held (7.4) becomes an environment of the same name, not system-generated,
-    holding the Az release its default modules came from. Custom modules,
-    connection types and history rows follow, so nothing imported is lost;
-    7.x environments drop the 5.1 defaults schema 1 gave them.
+    with the default packages a new environment of that version gets. Custom
+    modules, connection types and history rows follow, so nothing imported is
+    lost; 7.x environments drop the 5.1 defaults schema 1 gave them, and get
+    their own when the account opens (Environments.ensure_system).
     """
     runtimes = [
         (row[0], row[1], row[2])
@@ -72,7 +78,10 @@ def _to_runtime_environments(connection: sqlite3.Connection) -> None:
     system = {version for language, version in SYSTEM_ENVIRONMENTS if language == "PowerShell"}
     for runtime, created, modified in runtimes:
         name = system_environment_name("PowerShell", runtime)
-        packages = system_default_packages("PowerShell", runtime) if runtime in system else {"Az": "8.0.0"}
+        if runtime in system:
+            packages = system_default_packages("PowerShell", runtime)
+        else:
+            packages = chosen_default_packages("PowerShell", runtime, None)
         connection.execute(
             "INSERT INTO runtime_environments (name_key, name, language, version, default_packages, "
             "system_generated, creation_time, last_modified_time) VALUES (?, ?, 'PowerShell', ?, ?, ?, ?, ?)",
@@ -80,10 +89,11 @@ def _to_runtime_environments(connection: sqlite3.Connection) -> None:
         )
     for table in ("modules", "connection_types"):
         connection.execute(f"UPDATE {table} SET environment = lower('PowerShell-' || environment)")
-    # Schema 1 gave every runtime 5.1's default modules (AzureRM, DSC...); 7.x system-generated environments
-    # hold their own, which opening the account adds (Environments.ensure_system). Custom imports stay.
-    for runtime in system - {"5.1"}:
-        connection.execute("DELETE FROM modules WHERE is_global = 1 AND environment = ?", (f"powershell-{runtime}",))
+    # Schema 1 gave every runtime 5.1's default modules (AzureRM, DSC...); 7.x environments hold their own,
+    # which opening the account adds (Environments.ensure_system). Custom imports stay.
+    for runtime, _, _ in runtimes:
+        if runtime != "5.1":
+            connection.execute("DELETE FROM modules WHERE is_global = 1 AND environment = ?", (f"powershell-{runtime}",))
     # The history keeps names as they were written, as it keeps module names.
     connection.execute("UPDATE history SET environment = 'PowerShell-' || runtime WHERE runtime IS NOT NULL")
 
