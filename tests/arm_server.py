@@ -84,6 +84,9 @@ _KINDS = {
         _Kind("modules", _AA + "Modules", _CLASSIC, "imports tracked", {**_MODULE, "isComposite": False}),
         # the 2023-11-01 examples spell this segment in lower case inside ids
         _Kind("powershell72modules", _AA + "PowerShell72Modules", _PS72, "imports tracked", _MODULE),
+        # the old experience's Python 2.7 and 3.8 packages, shaped as modules (createOrUpdatePython3Package.json)
+        _Kind("python2Packages", _AA + "Python2Packages", _CLASSIC, "imports tracked", _MODULE),
+        _Kind("python3Packages", _AA + "Python3Packages", _CLASSIC, "imports tracked", _MODULE),
         _Kind("runtimeEnvironments", _RE, _RUNTIME, "tracked systemData", {"runtime": {}, "defaultPackages": {}}),
         _Kind("packages", _RE + "/packages", _RUNTIME, "imports tracked systemData", _PACKAGE, "runtimeenvironments"),
         _Kind("connectionTypes", _AA + "ConnectionTypes", _CLASSIC, "", {"isGlobal": False, "fieldDefinitions": {}}),
@@ -226,6 +229,10 @@ class ArmServer:
 
     def add_powershell72_module(self, name: str, **properties: Any) -> dict[str, Any]:
         return self._seed(("powershell72modules",), name, properties)
+
+    def add_python_package(self, major: int, name: str, **properties: Any) -> dict[str, Any]:
+        """A package of the old experience's Python ``major`` (2 or 3) list."""
+        return self._seed((f"python{major}packages",), name, properties)
 
     def add_runtime_environment(
         self,

@@ -120,7 +120,7 @@ def test_an_import_is_started_and_watched_to_its_end(server: ArmServer, tmp_path
         assert caught.value.code == "read-only"
     started = account.import_from_uri("ContosoCore", URI, runtime_environment="PS74")
     assert started.state == "Creating" and started.runtime_environment == "PS74"
-    ended = account.watch("ContosoCore", runtime_environment="PS74", interval=0, progress=True)
+    ended = account.watch("ContosoCore", interval=0, progress=True)  # where import_from_uri started it
     assert ended.succeeded and ended.operation_id == started.operation_id
     assert [state for state, _ in ended.states] == list(server.import_states)
     operation = account.history().query(f"operation_id == {started.operation_id}")
@@ -148,11 +148,77 @@ def test_azure_errors_arrive_as_amkit_errors_with_the_service_message(server: Ar
     assert caught.value.code == "azure"
 
 
-def test_a_429_is_retried_after_its_retry_after(server: ArmServer) -> None:
-    server.fail_next("GET", "/runtimeEnvironments", 429, headers={"Retry-After": "1"})
-    connect(server)
-    listed = [request for request in server.requests if request.path.endswith("/runtimeEnvironments")]
-    assert len(listed) >= 2 and listed[1].time - listed[0].time >= 1.0
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("GET", "/runtimeEnvironments"), ("GET", "/powerShell72Modules"), ("PUT", "/packages/ContosoCore")],
+)
+def test_a_429_is_retried_after_its_retry_after(server: ArmServer, method: str, suffix: str) -> None:
+    server.fail_next(method, suffix, 429, headers={"Retry-After": "1"})
+    account = connect(server, writable=True)
+    if method == "PUT":
+        assert account.import_from_uri("ContosoCore", URI, runtime_environment="PS74").state == "Creating"
+    sent = [request for request in server.requests if request.method == method and request.path.endswith(suffix)]
+    first = [request for request in sent if "$skiptoken" not in request.query]  # later pages are other requests
+    assert len(first) == 2 and first[1].time - first[0].time >= 1.0
+
+
+@pytest.mark.parametrize("suffix", ["/packages", "/powerShell72Modules", "/activities", "/content"])
+def test_a_401_on_any_read_is_a_refused_credential_with_azure_s_message(
+    server: ArmServer, tmp_path: Path, suffix: str
+) -> None:
+    message = "The access token expired at 2026-12-06T10:00:00Z."
+    body = {"error": {"code": "ExpiredAuthenticationToken", "message": message}}
+    server.fail_next("GET", suffix, 401, body=body)
+    with pytest.raises(amkit.AccountError, match="refused the credential") as caught:
+        connect(server, tmp_path / "real.db")
+    assert caught.value.code == "azure-auth" and message in str(caught.value)
+    assert not (tmp_path / "real.db").exists()
+
+
+def test_import_and_watch_errors_keep_azure_s_code_and_message(server: ArmServer) -> None:
+    account = connect(server, writable=True)
+    message = "The content link uri is not a valid blob SAS uri."
+    server.fail_next("PUT", "/modules/Bad", 400, body={"error": {"code": "BadRequest", "message": message}})
+    with pytest.raises(amkit.AccountError, match=r"Azure answered 400 \(BadRequest\) while starting") as caught:
+        account.import_from_uri("Bad", URI)
+    assert caught.value.code == "azure" and str(caught.value).endswith(message)
+    denied = "The client 'amkit' does not have authorization to perform action 'Microsoft.Automation/read'."
+    server.fail_next("GET", "/packages/Gone", 403, body={"error": {"code": "AuthorizationFailed", "message": denied}})
+    with pytest.raises(
+        amkit.AccountError, match=r"Azure answered 403 \(AuthorizationFailed\) while reading Gone"
+    ) as caught:
+        account.watch("Gone", runtime_environment="PS74", interval=0, progress=False)
+    assert str(caught.value).endswith(denied)
+
+
+def test_an_import_that_fails_in_an_environment_and_one_that_succeeds_in_5_1(server: ArmServer) -> None:
+    account = connect(server, writable=True)
+    server.fail_import(URI + "?7", "PackageImportException", "Az.Accounts 9.9.9 is not available.")
+    account.import_from_uri("Needy", URI + "?7", runtime_environment="PS74")
+    failed = account.watch("Needy", interval=0, progress=False)
+    assert (failed.state, failed.runtime_environment) == ("Failed", "PS74")
+    assert failed.error_message == "Az.Accounts 9.9.9 is not available."
+    assert account.packages("PS74").set_index("name").loc["Needy", "error_code"] == "PackageImportException"
+    server.succeed_import(URI + "?8", version="2.1.0", activityCount=3)
+    account.import_from_uri("ContosoTools", URI + "?8")
+    ended = account.watch("ContosoTools", interval=0, progress=False)
+    assert ended.succeeded and ended.runtime_environment == "PowerShell-5.1"
+    assert account.versions("ContosoTools") == (amkit.PSVersion("2.1.0"),)
+
+
+def test_a_watch_that_outlasts_its_timeout_and_an_azure_that_cannot_be_reached(
+    server: ArmServer, tmp_path: Path
+) -> None:
+    account = connect(server, writable=True)
+    account.import_from_uri("Slow", URI + "?9", runtime_environment="PS74")
+    with pytest.raises(amkit.AccountError, match="the import of Slow had not ended after 0 s") as caught:
+        account.watch("Slow", interval=0.05, timeout=0, progress=False)
+    assert caught.value.code == "timeout"
+    base = server.base_url
+    server.close()  # nothing listens there now
+    with pytest.raises(amkit.AccountError, match="cannot reach Azure") as caught:
+        connect(server, tmp_path / "gone.db", client_options={"base_url": base, "retry_total": 0})
+    assert caught.value.code == "azure" and not (tmp_path / "gone.db").exists()
 
 
 def test_a_saved_snapshot_opens_as_the_account_it_was(server: ArmServer, tmp_path: Path) -> None:
@@ -191,6 +257,23 @@ def test_an_account_without_the_old_7_2_list_reads_its_environment_s_packages(se
     assert set(account.modules(runtime="7.2")["name"]) == {"Contoso.Seven"}
     calls = {request.path.rsplit("/", 1)[-1] for request in server.requests}
     assert {"powerShell72Modules", "packages", "runtimeEnvironments", "modules", "connectionTypes"} <= calls
+
+
+def test_python_packages_are_read_from_the_old_lists_and_from_environments(server: ArmServer) -> None:
+    server.add_python_package(2, "requests", version="2.27.1")
+    server.add_python_package(3, "pandas", version="2.2.2", sizeInBytes=12_000_000)
+    server.add_python_package(3, "broken", version="0.1", provisioningState="Failed")
+    server.add_runtime_environment("Py310", language="Python", version="3.10")
+    server.add_package("Py310", "numpy", version="1.26.4")
+    account = connect(server)
+    assert account.packages("Python-2.7")["name"].tolist() == ["requests"]
+    three = account.packages("Python-3.8").set_index("name")
+    assert three.loc["pandas", "version"] == "2.2.2" and three.loc["broken", "provisioning_state"] == "Failed"
+    assert account.packages("Py310")["name"].tolist() == ["numpy"]
+    assert set(account.history()["module"]) >= {"requests", "pandas", "broken", "numpy"}
+    assert account.inventory(runtime_environment="Py310").names == ()  # a wheel is not a PowerShell module
+    calls = {request.path.rsplit("/", 1)[-1] for request in server.requests}
+    assert {"python2Packages", "python3Packages"} <= calls
 
 
 def test_imports_keep_the_throttle_of_five_starts_in_thirty_seconds(server: ArmServer) -> None:

@@ -208,7 +208,8 @@ def test_an_account_file_of_schema_1_opens_upgraded_with_nothing_lost(tmp_path: 
         fresh = account.create_runtime_environment("Fresh74", "PowerShell", "7.4")
         assert environments.loc["PowerShell-7.4", "default_packages"] == "Az 12.3.0, Azure CLI 2.64.0"
         four = account.modules(runtime_environment="PowerShell-7.4")
-        assert sorted(four["name"]) == sorted([*account.modules(runtime_environment=fresh.name)["name"], "Contoso.Four"])
+        new_defaults = account.modules(runtime_environment=fresh.name)["name"]
+        assert sorted(four["name"]) == sorted([*new_defaults, "Contoso.Four"])
         assert not four["name"].str.startswith("AzureRM").any()
         seven = account.modules(runtime="7.2").set_index("name")
         assert "AzureRM.Profile" not in seven.index and seven.loc["Az.Accounts", "version"] == "2.8.0"
@@ -363,6 +364,16 @@ def test_a_plan_flags_azurerm_commands_that_autoload_from_the_old_defaults(accou
         assert (row["status"], row["needed_by"]) == ("unavailable", "Legacy")
         assert row["why"] == "called: Get-AzureRmVM, Login-AzureRmAccount"
         assert word in row["problem"] and "migration_plan" in row["problem"]
+
+
+def test_a_runbook_remembers_the_file_it_was_read_from(tmp_path: Path, account: amkit.AutomationAccount) -> None:
+    script = tmp_path / "Nightly.ps1"
+    script.write_text("Get-Date\n", encoding="utf-8")
+    account.add_runbook("ByPath", script)
+    account.add_runbook("ByText", str(script))  # a one-line str naming a file is its path, as everywhere in amkit
+    account.add_runbook("Inline", "Get-Date\n")
+    sources = account.runbooks().set_index("name")["source"]
+    assert (sources["ByPath"], sources["ByText"], sources["Inline"]) == (str(script), str(script), "runbook Inline")
 
 
 def test_replacing_a_runbook_s_script_keeps_its_environment_and_name(account: amkit.AutomationAccount) -> None:

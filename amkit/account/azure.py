@@ -13,7 +13,8 @@ service's code and message.
 The Windows PowerShell 5.1 list is ``/modules``; the PowerShell 7.2 list of
 the old experience is ``/powerShell72Modules``, an older API version
 (2023-11-01) that the SDK has no operation for, read with its public
-``send_request``; every other PowerShell environment's list is its ``packages``.
+``send_request``; Python 2.7's and 3.8's are ``/python2Packages`` and
+``/python3Packages``; every other environment's list is its ``packages``.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ _TEXT_RUNBOOKS = frozenset(
     {"powershell", "script", "powershellworkflow", "powershell72", "python2", "python3", "python"}
 )
 _SYSTEM_NAMES = {system_environment_name(language, version).casefold() for language, version in SYSTEM_ENVIRONMENTS}
+# The system-generated environments whose list is one of the old experience's (7.2's only when the account has it).
+_OLD_LISTS = frozenset({"powershell-5.1", "python-2.7", "python-3.8"})
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,8 @@ def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
     """A snapshot from its document: the REST API's JSON of each list, under these keys.
 
     ``runtimeEnvironments``, ``modules`` (Windows PowerShell 5.1),
-    ``powerShell72Modules``, ``packages`` (environment name -> its list),
+    ``powerShell72Modules``, ``python2Packages`` (Python 2.7), ``python3Packages``
+    (Python 3.8), ``packages`` (environment name -> its list),
     ``connectionTypes`` and ``runbooks``, each a list of resources as the API
     returns them (``{"name": ..., "properties": {...}}``); ``activities``,
     module name -> the names of its activities (commands; the service lists
@@ -209,6 +213,8 @@ def parse_snapshot(document: object, file: str | None = None) -> Snapshot:
         document.get("modules"), "PowerShell-5.1", file, activities if isinstance(activities, Mapping) else None
     )
     seen.modules += _states(document.get("powerShell72Modules"), "PowerShell-7.2", file)
+    seen.modules += _states(document.get("python2Packages"), "Python-2.7", file)
+    seen.modules += _states(document.get("python3Packages"), "Python-3.8", file)
     by_environment = document.get("packages") or {}
     if not isinstance(by_environment, Mapping):
         raise AccountError("packages is an object of environment name -> list", code="snapshot", file=file)
@@ -277,12 +283,13 @@ def _azure_errors(doing: str) -> Iterator[None]:
     _, exceptions = _sdk()
     try:
         yield
-    except exceptions.ClientAuthenticationError as error:
-        raise AccountError(f"Azure refused the credential while {doing}: {error.message}", code="azure-auth") from None
     except exceptions.HttpResponseError as error:
         status = getattr(error, "status_code", None)
         code = getattr(getattr(error, "error", None), "code", None) or "azure"
         message = getattr(getattr(error, "error", None), "message", None) or error.message
+        # An SDK operation raises ClientAuthenticationError for a 401; send_request's raise_for_status does not.
+        if isinstance(error, exceptions.ClientAuthenticationError) or status == 401:
+            raise AccountError(f"Azure refused the credential while {doing}: {message}", code="azure-auth") from None
         raise AccountError(f"Azure answered {status} ({code}) while {doing}: {message}", code="azure") from None
     except exceptions.AzureError as error:
         raise AccountError(f"cannot reach Azure while {doing}: {error.message}", code="azure") from None
@@ -327,6 +334,8 @@ class AzureAccount:
                 "runtimeEnvironments": environments,
                 "modules": _raw(self.client.module.list_by_automation_account(*where)),
                 "powerShell72Modules": seven,
+                "python2Packages": _raw(self.client.python2_package.list_by_automation_account(*where)),
+                "python3Packages": _raw(self.client.python3_package.list_by_automation_account(*where)),
                 "packages": {
                     item["name"]: _raw(self.client.package.list_by_runtime_environment(*where, item["name"]))
                     for item in environments
@@ -391,9 +400,13 @@ def _raw(items: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def _reads_packages(environment: Mapping[str, Any], has_powershell72_list: bool) -> bool:
-    """Whether an environment's list is its packages: not 5.1's (``/modules``), 7.2's old list, or Python's."""
-    runtime = (environment.get("properties") or {}).get("runtime") or {}
+    """Whether an environment's list is its ``packages``, not an old-experience list.
+
+    Those are 5.1's ``/modules``, 7.2's ``/powerShell72Modules`` (when the
+    account has one) and Python 2.7's and 3.8's ``/python2Packages`` and
+    ``/python3Packages``.
+    """
     folded = str(environment.get("name", "")).casefold()
-    if str(runtime.get("language", "")).casefold() != "powershell" or folded == "powershell-5.1":
+    if folded in _OLD_LISTS:
         return False
     return not (folded == "powershell-7.2" and has_powershell72_list)

@@ -217,8 +217,11 @@ class AzureOperations:
     ) -> ImportRecord:
         """Follow module ``name``'s import until it ends, recording each provisioning state it enters.
 
-        A progress bar (a widget in Jupyter, text elsewhere) moves along the
-        import states. Returns how the import ended.
+        Without ``runtime_environment`` or ``runtime``, the import followed is
+        the one still open for ``name`` (in the environment
+        :meth:`import_from_uri` started it in), else one in the account's
+        default environment. A progress bar (a widget in Jupyter, text
+        elsewhere) moves along the import states. Returns how the import ended.
 
         Raises
         ------
@@ -228,6 +231,8 @@ class AzureOperations:
         from tqdm.auto import tqdm
 
         azure = self._connected()
+        if runtime is None and runtime_environment is None:
+            runtime_environment = self._writer.open_import_environment(name)
         environment = self._environment(runtime, runtime_environment)
         deadline = time.monotonic() + timeout
         # Go on with the operation import_from_uri (or a refresh) started, when it has not ended.

@@ -180,10 +180,19 @@ class SnapshotWriter:
             error=(module.error_code, module.error_message),
             source="azure",
         )
-        if not module.is_global and module.version:
+        if not module.is_global and module.version and environment.is_powershell:  # not a Python package
             version = listed_version(module.version, module.name)
             # No package file here: the record has what Azure lists, and no source to import again from.
             self.modules.add_versions(module_id, [ModuleRecord(module.name, version, commands=module.commands)])
+
+    def open_import_environment(self, module: str) -> str | None:
+        """The environment of ``module``'s latest import when it has not ended, else ``None``."""
+        rows = self.store.rows(
+            "SELECT environment, state FROM history WHERE operation = 'import' AND module = ? COLLATE NOCASE "
+            "ORDER BY id DESC LIMIT 1",
+            (module,),
+        )
+        return rows[0]["environment"] if rows and rows[0]["state"] not in ENDED_STATES else None
 
     def import_recorder(self, environment: RuntimeEnvironment, module: str) -> Recorder:
         """A recorder going on with the module's import still open in ``environment``, or starting a new one."""

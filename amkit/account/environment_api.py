@@ -28,7 +28,7 @@ from amkit.checks import Report
 from amkit.deps.runbooks import runbook_requirements
 from amkit.errors import AccountError, ScriptError
 from amkit.package.module_package import ModulePackage
-from amkit.powershell.textfile import load_source
+from amkit.powershell.textfile import load_source, source_path
 
 __all__ = ["PACKAGE_COLUMNS", "EnvironmentOperations"]
 
@@ -229,7 +229,8 @@ class EnvironmentOperations:
         if problem is not None:
             raise ValueError(problem)
         text, file = load_source(script, file=f"runbook {name}", error=ScriptError, caller="add_runbook")
-        source = os.fspath(script) if isinstance(script, os.PathLike) else None
+        path = source_path(script)
+        source = str(path) if path is not None else None
         with self._store.write():
             existing = self._runbooks.find(name)
             if existing is not None and runtime_environment is None:  # a new script: the link and name stay

@@ -157,7 +157,7 @@ class Environments:
         return environment
 
     def ensure_system(self, at: datetime) -> None:
-        """Give the account every system-generated environment, and every environment each default module it should hold.
+        """Give the account every system-generated environment, and every environment the default modules it lacks.
 
         An environment an older amkit made from a runtime's module list may lack
         default modules that list never held (a 7.2 list written before its

@@ -93,7 +93,8 @@ def _to_runtime_environments(connection: sqlite3.Connection) -> None:
     # which opening the account adds (Environments.ensure_system). Custom imports stay.
     for runtime, _, _ in runtimes:
         if runtime != "5.1":
-            connection.execute("DELETE FROM modules WHERE is_global = 1 AND environment = ?", (f"powershell-{runtime}",))
+            key = f"powershell-{runtime}"
+            connection.execute("DELETE FROM modules WHERE is_global = 1 AND environment = ?", (key,))
     # The history keeps names as they were written, as it keeps module names.
     connection.execute("UPDATE history SET environment = 'PowerShell-' || runtime WHERE runtime IS NOT NULL")
 

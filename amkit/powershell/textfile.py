@@ -15,7 +15,7 @@ from pathlib import Path
 from amkit.errors import AmkitError
 from amkit.limits import Limits
 
-__all__ = ["decode_source", "load_source"]
+__all__ = ["decode_source", "load_source", "source_path"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32le-bom"),
@@ -85,10 +85,8 @@ def load_source(
     for other types.
     """
     limits = limits or Limits()
-    if isinstance(source, str) and "\n" not in source and (os.path.isfile(source) or _names_a_file(source)):
-        source = Path(source.strip())
-    if isinstance(source, os.PathLike):
-        path = Path(source)
+    path = source_path(source)
+    if path is not None:
         try:
             _check_size(path.stat().st_size, limits, limit, file or str(path), error)
             data = path.read_bytes()
@@ -102,6 +100,13 @@ def load_source(
         _check_size(len(source), limits, limit, file, error)  # characters: at most the bytes UTF-8 needs
         return source.removeprefix("\ufeff"), file
     raise TypeError(f"{caller} expects a path, bytes or text, not {type(source).__name__}")
+
+
+def source_path(source: object) -> Path | None:
+    """The file :func:`load_source` reads for ``source``; ``None`` when ``source`` is the text or bytes themselves."""
+    if isinstance(source, str) and "\n" not in source and (os.path.isfile(source) or _names_a_file(source)):
+        return Path(source.strip())
+    return Path(source) if isinstance(source, os.PathLike) else None
 
 
 def _check_size(size: int, limits: Limits, limit: str, file: str | None, error: type[AmkitError]) -> None:
