@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import ipywidgets
+import pandas as pd
 import pytest
 import traitlets
 from packages import module, requires, write_zip
+from test_charts_history import synthetic_history
 
 import amkit
 from amkit.widgets import AccountDashboard, DependencyExplorer, ImportHistory, PackageExplorer, RunbookExplorer, explore
@@ -256,6 +258,26 @@ def test_import_history_filters_and_charts(account: amkit.AutomationAccount) -> 
     history.chart = "version history"
     history.version_module.value = "SideBySide"
     assert history.figure.axes[0].get_title() == "SideBySide: version over time"
+
+
+def test_import_history_takes_any_date_range_inside_its_history() -> None:
+    history = ImportHistory(synthetic_history(20, 300))  # hourly imports, 5 to 17 January 2026
+    history.dates.value = ("2026-01-09", "2026-01-07")  # text, and backwards
+    assert history.dates.label == ("2026-01-07", "2026-01-09") and history.dates.index == (2, 4)
+    days = history.frame["time"].dt.strftime("%Y-%m-%d")
+    assert (days.min(), days.max()) == ("2026-01-07", "2026-01-09")
+    # An aware time is taken to its day in UTC (23:00 in Berlin is 22:00 UTC, the same day).
+    history.dates.value = (pd.Timestamp("2026-01-06 08:30"), pd.Timestamp("2026-01-09 23:00", tz="Europe/Berlin"))
+    assert history.dates.label == ("2026-01-06", "2026-01-09")
+    history.dates.value = (dt.date(2020, 1, 1), dt.datetime(2030, 1, 1))  # beyond it: its first and last day
+    assert history.dates.label == ("2026-01-05", "2026-01-17") and len(history.frame) == len(history.history)
+    history.dates.index = (4, 1)
+    assert history.dates.label == ("2026-01-06", "2026-01-09")
+    with pytest.raises(traitlets.TraitError, match="Unknown datetime string format"):
+        history.dates.value = ("soon", "later")
+    with pytest.raises(traitlets.TraitError, match=r"index \(0, 13\) is not two positions of 13 days"):
+        history.dates.index = (0, 13)
+    assert history.dates.label == ("2026-01-06", "2026-01-09")  # a refused range changes nothing
 
 
 def test_import_history_of_a_table_and_an_empty_one(account: amkit.AutomationAccount) -> None:

@@ -16,7 +16,7 @@ from amkit.charts.history import import_activity, import_timeline, version_histo
 from amkit.widgets.common import SCROLLING, ExplorerBase, draw_chart, reporting
 from amkit.widgets.html import frame_html, message_html
 
-__all__ = ["CHARTS", "ImportHistory"]
+__all__ = ["CHARTS", "DayRangeSlider", "ImportHistory"]
 
 #: The charts the selector offers.
 CHARTS = ("timeline", "activity", "version history")
@@ -37,6 +37,42 @@ def _normalised(history: pd.DataFrame) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = pd.NA
     return frame
+
+
+class DayRangeSlider(widgets.SelectionRangeSlider):
+    """A slider over days (UTC midnights) whose range can be set to any two times, as pandas reads them.
+
+    ``value`` takes text (``"2026-01-07"``), dates, datetimes or timestamps,
+    with or without a zone: each end becomes its day in UTC, an end outside
+    the days becomes the first or last day (as slicing a sorted pandas index
+    does), and a range given backwards, by value or by index, is turned round.
+    """
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal: Any) -> tuple[Any, ...]:
+        days: tuple[Any, ...] = self._options_values
+        if len(proposal.value) != 2:
+            raise traitlets.TraitError(f"Invalid selection: a range is two days, not {proposal.value!r}")
+        if not all(isinstance(day, pd.Timestamp) for day in days):  # no history: the placeholder option only
+            if not all(end in days for end in proposal.value):
+                raise traitlets.TraitError(f"Invalid selection: {proposal.value!r} is not among the options")
+            return tuple(proposal.value)
+        try:
+            wanted = [pd.Timestamp(end) for end in proposal.value]
+        except (TypeError, ValueError) as error:
+            raise traitlets.TraitError(f"Invalid selection: {error}") from None
+        as_days = sorted((end.tz_convert("UTC").tz_localize(None) if end.tzinfo else end).floor("D") for end in wanted)
+        first, last = days[0], days[-1]
+        return tuple(days[days.index(min(max(end, first), last))] for end in as_days)
+
+    @traitlets.validate("index")
+    def _validate_index(self, proposal: Any) -> tuple[int, ...]:
+        index = tuple(sorted(proposal.value)) if len(proposal.value) == 2 else proposal.value
+        if len(index) != 2 or not all(0 <= position < len(self._options_labels) for position in index):
+            raise traitlets.TraitError(
+                f"Invalid selection: index {proposal.value!r} is not two positions of {len(self._options_labels)} days"
+            )
+        return index
 
 
 class ImportHistory(ExplorerBase):
@@ -61,7 +97,7 @@ class ImportHistory(ExplorerBase):
             _normalised(account_or_history) if isinstance(account_or_history, pd.DataFrame) else pd.DataFrame()
         )
         self.modules_picker = widgets.SelectMultiple(options=[], description="Modules", rows=8)
-        self.dates = widgets.SelectionRangeSlider(
+        self.dates = DayRangeSlider(
             options=["-"],
             index=(0, 0),
             description="Dates",
