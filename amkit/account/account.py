@@ -115,7 +115,7 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
                 store.set_meta("runtime", runtime)
                 store.set_meta("read_only", "0")
             if not account.read_only:
-                account._environments.ensure_system(moment())
+                account._environments.ensure_defaults(moment())
         return account
 
     @classmethod

@@ -156,7 +156,7 @@ class Environments:
             self.modules.provision(environment, at)
         return environment
 
-    def ensure_system(self, at: datetime) -> None:
+    def ensure_defaults(self, at: datetime) -> None:
         """Give the account every system-generated environment, and every environment the default modules it lacks.
 
         An environment an older amkit made from a runtime's module list may lack

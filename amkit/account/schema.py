@@ -66,7 +66,7 @@ def _to_runtime_environments(connection: sqlite3.Connection) -> None:
     with the default packages a new environment of that version gets. Custom
     modules, connection types and history rows follow, so nothing imported is
     lost; 7.x environments drop the 5.1 defaults schema 1 gave them, and get
-    their own when the account opens (Environments.ensure_system).
+    their own when the account opens (Environments.ensure_defaults).
     """
     runtimes = [
         (row[0], row[1], row[2])
@@ -90,7 +90,7 @@ def _to_runtime_environments(connection: sqlite3.Connection) -> None:
     for table in ("modules", "connection_types"):
         connection.execute(f"UPDATE {table} SET environment = lower('PowerShell-' || environment)")
     # Schema 1 gave every runtime 5.1's default modules (AzureRM, DSC...); 7.x environments hold their own,
-    # which opening the account adds (Environments.ensure_system). Custom imports stay.
+    # which opening the account adds (Environments.ensure_defaults). Custom imports stay.
     for runtime, _, _ in runtimes:
         if runtime != "5.1":
             key = f"powershell-{runtime}"

@@ -327,7 +327,7 @@ class _Metadata:
         or ``netstandard`` instead, and say nothing here.
         """
         for row in _rows(self.tables.AssemblyRef):
-            token = _blob(getattr(row.PublicKey, "value", row.PublicKey))
+            token = _blob(row.PublicKey)
             retargetable = bool(getattr(row.Flags, "afRetargetable", False))
             if _text(row.Name) == "mscorlib" and token == _DESKTOP_TOKEN and not retargetable:
                 version = f"{row.MajorVersion}.{row.MinorVersion}.{row.BuildNumber}.{row.RevisionNumber}"

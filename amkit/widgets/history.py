@@ -61,7 +61,7 @@ class DayRangeSlider(widgets.SelectionRangeSlider):
             wanted = [pd.Timestamp(end) for end in proposal.value]
         except (TypeError, ValueError) as error:
             raise traitlets.TraitError(f"Invalid selection: {error}") from None
-        as_days = sorted((end.tz_convert("UTC").tz_localize(None) if end.tzinfo else end).floor("D") for end in wanted)
+        as_days = sorted((end.tz_convert(None) if end.tzinfo else end).floor("D") for end in wanted)  # UTC days
         first, last = days[0], days[-1]
         return tuple(days[days.index(min(max(end, first), last))] for end in as_days)
 
