@@ -24,6 +24,7 @@ _MAX_REPAIRS = 20
 _DEFINITIONS = frozenset({"function", "filter", "workflow", "configuration"})
 # A node holding one of those keywords holds little else: at most its line's indentation.
 _LONGEST_KEYWORD_RUN = 256
+_SHORTEST_KEYWORD = min(len(keyword) for keyword in _DEFINITIONS)
 
 
 def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptError]]:
@@ -69,8 +70,8 @@ def _restart(source: SourceText, statement: Node) -> int:
     ``configuration``) keyword starting a later line inside the statement.
     """
     for node in walk(statement):
-        if node.end_byte - node.start_byte > _LONGEST_KEYWORD_RUN:
-            continue  # too long to be a keyword (and its indentation): reading its text would cost the statement's
+        if node.child_count or not _SHORTEST_KEYWORD <= node.end_byte - node.start_byte <= _LONGEST_KEYWORD_RUN:
+            continue  # not one token, or no keyword's length: reading its text would cost the statement's
         text = source.node_text(node)
         keyword = text.lstrip()
         start = node.start_byte + len(text.encode("utf-8")) - len(keyword.encode("utf-8"))
