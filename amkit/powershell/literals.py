@@ -66,7 +66,7 @@ def expandable_value(text: str) -> str:
 
 def _undouble(body: str) -> str:
     """Collapse each doubled quote to its second character, as the tokenizer does (left to right, in pairs)."""
-    return _DOUBLED_QUOTE.sub(r"\1", body)
+    return _DOUBLED_QUOTE.sub(r"\1", body) if _DOUBLED_QUOTE.search(body) else body
 
 
 def _here_body(text: str) -> str:

@@ -311,6 +311,12 @@ def children(node: Node) -> list[Node]:
 def unwrap(node: Node) -> Node:
     """Walk down through single-operand wrapper levels to the meaningful node."""
     while node.type in _WRAPPERS:
+        if node.child_count == 1:  # the usual level: one operand, nothing else (no list to build)
+            only = node.child(0)
+            if only is None or not only.is_named or only.type == "comment":
+                break
+            node = only
+            continue
         inner = children(node)
         if len(inner) != 1 or _has_operator(node):
             break
