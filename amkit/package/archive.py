@@ -12,6 +12,7 @@ within :class:`Limits`; nothing is ever written to disk.
 from __future__ import annotations
 
 import abc
+import functools
 import lzma
 import os
 import re
@@ -19,9 +20,8 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from amkit.errors import LimitExceededError, PackageError
 from amkit.limits import Limits
@@ -31,15 +31,17 @@ __all__ = ["Entry", "FolderSource", "PackageSource", "ZipSource", "open_source"]
 _CHUNK = 64 * 1024
 _ENCRYPTED = 0x1  # general-purpose flag bit 0 of a zip entry
 _DRIVE = re.compile(r"[A-Za-z]:")
+# In all the names joined by "/": a backslash, or a segment that is empty, starts with a dot or a space,
+# or starts like a drive. Without one, no name has anything to drop or refuse but control characters.
+_NEEDS_A_CLOSER_LOOK = re.compile(r"\\|/[/. ]|/[A-Za-z]:")
 # IO_REPARSE_TAG_MOUNT_POINT: a Windows junction, a directory link is_symlink() misses.
 _JUNCTION_TAG = 0xA0000003
 # What zipfile and its decompressors raise for a damaged member (found by fuzzing).
 _DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One file in a package.
+class Entry(NamedTuple):
+    """One file in a package (a named tuple: cheap to make for each of a large package's members).
 
     Parameters
     ----------
@@ -96,6 +98,20 @@ def _member_path(location: Path, raw_name: str) -> str:
     return "/".join(segments)
 
 
+def _member_paths(location: Path, raw_names: list[str]) -> list[str]:
+    """The normalised path of each member (see :func:`_member_path`), refusing the first unsafe one.
+
+    Most packages' names need nothing dropped or refused, and one look at all
+    of them together shows it: no control character (``isprintable``), no
+    backslash, and no segment that is empty, starts with a dot or a space, or
+    could be a drive. Only otherwise is each name looked at on its own.
+    """
+    joined = "/" + "/".join(raw_names) + "/"
+    if joined.isprintable() and not _NEEDS_A_CLOSER_LOOK.search(joined):
+        return raw_names
+    return [_member_path(location, raw) for raw in raw_names]
+
+
 def _check_totals(location: Path, limits: Limits, count: int, total: int) -> None:
     if count > limits.max_entries:
         problem = f"has more than {limits.max_entries} entries (Limits.max_entries)"
@@ -118,9 +134,11 @@ def _index(
     ``files`` holds ``(raw_name, size, compressed_size)``; ``folders`` the raw
     names of explicit folder entries.
     """
-    entries = [Entry(_member_path(location, raw), raw, size, packed) for raw, size, packed in files]
-    directories = {path for path in (_member_path(location, raw) for raw in folders) if path}
-    _check_totals(location, limits, len(entries) + len(directories), sum(e.size for e in entries))
+    files = list(files)
+    paths = _member_paths(location, [raw for raw, _, _ in files])
+    entries = [Entry(path, raw, size, packed) for path, (raw, size, packed) in zip(paths, files, strict=True)]
+    directories = {path for path in _member_paths(location, list(folders)) if path}
+    _check_totals(location, limits, len(entries) + len(directories), sum(entry.size for entry in entries))
     # Windows, and so Automation, holds one file per case-insensitive path.
     seen: dict[str, Entry] = {}
     for entry in entries:
@@ -133,18 +151,19 @@ def _index(
         else:
             problem = f"members {other.path!r} and {entry.path!r} differ only in letter case"
         raise _error(location, f"{problem}; Windows and Automation can hold only one")
-    for entry in entries:
-        parts = entry.path.split("/")
-        directories.update("/".join(parts[:depth]) for depth in range(1, len(parts)))
+    implied: set[str] = set()
+    for parent in {entry.path.rpartition("/")[0] for entry in entries}:  # a package has far fewer folders than files
+        while parent and parent not in implied:
+            implied.add(parent)
+            parent = parent.rpartition("/")[0]
+    directories |= implied
     folded = {path.lower(): path for path in directories}
-    for entry in entries:
-        if (folder := folded.get(entry.path.lower())) is not None:
-            problem = f"is also a folder ({folder!r}); Windows cannot hold both"
-            raise _error(location, f"member {entry.path!r} {problem}")
-    return (
-        tuple(sorted(entries, key=lambda entry: _sort_key(entry.path))),
-        tuple(sorted(directories, key=_sort_key)),
-    )
+    if clashes := seen.keys() & folded.keys():
+        entry = seen[min(clashes)]
+        problem = f"is also a folder ({folded[entry.path.lower()]!r}); Windows cannot hold both"
+        raise _error(location, f"member {entry.path!r} {problem}")
+    # The lower-case paths are unique, so ordering by them alone orders by (lower case, exact).
+    return tuple(seen[key] for key in sorted(seen)), tuple(sorted(directories, key=_sort_key))
 
 
 class PackageSource(abc.ABC):
@@ -177,7 +196,10 @@ class PackageSource(abc.ABC):
     def __init__(self, index: tuple[tuple[Entry, ...], tuple[str, ...]]) -> None:
         self.entries, self.directories = index
         self._by_path = {entry.path: entry for entry in self.entries}
-        self._by_folded = {entry.path.lower(): entry for entry in self.entries}
+
+    @functools.cached_property
+    def _by_folded(self) -> dict[str, Entry]:
+        return {entry.path.lower(): entry for entry in self.entries}
 
     @property
     def size(self) -> int:
@@ -288,8 +310,13 @@ class ZipSource(PackageSource):
         for info in infos:
             self._check_member(info)
         self._infos = {info.orig_filename: info for info in infos}
-        files = [(i.orig_filename, i.file_size, i.compress_size) for i in infos if not _is_dir(i)]
-        folders = [info.orig_filename for info in infos if _is_dir(info)]
+        files: list[tuple[str, int, int]] = []
+        folders: list[str] = []
+        for info in infos:
+            if _is_dir(info):
+                folders.append(info.orig_filename)
+            else:
+                files.append((info.orig_filename, info.file_size, info.compress_size))
         super().__init__(_index(location, self.limits, files, folders))
         self._size_on_disk = self._fingerprint[2]
 

@@ -80,19 +80,19 @@ def _join(folder: str, name: str) -> str:
     return posixpath.join(folder, name) if folder else name
 
 
-def _children(paths: Iterable[str], folder: str) -> tuple[set[str], set[str]]:
-    """Files and subfolders directly inside ``folder`` (names only)."""
-    prefix = f"{folder}/" if folder else ""
+def _contents(paths: Iterable[str], root: str) -> tuple[set[str], set[str]]:
+    """The names of the files directly inside ``root``, and of its subfolders, in one pass over ``paths``."""
+    prefix = f"{root}/" if root else ""
+    start = len(prefix)
     files: set[str] = set()
     subfolders: set[str] = set()
     for path in paths:
-        if not path.startswith(prefix):
-            continue
-        rest = path[len(prefix) :]
-        if "/" in rest:
-            subfolders.add(rest.split("/", 1)[0])
-        elif rest:
-            files.add(rest)
+        if path.startswith(prefix):
+            head, slash, _ = path[start:].partition("/")
+            if slash:
+                subfolders.add(head)
+            elif head:
+                files.add(head)
     return files, subfolders
 
 
@@ -117,14 +117,15 @@ def find_layout(
     messages. Raises :class:`LayoutError` when the module folder holds
     nothing PowerShell could load.
     """
-    all_paths = list(paths)
-    files, subfolders = _children(all_paths, root)
+    paths = list(paths)
+    files, subfolders = _contents(paths, root)
     prefix = f"{root}/" if root else ""
     subfolders |= {
         directory[len(prefix) :].split("/", 1)[0]
         for directory in directories
         if directory.startswith(prefix) and directory != root
     }
+    folded: dict[str, str] = {}  # every path by its case-folded form, made only if a subfolder is named like a version
     folders: list[VersionFolder] = []
     problems: list[LayoutProblem] = []
     for sub in sorted(subfolders):
@@ -132,8 +133,8 @@ def find_layout(
         if version is None or version.is_prerelease:
             continue
         sub_path = _join(root, sub)
-        sub_files, _ = _children(all_paths, sub_path)
-        manifest = _find(sub_files, f"{name}.psd1")
+        folded = folded or {path.casefold(): path for path in paths}
+        manifest = folded.get(_join(sub_path, f"{name}.psd1").casefold())
         if manifest is None:
             problems.append(
                 LayoutProblem(
@@ -144,7 +145,7 @@ def find_layout(
                 )
             )
             continue
-        folders.append(VersionFolder(sub_path, version, _join(sub_path, manifest)))
+        folders.append(VersionFolder(sub_path, version, manifest))
     loose = sorted(file for file in files if file.casefold().endswith(MODULE_FILE_EXTENSIONS))
     if folders:
         if loose:

@@ -101,7 +101,6 @@ class ModulePackage:
         self.problems: tuple[LayoutProblem, ...] = (*problems, *layout.problems)
         self.versioned = layout.versioned
         self.root = layout.root
-        self._index = {entry.path.casefold(): entry.path for entry in source.entries}
         # Layout orders version folders by their names; a prerelease label only
         # ranks a version below the same base, and folder names are distinct
         # bases, so no manifest has to be read to order them.
@@ -118,6 +117,11 @@ class ModulePackage:
         return read_nuspec(self.read(nuspecs[0]), file=f"{self.location}!{nuspecs[0]}")
 
     # Files -----------------------------------------------------------------
+    @functools.cached_property
+    def _index(self) -> dict[str, str]:
+        """Each stored path by its case-folded form, for :meth:`find`."""
+        return {entry.path.casefold(): entry.path for entry in self.source.entries}
+
     def read(self, path: str) -> bytes:
         """The bytes of the package member ``path`` (bounded by the package's limits)."""
         return self.source.read(path)
