@@ -304,6 +304,32 @@ def test_an_exception_inside_an_import_leaves_no_partial_rows(
         pd.testing.assert_frame_equal(again.history(), history)
 
 
+def test_history_filtered_by_module_and_time(
+    tmp_path: Path, account: amkit.AutomationAccount, samples: dict[str, Path]
+) -> None:
+    account.import_package(samples["ContosoCore"], at=at(0))
+    account.import_package(samples["ContosoNotify"], at=at(10))
+    account.delete_module("ContosoCore", at=at(20))
+    whole = account.history()
+    core = account.history("contosocore")  # any letter case
+    pd.testing.assert_frame_equal(core, whole[whole["module"] == "ContosoCore"].reset_index(drop=True))
+    assert list(core["operation"].unique()) == ["import", "delete"]
+    # Both ends are included, and any time pandas reads will do; a time without a zone is UTC.
+    first, last = whole["time"].iloc[0], whole["time"].iloc[-1]
+    assert len(account.history(start=first, end=last)) == len(whole)
+    between = account.history(start=at(5), end=(at(20) - timedelta(seconds=1)).replace(tzinfo=None))
+    assert set(between["module"]) == {"ContosoNotify"} and set(between["operation"]) == {"import"}
+    assert account.history(start=str(last)).equals(whole.tail(1).reset_index(drop=True))
+    assert account.history("ContosoNotify", start=at(20)).empty
+    assert list(account.history("Nothing").columns) == HISTORY_COLUMNS
+    with pytest.raises(ValueError, match="not a time"):
+        account.history(start="last tuesday-ish")
+    # The file's indexes serve both filters, the module one ignoring case as the filter does.
+    with contextlib.closing(sqlite3.connect(tmp_path / "account.db")) as connection:
+        indexes = dict(connection.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'history'"))
+    assert "COLLATE NOCASE" in indexes["history_module"] and "(time)" in indexes["history_time"]
+
+
 #: The Az modules of the rollup that an update imports (Az.Compute is already a custom import).
 UPDATED = ("Az.Storage", "Az.KeyVault", "Az.Network", "Az.Resources", "Az.Sql", "Az.Monitor")
 
@@ -535,9 +561,9 @@ def test_files_that_are_not_accounts(tmp_path: Path) -> None:
     with contextlib.closing(sqlite3.connect(hollow)) as connection, connection:
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         connection.execute("CREATE TABLE history (id INTEGER PRIMARY KEY, time TEXT)")
-        connection.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+        connection.execute("INSERT INTO meta VALUES ('schema_version', '3')")
     with pytest.raises(
-        amkit.AccountError, match=r"\(schema 2\) but lacks table modules, .*history\.operation_id"
+        amkit.AccountError, match=r"\(schema 3\) but lacks table modules, .*history\.operation_id"
     ) as hollowed:
         amkit.AutomationAccount.open(hollow)
     assert hollowed.value.code == "not-an-account" and hollowed.value.file == str(hollow)

@@ -221,7 +221,7 @@ def test_an_account_file_of_schema_1_opens_upgraded_with_nothing_lost(tmp_path: 
         ]
         assert account.import_package(write_zip(tmp_path / "New.zip", module("New", "1.0.0")), runtime="7.2").succeeded
     with sqlite3.connect(path) as connection:
-        assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
 
 
 def test_a_migration_plan_names_environments_packages_and_what_cannot_run(

@@ -376,7 +376,7 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
 
     # History, connections, warnings ---------------------------------------------------------
 
-    def history(self) -> pd.DataFrame:
+    def history(self, module: str | None = None, *, start: object = None, end: object = None) -> pd.DataFrame:
         """One row per state change of every operation, in time order.
 
         Columns: time (UTC), operation (import, delete, rollback, update-az,
@@ -384,8 +384,25 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
         module, version, state, error_code, error_message, runtime,
         operation_id, runtime_environment. An account read from Azure has the
         changes each read found (:meth:`refresh`).
+
+        Parameters
+        ----------
+        module
+            Only this module's rows (its name in any letter case).
+        start, end
+            Only the rows from ``start`` to ``end``, both included: anything
+            pandas reads as a time (text, ``datetime``, ``Timestamp``); a
+            time without a zone is UTC.
+
+        The file's indexes serve both filters, so a part of a long history
+        is read without the rest.
+
+        Raises
+        ------
+        ValueError
+            When ``start`` or ``end`` is not a time.
         """
-        return history_frame(self._store)
+        return history_frame(self._store, module, start, end)
 
     def connection_types(self) -> pd.DataFrame:
         """One row per field of every connection type, built-in ones first.

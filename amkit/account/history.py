@@ -110,10 +110,27 @@ def starts_between(store: Store, after: datetime, before: datetime) -> list[date
     return [moment(row["time"]) for row in rows]
 
 
-def history_frame(store: Store) -> pd.DataFrame:
-    """The whole history in time order (see :data:`HISTORY_COLUMNS`); times in UTC."""
-    rows = store.rows("SELECT *, environment AS runtime_environment FROM history ORDER BY time, id")
-    frame = pd.DataFrame([[row[column] for column in HISTORY_COLUMNS] for row in rows], columns=HISTORY_COLUMNS)
+def history_frame(store: Store, module: str | None = None, start: object = None, end: object = None) -> pd.DataFrame:
+    """The history in time order (see :data:`HISTORY_COLUMNS`), times in UTC, filtered when asked.
+
+    Only ``module``'s rows (any letter case), and only those between
+    ``start`` and ``end`` (both included), when given. The filters are the
+    file's own indexes' (module ignoring case, time), so a long history is
+    not read whole to show part of it.
+    """
+    clauses: list[str] = []
+    parameters: list[str] = []
+    if module is not None:
+        clauses.append("module = ? COLLATE NOCASE")
+        parameters.append(module)
+    for bound, operator in ((start, ">="), (end, "<=")):
+        if bound is not None:
+            clauses.append(f"time {operator} ?")
+            parameters.append(time_text(moment(bound)))
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    selected = ", ".join("environment" if column == "runtime_environment" else column for column in HISTORY_COLUMNS)
+    rows = store.tuples(f"SELECT {selected} FROM history{where} ORDER BY time, id", tuple(parameters))
+    frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
     times_utc(frame, "time")
     return frame.astype({"operation_id": "int64", **dict.fromkeys(_TEXT_COLUMNS, "string")})
 

@@ -27,7 +27,7 @@ from amkit.errors import AccountError
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
 #: The schema this amkit writes. Each entry of _MIGRATIONS takes a file one version further.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _RUNTIME_ENVIRONMENTS = """
     CREATE TABLE runtime_environments (
         name_key TEXT PRIMARY KEY,
@@ -162,6 +162,13 @@ _MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     CREATE INDEX module_versions_module ON module_versions (module_id);
     """,
     _to_runtime_environments,
+    # Schema 3: the history's module index ignores case as every query of it does (an index in the
+    # default BINARY collation serves none of them), and an operation's rows are found by index.
+    """
+    DROP INDEX IF EXISTS history_module;
+    CREATE INDEX history_module ON history (module COLLATE NOCASE);
+    CREATE INDEX history_operation ON history (operation_id)
+    """,
 )
 
 
