@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
@@ -89,7 +91,7 @@ def test_timeline_lanes_and_marks(account: amkit.AutomationAccount) -> None:
     texts = [text.get_text() for text in ax.texts]
     assert "1.0.0 ModuleImportException" in texts  # a failure says what failed
     assert texts.count("2.0.0") == 2 and "3.0.0" in texts
-    assert ax.get_title() == "5 imports of 3 modules"
+    assert ax.get_title() == "5 imports of 3 modules, 1 failed"  # every failure counted, labelled or not
 
 
 def test_timeline_groups_the_quiet_modules_beyond_the_top() -> None:
@@ -103,7 +105,17 @@ def test_timeline_groups_the_quiet_modules_beyond_the_top() -> None:
     counts = operations(history).groupby("module").size().to_dict()
     busiest = sorted(counts, key=lambda name: (-counts[name], name))[:30]  # ties go to the first by name
     assert set(lanes[:-1]) == set(busiest)
-    assert len(ax.texts) < 1_500  # crowded lanes are not labelled at every mark, failures are
+    # Every failure keeps its mark and is counted; labels go only where they fit: none runs into another in its lane.
+    failed = int((operations(history)["outcome"] == "Failed").sum())
+    assert len(marks(ax)["Failed"]) == failed and ax.get_title().endswith(f", {failed} failed")
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    lanes_of: dict[float, list[tuple[float, float]]] = {}
+    for text in ax.texts:
+        extent = text.get_window_extent(renderer)
+        lanes_of.setdefault(text.xy[1], []).append((extent.x0, extent.x1))
+    assert ax.texts and all(
+        later[0] >= earlier[1] for spans in lanes_of.values() for earlier, later in itertools.pairwise(sorted(spans))
+    )
 
 
 def test_activity_counts_per_period_by_outcome(account: amkit.AutomationAccount) -> None:

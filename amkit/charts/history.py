@@ -9,6 +9,7 @@ and groups the rest in one lane, and labels versions only where they fit.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import matplotlib.dates as mdates
@@ -30,8 +31,12 @@ __all__ = ["OTHERS", "import_activity", "import_timeline", "version_history"]
 #: The lane that holds the modules beyond the ``top`` busiest.
 OTHERS = "({count} other modules)"
 _IMPORTS = ("import", "update-az")
-#: Lanes with at most this many imports get a version label at each.
+#: Lanes with at most this many imports get a version label at each (where it fits).
 _LABELLED = 12
+#: Version labels: font size and offset from their mark, in points, and a generous average glyph width.
+_LABEL_SIZE = 6.5
+_LABEL_OFFSET = 4.0
+_CHAR_WIDTH = 0.62 * _LABEL_SIZE
 _PERIODS = {"D": "day", "W": "week", "MS": "month", "QS": "quarter", "YS": "year"}
 _STARTS = {"M": "MS", "ME": "MS", "Q": "QS", "QE": "QS", "Y": "YS", "YE": "YS", "A": "YS"}
 
@@ -100,28 +105,51 @@ def import_timeline(history: pd.DataFrame, *, ax: Axes | None = None, top: int =
                 label=outcome,
                 zorder=3,
             )
-    per_lane = imports.groupby("lane").size().to_dict()
-    columns = ("start", "lane", "version", "outcome", "error_code")
-    for start, lane, version, outcome, code in zip(*(imports[column].tolist() for column in columns), strict=True):
-        quiet = lane < len(shown) and per_lane[lane] <= _LABELLED
-        if pd.isna(version) or not (quiet or outcome == "Failed"):
-            continue
-        failed = outcome == "Failed"
-        ax.annotate(
-            f"{version} {code}" if failed and pd.notna(code) else str(version),
-            (mdates.date2num(start.tz_convert(None)), lane),
-            xytext=(4, 4),
-            textcoords="offset points",
-            fontsize=6.5,
-            color=OUTCOME_COLORS["Failed"] if failed else "#333333",
-        )
+    sizes = imports.groupby("lane").size().items()
+    _label_versions(ax, imports, quiet={lane for lane, size in sizes if lane < len(shown) and size <= _LABELLED})
     ax.set_yticks(range(len(lanes)), lanes, fontsize=7 if len(lanes) > 25 else 8)
     ax.set_ylim(max(len(lanes), 1) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    ax.set_title(f"{len(imports)} imports of {len(counts)} modules", fontsize=10)
+    failed = int((imports["outcome"] == "Failed").sum())
+    title = f"{len(imports)} imports of {len(counts)} modules" + (f", {failed} failed" if failed else "")
+    ax.set_title(title, fontsize=10)
     _legend(ax, set(imports["outcome"]))
     return ax
+
+
+def _label_versions(ax: Axes, imports: pd.DataFrame, quiet: set[int]) -> None:
+    """Label each failure, and every import of the ``quiet`` lanes, with its version where the label fits.
+
+    Going through the imports in time order, a label is drawn only where it
+    does not run into the one before it in its lane: overlapping labels are
+    unreadable, and drawing text is what a chart of thousands of imports
+    spends its time on. Every failure keeps its mark, whether labelled or not.
+    """
+    wanted = ((imports["outcome"] == "Failed") | imports["lane"].isin(quiet)) & imports["version"].notna()
+    if not wanted.any():
+        return
+    starts = mdates.date2num(imports["start"].dt.tz_convert(None).to_numpy()).tolist()
+    low, high = min(starts), max(starts)
+    # Days per inch of the axes: their data span (matplotlib adds 5% margins each side) over their width.
+    days_per_inch = ((high - low) * 1.1 or 1.0) / (ax.figure.get_figwidth() * ax.get_position().width)
+    free: dict[int, float] = {}  # per lane, where the next label may start
+    columns = ("lane", "version", "outcome", "error_code")
+    rows = zip(starts, wanted.tolist(), *(imports[column].tolist() for column in columns), strict=True)
+    for start, labelled, lane, version, outcome, code in rows:
+        failed = outcome == "Failed"
+        text = f"{version} {code}" if failed and pd.notna(code) else str(version)
+        if not labelled or start < free.get(lane, -math.inf):
+            continue
+        free[lane] = start + (_LABEL_OFFSET + len(text) * _CHAR_WIDTH) / 72 * days_per_inch
+        ax.annotate(
+            text,
+            (start, lane),
+            xytext=(_LABEL_OFFSET, 4),
+            textcoords="offset points",
+            fontsize=_LABEL_SIZE,
+            color=OUTCOME_COLORS["Failed"] if failed else "#333333",
+        )
 
 
 def import_activity(history: pd.DataFrame, freq: str = "W", *, ax: Axes | None = None) -> Axes:
