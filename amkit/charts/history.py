@@ -105,8 +105,9 @@ def import_timeline(history: pd.DataFrame, *, ax: Axes | None = None, top: int =
                 label=outcome,
                 zorder=3,
             )
-    sizes = imports.groupby("lane").size().items()
-    _label_versions(ax, imports, quiet={lane for lane, size in sizes if lane < len(shown) and size <= _LABELLED})
+    sizes = imports["lane"].value_counts()
+    quiet = {lane for lane, size in zip(sizes.index.tolist(), sizes.tolist(), strict=True) if size <= _LABELLED}
+    _label_versions(ax, imports, quiet=quiet - {len(shown)})  # the others' lane is never quiet
     ax.set_yticks(range(len(lanes)), lanes, fontsize=7 if len(lanes) > 25 else 8)
     ax.set_ylim(max(len(lanes), 1) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
@@ -132,7 +133,7 @@ def _label_versions(ax: Axes, imports: pd.DataFrame, quiet: set[int]) -> None:
     starts = mdates.date2num(imports["start"].dt.tz_convert(None).to_numpy()).tolist()
     low, high = min(starts), max(starts)
     # Days per inch of the axes: their data span (matplotlib adds 5% margins each side) over their width.
-    days_per_inch = ((high - low) * 1.1 or 1.0) / (ax.figure.get_figwidth() * ax.get_position().width)
+    days_per_inch = ((high - low) * 1.1 or 1.0) / (ax.bbox.width / ax.figure.dpi)
     free: dict[int, float] = {}  # per lane, where the next label may start
     columns = ("lane", "version", "outcome", "error_code")
     rows = zip(starts, wanted.tolist(), *(imports[column].tolist() for column in columns), strict=True)
