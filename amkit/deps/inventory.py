@@ -318,11 +318,6 @@ def _version_of(record: ModuleRecord) -> PSVersion:
     return record.version
 
 
-def _release_first(record: ModuleRecord) -> tuple[bool, PSVersion]:
-    version = _version_of(record)
-    return not version.is_prerelease, version
-
-
 class Inventory:
     """Module versions from many packages, indexed by module name (ignoring case, as PowerShell does).
 
@@ -384,7 +379,12 @@ class Inventory:
         ]
         if not satisfying:
             return None
-        return satisfying[-1] if allow_prerelease else max(satisfying, key=_release_first)
+        if allow_prerelease:
+            return satisfying[-1]
+        # Ascending already: the highest release is the last (the first of equal ones), else the highest prerelease.
+        pool = [record for record in satisfying if not _version_of(record).is_prerelease] or satisfying
+        top = _version_of(pool[-1])
+        return next(record for record in pool if record.version == top)
 
     @property
     def modules(self) -> pd.DataFrame:

@@ -94,12 +94,19 @@ def resolve(source: object) -> list[Resolution]:
     ``cycle``, with the cycle in their note.
     """
     inventory = as_inventory(source)
-    resolutions = [
-        _resolve_one(inventory, record, requirement)
-        for record in inventory.records
-        if record.usable
-        for requirement in record.requirements
-    ]
+    # A gallery repeats requirements (every Az module asks for Az.Accounts): each distinct one is resolved once.
+    known: dict[Requirement, Resolution] = {}
+    resolutions = []
+    for record in inventory.records:
+        if record.usable:
+            for requirement in record.requirements:
+                found = known.get(requirement)
+                if found is None:
+                    found = known[requirement] = _resolve_one(inventory, record, requirement)
+                same = found.record is record
+                resolutions.append(
+                    found if same else Resolution(record, requirement, found.resolved, found.status, found.note)
+                )
     graph: dict[int, list[int]] = {}
     for item in resolutions:
         if item.resolved is not None:

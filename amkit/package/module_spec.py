@@ -31,6 +31,7 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
+@functools.lru_cache(maxsize=65536)  # a gallery names the same modules' GUIDs over and over
 def _normalize_guid(value: object) -> str | None:
     """A GUID in its canonical lower-case form, or ``None`` when ``value`` is not one.
 
@@ -48,6 +49,7 @@ def _normalize_guid(value: object) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=65536)  # versions are immutable, and a gallery writes the same few over and over
 def _spec_version(text: str) -> PSVersion | None:
     # ModuleSpecification converts to System.Version, which has no prerelease label.
     version = PSVersion.parse(text)
@@ -143,23 +145,24 @@ class ModuleSpec:
             problems=tuple(problems),
         )
 
-    # Parsed once: resolving a large dependency graph asks each specification many times.
-    @functools.cached_property
+    # Parsed once per text (the parsers keep what they read): resolving a large dependency graph asks each
+    # specification many times, and Python 3.11's cached_property takes a lock on every first use.
+    @property
     def minimum(self) -> PSVersion | None:
         """``ModuleVersion`` as a version (the lowest acceptable)."""
         return _spec_version(self.version) if self.version is not None else None
 
-    @functools.cached_property
+    @property
     def exact(self) -> PSVersion | None:
         """``RequiredVersion`` as a version (the only acceptable one)."""
         return _spec_version(self.required_version) if self.required_version is not None else None
 
-    @functools.cached_property
+    @property
     def maximum(self) -> PSVersion | None:
         """``MaximumVersion`` as a version; a trailing ``*`` allows any further components."""
         return _maximum(self.maximum_version) if self.maximum_version is not None else None
 
-    @functools.cached_property
+    @property
     def normalized_guid(self) -> str | None:
         """``GUID`` in canonical lower-case form; ``None`` when absent or not a GUID."""
         return _normalize_guid(self.guid) if self.guid is not None else None
@@ -183,17 +186,19 @@ class ModuleSpec:
         candidate = PSVersion.parse(version)
         if candidate is None or self.problems or not self.accepts_guid(guid):
             return False
-        release = candidate.without_prerelease()
+        # Compared as System.Version: by components alone (the specification's versions carry no label).
+        release = candidate.release_key
         if self.required_version is not None:
-            return release == self.exact
-        if self.minimum is not None and release < self.minimum:
+            return self.exact is not None and release == self.exact.release_key
+        if self.minimum is not None and release < self.minimum.release_key:
             return False
-        return not (self.maximum is not None and release > self.maximum)
+        return not (self.maximum is not None and release > self.maximum.release_key)
 
 
 _MAX_COMPONENT = "999999999"
 
 
+@functools.lru_cache(maxsize=65536)
 def _maximum(text: str) -> PSVersion | None:
     # ModuleCmdletBase.GetMaximumVersion: a trailing '*' becomes 999999999 and the
     # version is padded with 999999999 to four components ('1.*' -> 1.999999999.999999999.999999999).

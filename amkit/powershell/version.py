@@ -87,7 +87,7 @@ class PSVersion:
     True
     """
 
-    __slots__ = ("_components", "_key", "_order", "prerelease")
+    __slots__ = ("_components", "_key", "_order", "_text", "prerelease")
 
     def __init__(self, text: str, prerelease: str | None = None) -> None:
         if not isinstance(text, str):
@@ -114,6 +114,7 @@ class PSVersion:
         padded = self._components + (-1,) * (4 - len(self._components))
         self._key = padded
         self._order = (padded, label_order(label))
+        self._text = ".".join(str(value) for value in self._components) + (f"-{label}" if label else "")
 
     @classmethod
     def parse(cls, text: object, prerelease: str | None = None) -> PSVersion | None:
@@ -150,7 +151,12 @@ class PSVersion:
     @property
     def base(self) -> str:
         """The ``System.Version`` part as .NET prints it, without the label."""
-        return ".".join(str(value) for value in self._components)
+        return self._text.partition("-")[0]
+
+    @property
+    def release_key(self) -> tuple[int, ...]:
+        """The four components, ``-1`` for unset ones: how ``System.Version`` orders versions, the label ignored."""
+        return self._key
 
     @property
     def is_prerelease(self) -> bool:
@@ -187,7 +193,7 @@ class PSVersion:
         return hash(self._order)
 
     def __str__(self) -> str:
-        return f"{self.base}-{self.prerelease}" if self.prerelease else self.base
+        return self._text
 
     def __repr__(self) -> str:
         return f"PSVersion('{self}')"
