@@ -347,3 +347,35 @@ def test_a_lower_version_of_a_dependant_resolves_a_conflict(tmp_path: Path) -> N
     plan = amkit.plan_imports(["A", "B"], available)
     assert plan.complete
     assert {row[1]: row[2] for row in steps(plan)} == {"A": "1.0.0", "B": "1.0.0", "C": "1.0.0"}
+
+
+def test_a_plan_that_needs_several_versions_changed_is_found(tmp_path: Path) -> None:
+    # Every D asks for C 1.0 and A 2.0 for C 2.0 or later: only A 1.0 makes a plan, however many Ds there are.
+    # Passing over the highest conflicting version (a D each time) never gets there; the complete search does.
+    ds = [
+        module("D", f"{major}.0.0", RequiredModules=requires(spec("C", RequiredVersion="1.0.0")))
+        for major in range(3, 10)
+    ]
+    available = inventory(
+        tmp_path,
+        *ds,
+        module("A", "2.0.0", RequiredModules=requires(spec("C", ModuleVersion="2.0.0"))),
+        module("A", "1.0.0", RequiredModules=requires("'C'")),
+        module("C", "1.0.0"),
+        module("C", "2.0.0"),
+    )
+    plan = amkit.plan_imports(["A", "D"], available)
+    assert plan.complete and plan.search == "complete"
+    assert {row[1]: row[2] for row in steps(plan)} == {"A": "1.0.0", "C": "1.0.0", "D": "9.0.0"}
+    # Without time to search, the quick search's account of the conflict stands, and the plan says it was cut short.
+    hurried = amkit.plan_imports(["A", "D"], available, search_seconds=1e-9)
+    assert hurried.search == "cut short" and "C" in failures(hurried)
+    assert amkit.plan_imports("C", available).search == "narrowing"
+    with pytest.raises(ValueError, match="search_seconds"):
+        amkit.plan_imports("C", available, search_seconds=0)
+
+
+def test_an_impossible_plan_is_proven_so(tmp_path: Path) -> None:
+    available = inventory(tmp_path, module("Foo", "1.0.0"), module("Foo", "2.0.0"))
+    plan = amkit.plan_imports(["Foo==1.0.0", "Foo==2.0.0"], available)
+    assert plan.search == "impossible" and not plan.complete

@@ -377,30 +377,17 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
     # History, connections, warnings ---------------------------------------------------------
 
     def history(self, module: str | None = None, *, start: object = None, end: object = None) -> pd.DataFrame:
-        """One row per state change of every operation, in time order.
+        """One row per state change of every operation, in time order; only ``module``'s, from ``start`` to ``end``.
 
         Columns: time (UTC), operation (import, delete, rollback, update-az,
         update-default-packages: see :data:`amkit.account.history.OPERATIONS`),
         module, version, state, error_code, error_message, runtime,
         operation_id, runtime_environment. An account read from Azure has the
-        changes each read found (:meth:`refresh`).
-
-        Parameters
-        ----------
-        module
-            Only this module's rows (its name in any letter case).
-        start, end
-            Only the rows from ``start`` to ``end``, both included: anything
-            pandas reads as a time (text, ``datetime``, ``Timestamp``); a
-            time without a zone is UTC.
-
-        The file's indexes serve both filters, so a part of a long history
-        is read without the rest.
-
-        Raises
-        ------
-        ValueError
-            When ``start`` or ``end`` is not a time.
+        changes each read found (:meth:`refresh`). ``module`` is matched in
+        any letter case; ``start`` and ``end`` are included, and are anything
+        pandas reads as a time (UTC without a zone; ``ValueError`` otherwise).
+        The file's indexes serve the filters: part of a long history is read
+        without the rest.
         """
         return history_frame(self._store, module, start, end)
 

@@ -10,23 +10,25 @@ already holds at an accepted version, and orders the rest dependencies
 first; :meth:`ImportPlan.waves` groups the steps into waves the service's
 throttle admits.
 
-The choice is found by repeated narrowing: each chosen version adds its
-requirements; when a later requirement rules a choice out, the next version
-down is taken and what the old one required is withdrawn. When the
-requirements of a chosen version leave another module no version at all,
-that version is passed over and the plan made again (a bounded number of
-times), so a lower version of a dependant that asks less can make the plan
-whole. This is a search, not a complete solver: a plan that needs many
-versions changed at once may still be reported unsatisfiable. A module whose
-choice keeps changing, one that no version satisfies, a dependency cycle, and
-everything that needs one of them, are listed as unsatisfiable with the
-reason, never looped on.
+The choice is found by repeated narrowing first: each chosen version adds
+its requirements; when a later requirement rules a choice out, the next
+version down is taken and what the old one required is withdrawn. That is
+quick, and is all a gallery's usual requirements (minimums) need. When it
+leaves a module without a version, the complete search of
+:mod:`amkit.deps.resolver` (resolvelib's backtracking over every version)
+looks for versions that meet every requirement, so a plan that needs several
+versions changed at once is still found. When there is none (or none within
+``search_seconds``), the narrowing search's plan stands, made again with
+conflicting versions passed over (a bounded number of times) to fail as
+little as it can: a module whose choice keeps changing, one that no version
+satisfies, a dependency cycle, and everything that needs one of them, are
+listed as unsatisfiable with the reason, never looped on.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +37,7 @@ import pandas as pd
 from amkit.deps.graph import cycles, levels
 from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory, held_records
 from amkit.deps.requirements import Requirement
+from amkit.deps.resolver import PLANNED_KINDS, Candidate, complete_choices
 from amkit.package.module_spec import ModuleSpec
 from amkit.package.nuspec import parse_nuget_range
 from amkit.powershell.version import PSVersion
@@ -45,9 +48,6 @@ __all__ = ["IMPORT_LIMIT", "IMPORT_WINDOW_SECONDS", "ImportPlan", "plan_imports"
 IMPORT_LIMIT = 5
 #: ... per this many seconds, per account.
 IMPORT_WINDOW_SECONDS = 30
-#: Requirements that must be met before Automation imports a module: RequiredModules, and NestedModules
-#: PowerShell has to find outside the package. Nuspec ranges and ExternalModuleDependencies only inform.
-_PLANNED_KINDS = ("required", "nested")
 #: How often one module's choice may change before the plan gives up on it.
 _MAX_CHANGES = 25
 #: How many times the plan passes a conflicting module version over and plans again,
@@ -124,11 +124,13 @@ class _Planner:
         account: AccountModules | None,
         banned: dict[str, set[PSVersion]],
         allow_prerelease: bool,
+        pinned: Mapping[str, Candidate] | None = None,
     ) -> None:
         self.available = available
         self.account = account
         self.banned = banned
         self.allow_prerelease = allow_prerelease
+        self.pinned = pinned or {}  # choices the complete search made: taken as they are
         self.constraints: dict[str, dict[_Origin, Requirement]] = {}
         self.names: dict[str, str] = {}
         self.choices: dict[str, _Choice] = {}
@@ -174,12 +176,16 @@ class _Planner:
         self.choices[key] = new
         if new.action == "import" and new.record is not None:
             for number, requirement in enumerate(new.record.requirements):
-                if requirement.kind in _PLANNED_KINDS:
+                if requirement.kind in PLANNED_KINDS:
                     dependency = requirement.name.casefold()
                     self.require(dependency, (new.origin, number), requirement)
                     self.added.setdefault(key, []).append(dependency)
 
     def decide(self, key: str, requirements: list[Requirement]) -> _Choice:
+        pinned = self.pinned.get(key)
+        if pinned is not None:
+            record = pinned.record
+            return _Choice("skip", version=record.version) if pinned.held else _Choice("import", record, record.version)
         name = self.names[key]
         held = held_records(self.account, name) if self.account is not None else ()
         accepted = [record.version for record in held if all(item.accepts(record) for item in requirements)]
@@ -258,6 +264,7 @@ def plan_imports(
     *,
     account: AccountModules | None = None,
     allow_prerelease: bool = False,
+    search_seconds: float = 10.0,
 ) -> ImportPlan:
     """Plan the imports that bring ``targets`` into an account, dependencies first.
 
@@ -276,16 +283,33 @@ def plan_imports(
         Take the highest version that meets the requirements even when it is a
         prerelease. By default a prerelease is taken only when no release
         meets them, or when a target names it (``'Name==2.0.0-beta1'``).
+    search_seconds
+        How long the complete search may take when the quick one leaves
+        something unsatisfiable (see :attr:`ImportPlan.search`).
 
     Returns
     -------
     ImportPlan
+
+    Raises
+    ------
+    ValueError
+        For a target that names no module or no version, or ``search_seconds`` that is not a positive number.
     """
     items = [targets] if isinstance(targets, str | ModuleSpec | Requirement) else list(targets)
     requirements = [target_requirement(target) for target in items]
+    if isinstance(search_seconds, bool) or not isinstance(search_seconds, int | float) or not search_seconds > 0:
+        raise ValueError(f"search_seconds must be a positive number of seconds, not {search_seconds!r}")
     inventory = as_inventory(available)
     banned: dict[str, set[PSVersion]] = {}
     planner = _plan_once(inventory, account, requirements, banned, allow_prerelease)
+    if not _failures(planner):
+        return _finish(planner, "narrowing")
+    pinned, search = complete_choices(
+        requirements, inventory, account, allow_prerelease=allow_prerelease, seconds=search_seconds
+    )
+    if pinned is not None:
+        return _finish(_plan_once(inventory, account, requirements, banned, allow_prerelease, pinned), search)
     best = planner
     # Narrowing never goes back up: when a chosen version's requirements leave a module no version, pass that
     # version over and plan again, a bounded number of times, keeping the plan with the fewest failures.
@@ -300,7 +324,7 @@ def plan_imports(
         stale = 0 if _failures(planner) < _failures(best) else stale + 1
         if not stale:
             best = planner
-    return _finish(best)
+    return _finish(best, search)
 
 
 def _plan_once(
@@ -309,8 +333,9 @@ def _plan_once(
     requirements: list[Requirement],
     banned: dict[str, set[PSVersion]],
     allow_prerelease: bool,
+    pinned: Mapping[str, Candidate] | None = None,
 ) -> _Planner:
-    planner = _Planner(inventory, account, banned, allow_prerelease)
+    planner = _Planner(inventory, account, banned, allow_prerelease, pinned)
     for number, requirement in enumerate(requirements):
         planner.require(requirement.name.casefold(), (_TARGET, number), requirement)
     planner.run()
@@ -321,7 +346,7 @@ def _failures(planner: _Planner) -> int:
     return sum(choice.action == "unsatisfiable" for choice in planner.choices.values())
 
 
-def _finish(planner: _Planner) -> ImportPlan:
+def _finish(planner: _Planner, search: str) -> ImportPlan:
     """Block what needs an unsatisfiable module, find cycles, and make the plan."""
     graph = _graph(planner)
     _block(planner, graph)
@@ -336,7 +361,7 @@ def _finish(planner: _Planner) -> ImportPlan:
             )
     if found_cycles:
         _block(planner, graph)
-    return ImportPlan(planner, [[planner.names[key] for key in group] for group in found_cycles])
+    return ImportPlan(planner, [[planner.names[key] for key in group] for group in found_cycles], search)
 
 
 class ImportPlan:
@@ -356,9 +381,17 @@ class ImportPlan:
         One row per module that cannot be imported: module, reason, required_by.
     cycles
         Each group of modules that require each other.
+    search
+        How the versions were chosen: ``narrowing`` (the quick search met
+        every requirement), ``complete`` (it did not, and the complete
+        search, :mod:`amkit.deps.resolver`, found versions that do);
+        ``impossible`` (the complete search proved that no choice of
+        versions meets every requirement: ``unsatisfiable`` says where the
+        quick search ran into it) or ``cut short`` (the complete search
+        found nothing within ``search_seconds``: a plan may still exist).
     """
 
-    def __init__(self, planner: _Planner, found_cycles: list[list[str]]) -> None:
+    def __init__(self, planner: _Planner, found_cycles: list[list[str]], search: str) -> None:
         choices = planner.choices
         imports = {key for key, choice in choices.items() if choice.action == "import"}
         graph = {key: [dep for dep in planner.added.get(key, []) if dep in imports] for key in imports}
@@ -396,6 +429,7 @@ class ImportPlan:
             columns=UNSATISFIABLE_COLUMNS,
         ).astype("string")
         self.cycles: list[list[str]] = found_cycles
+        self.search = search
 
     @property
     def complete(self) -> bool:
