@@ -79,7 +79,7 @@ def gallery(modules: int) -> amkit.Inventory:
                 if form == 0:
                     keys["ModuleVersion"] = f"1.{rng.randrange(VERSIONS_PER_MODULE)}.0"
                 elif form == 1:
-                    keys["RequiredVersion"] = f"1.{rng.randrange(VERSIONS_PER_MODULE)}.0"
+                    keys["RequiredVersion"] = f"1.{VERSIONS_PER_MODULE - 1}.0"  # pinned to the latest release
                 elif form == 2:
                     keys["MaximumVersion"] = "1.*"
                 else:

@@ -9,7 +9,8 @@ import pytest
 from packages import guid_of, module, requires, spec, write_folder, write_zip
 
 import amkit
-from amkit.deps.inventory import INVENTORY_COLUMNS, find_packages
+from amkit.deps.finding import find_packages
+from amkit.deps.inventory import INVENTORY_COLUMNS
 
 NUSPEC = """<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">

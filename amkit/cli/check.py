@@ -14,7 +14,7 @@ from amkit.checks import RUNTIMES, Report, check, check_runbook
 from amkit.checks.registry import SEVERITIES
 from amkit.checks.sarif import sarif_log
 from amkit.cli.text import table
-from amkit.deps.inventory import find_packages
+from amkit.deps.finding import find_packages
 from amkit.package.pack import pack
 
 __all__ = ["add_parsers"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from amkit.cli.text import table
-from amkit.deps.inventory import find_packages, is_module_folder
+from amkit.deps.finding import find_packages, is_module_folder
 from amkit.package.module_package import open_package
 from amkit.package.summary import package_summary
 

@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from amkit.deps.finding import find_packages
 from amkit.deps.requirements import Requirement, declared_requirements
 from amkit.errors import AmkitError
 from amkit.limits import Limits
 from amkit.package.assemblies import shipped_assemblies, target_frameworks
 from amkit.package.commands import exported_commands
-from amkit.package.layout import MODULE_FILE_EXTENSIONS
 from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
 from amkit.powershell.version import PSVersion
 
@@ -31,9 +31,7 @@ __all__ = [
     "Inventory",
     "ModuleRecord",
     "as_inventory",
-    "find_packages",
     "held_records",
-    "is_module_folder",
     "records_of",
     "scan",
 ]
@@ -49,8 +47,6 @@ INVENTORY_COLUMNS = [
     "source",
     "error",
 ]
-#: Files a folder of packages holds that are packages themselves.
-PACKAGE_SUFFIXES = (".zip", ".nupkg")
 
 
 @dataclass(frozen=True)
@@ -179,68 +175,6 @@ def _record(version: ModuleVersion) -> ModuleRecord:
 def records_of(package: ModulePackage) -> list[ModuleRecord]:
     """One record per version of an open package, ascending by version."""
     return [_record(version) for version in package.versions]
-
-
-# Finding packages ------------------------------------------------------------------------------
-
-
-def is_module_folder(folder: Path) -> bool:
-    """Whether ``folder`` is a module: ``<Name>.psd1``, ``.psm1`` or ``.dll`` in it or in a version folder."""
-    wanted = {(folder.name + extension).casefold() for extension in MODULE_FILE_EXTENSIONS}
-    try:
-        children = list(folder.iterdir())
-        places = [folder, *(child for child in children if child.is_dir() and PSVersion.parse(child.name))]
-        return any(item.name.casefold() in wanted for place in places for item in place.iterdir() if item.is_file())
-    except OSError:
-        return False
-
-
-def find_packages(path: str | os.PathLike[str]) -> list[Path]:
-    """The packages ``path`` stands for: itself, or every package in a folder that is not a module.
-
-    A package file (``.zip``, ``.nupkg``) or a module folder is one package.
-    Any other folder is searched, sorted by name, for package files and
-    module folders, descending into folders that are neither; folders whose
-    names start with ``.`` (``.git``) and folders already visited through a
-    link are not searched. A path that does not exist, or a folder below
-    ``path`` that cannot be listed, is returned as it is, so that opening it
-    reports why.
-
-    Raises
-    ------
-    OSError
-        When ``path`` itself is a folder that cannot be listed.
-    """
-    start = Path(path)
-    if not start.is_dir() or is_module_folder(start):
-        return [start]
-    found: list[Path] = []
-    seen: set[Path] = set()
-    pending = [start]
-    while pending:
-        folder = pending.pop()
-        real = folder.resolve()
-        if real in seen:
-            continue
-        seen.add(real)
-        below: list[Path] = []
-        try:
-            children = sorted(folder.iterdir(), key=lambda item: item.name)
-        except OSError:
-            if folder == start:
-                raise
-            found.append(folder)  # opening it says why it cannot be read
-            continue
-        for child in children:
-            if child.is_file() and child.suffix.casefold() in PACKAGE_SUFFIXES:
-                found.append(child)
-            elif child.is_dir() and not child.name.startswith("."):
-                if is_module_folder(child):
-                    found.append(child)
-                else:
-                    below.append(child)
-        pending.extend(reversed(below))
-    return sorted(found, key=lambda item: item.as_posix())
 
 
 def _scan_one(path: Path, limits: Limits | None) -> list[ModuleRecord]:

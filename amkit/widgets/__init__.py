@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from amkit.account import AutomationAccount
-from amkit.deps.inventory import Inventory, find_packages, is_module_folder
+from amkit.deps.finding import find_packages, is_module_folder
+from amkit.deps.inventory import Inventory
 from amkit.package.module_package import ModulePackage
 from amkit.widgets.common import ExplorerBase
 from amkit.widgets.dashboard import AccountDashboard

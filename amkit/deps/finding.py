@@ -1,0 +1,73 @@
+"""Where the packages are: package files, and module folders, in a folder searched as a gallery mirror is laid out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from amkit.package.layout import MODULE_FILE_EXTENSIONS
+from amkit.powershell.version import PSVersion
+
+__all__ = ["PACKAGE_SUFFIXES", "find_packages", "is_module_folder"]
+
+#: Files a folder of packages holds that are packages themselves.
+PACKAGE_SUFFIXES = (".zip", ".nupkg")
+
+
+def is_module_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a module: ``<Name>.psd1``, ``.psm1`` or ``.dll`` in it or in a version folder."""
+    wanted = {(folder.name + extension).casefold() for extension in MODULE_FILE_EXTENSIONS}
+    try:
+        children = list(folder.iterdir())
+        places = [folder, *(child for child in children if child.is_dir() and PSVersion.parse(child.name))]
+        return any(item.name.casefold() in wanted for place in places for item in place.iterdir() if item.is_file())
+    except OSError:
+        return False
+
+
+def find_packages(path: str | os.PathLike[str]) -> list[Path]:
+    """The packages ``path`` stands for: itself, or every package in a folder that is not a module.
+
+    A package file (``.zip``, ``.nupkg``) or a module folder is one package.
+    Any other folder is searched, sorted by name, for package files and
+    module folders, descending into folders that are neither; folders whose
+    names start with ``.`` (``.git``) and folders already visited through a
+    link are not searched. A path that does not exist, or a folder below
+    ``path`` that cannot be listed, is returned as it is, so that opening it
+    reports why.
+
+    Raises
+    ------
+    OSError
+        When ``path`` itself is a folder that cannot be listed.
+    """
+    start = Path(path)
+    if not start.is_dir() or is_module_folder(start):
+        return [start]
+    found: list[Path] = []
+    seen: set[Path] = set()
+    pending = [start]
+    while pending:
+        folder = pending.pop()
+        real = folder.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
+        below: list[Path] = []
+        try:
+            children = sorted(folder.iterdir(), key=lambda item: item.name)
+        except OSError:
+            if folder == start:
+                raise
+            found.append(folder)  # opening it says why it cannot be read
+            continue
+        for child in children:
+            if child.is_file() and child.suffix.casefold() in PACKAGE_SUFFIXES:
+                found.append(child)
+            elif child.is_dir() and not child.name.startswith("."):
+                if is_module_folder(child):
+                    found.append(child)
+                else:
+                    below.append(child)
+        pending.extend(reversed(below))
+    return sorted(found, key=lambda item: item.as_posix())
