@@ -222,9 +222,9 @@ def test_records_and_inventories_from_code() -> None:
     assert inventory.names == ("A",)
     assert [str(item.version) for item in inventory.versions("A")] == ["1.0", "2.0"]
     assert isinstance(inventory.modules, pd.DataFrame)
-    assert amkit.deps.inventory.as_inventory(inventory) is inventory
+    assert amkit.deps.scanning.as_inventory(inventory) is inventory
     with pytest.raises(TypeError, match="expected an Inventory"):
-        amkit.deps.inventory.as_inventory(42)
+        amkit.deps.scanning.as_inventory(42)
     with pytest.raises(TypeError, match="scan takes a path or paths, not int"):
         amkit.scan(42)  # type: ignore[arg-type]
 

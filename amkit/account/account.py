@@ -43,7 +43,8 @@ from amkit.account.runtimes import SYSTEM_ENVIRONMENTS, RuntimeEnvironment
 from amkit.account.store import DEFAULT_TIMEOUT, Store, moment
 from amkit.account.warnings import WARNING_COLUMNS, account_warnings
 from amkit.checks import RUNTIMES
-from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.deps.inventory import Inventory, ModuleRecord
+from amkit.deps.scanning import as_inventory
 from amkit.errors import AccountError
 from amkit.package.module_package import ModulePackage
 from amkit.powershell.version import PSVersion

@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 
 from amkit.charts.style import STATUS_COLORS
 from amkit.deps.graph import levels
-from amkit.deps.inventory import as_inventory
+from amkit.deps.scanning import as_inventory
 from amkit.deps.table import DEPENDENCY_COLUMNS, STATUSES, dependencies
 
 if TYPE_CHECKING:

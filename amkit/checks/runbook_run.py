@@ -11,7 +11,7 @@ from amkit.checks.registry import Hit
 from amkit.checks.report import Finding, Report
 from amkit.checks.run import UNREADABLE_RULE, finding
 from amkit.checks.runbook_context import RunbookContext
-from amkit.deps.inventory import as_inventory
+from amkit.deps.scanning import as_inventory
 from amkit.errors import AmkitError, ScriptError
 from amkit.powershell.runbook_scan import scan_runbook
 from amkit.powershell.script import parse_script
@@ -37,7 +37,7 @@ def check_runbook(
         An :class:`~amkit.AutomationAccount`, whose environment
         ``runtime_environment`` (by default the account runtime's) gives the
         modules and the runtime; or an inventory (anything
-        :func:`amkit.deps.inventory.as_inventory` takes), with ``runtime`` if
+        :func:`amkit.deps.scanning.as_inventory` takes), with ``runtime`` if
         the runtime rule (AM307) should run.
     runtime_environment, runtime
         Which environment of an account; the runtime of an inventory.

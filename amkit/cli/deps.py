@@ -13,8 +13,9 @@ import pandas as pd
 from amkit.account import AutomationAccount
 from amkit.cli.text import table
 from amkit.deps.azurerm import migration_plan
-from amkit.deps.inventory import Inventory, scan
+from amkit.deps.inventory import Inventory
 from amkit.deps.plan import plan_imports
+from amkit.deps.scanning import scan
 from amkit.deps.table import dependencies, reverse_dependencies
 from amkit.errors import AccountError
 

@@ -10,10 +10,11 @@ it, never the other way round.
 
 from amkit.deps.assemblies import assemblies, assembly_conflicts
 from amkit.deps.azurerm import migration_plan
-from amkit.deps.inventory import Inventory, ModuleRecord, scan
+from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.deps.plan import ImportPlan, plan_imports
 from amkit.deps.requirements import Requirement
 from amkit.deps.runbooks import commands_index, runbook_requirements
+from amkit.deps.scanning import scan
 from amkit.deps.table import dependencies, reverse_dependencies
 
 __all__ = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from amkit.deps.inventory import as_inventory
+from amkit.deps.scanning import as_inventory
 
 __all__ = ["ASSEMBLY_COLUMNS", "CONFLICT_COLUMNS", "assemblies", "assembly_conflicts"]
 
@@ -31,7 +31,7 @@ def assemblies(source: object) -> pd.DataFrame:
     """One row per .NET assembly each module version ships (see :data:`ASSEMBLY_COLUMNS`), read from metadata.
 
     ``source`` is an inventory, an account, packages or anything
-    :func:`amkit.deps.inventory.as_inventory` takes. Modules read from an
+    :func:`amkit.deps.scanning.as_inventory` takes. Modules read from an
     account's module list (not from their packages) list none.
     """
     rows = [

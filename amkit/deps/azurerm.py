@@ -21,8 +21,8 @@ import pandas as pd
 
 from amkit.defaults import AZ_RELEASES, command_family
 from amkit.deps.default_commands import release_exporters
-from amkit.deps.inventory import as_inventory
 from amkit.deps.runbooks import commands_index
+from amkit.deps.scanning import as_inventory
 from amkit.powershell.runbook_scan import scan_runbook
 from amkit.powershell.version import PSVersion
 

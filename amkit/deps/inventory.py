@@ -1,6 +1,6 @@
 """Many module packages as one inventory: each module version as a compact, self-contained record.
 
-:func:`scan` opens every package it finds (zips, ``.nupkg`` files, module
+:func:`amkit.scan` opens every package it finds (zips, ``.nupkg`` files, module
 folders, and folders of them), keeps what dependency work needs from each
 version in a :class:`ModuleRecord` and closes the package again, so an
 inventory of thousands of versions holds no open files and no syntax trees.
@@ -12,28 +12,25 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from amkit.deps.finding import find_packages
+from amkit.deps.parquet import read_rows, stamp, write_rows
 from amkit.deps.requirements import Requirement, declared_requirements
 from amkit.errors import AmkitError
-from amkit.limits import Limits
 from amkit.package.assemblies import shipped_assemblies, target_frameworks
 from amkit.package.commands import exported_commands
-from amkit.package.module_package import ModulePackage, ModuleVersion, open_package
+from amkit.package.module_package import ModulePackage, ModuleVersion
 from amkit.powershell.version import PSVersion
 
 __all__ = [
     "INVENTORY_COLUMNS",
     "Inventory",
     "ModuleRecord",
-    "as_inventory",
     "held_records",
+    "records_from_data",
     "records_of",
-    "scan",
 ]
 
 INVENTORY_COLUMNS = [
@@ -80,6 +77,8 @@ class ModuleRecord:
     #: release's reference documentation, which names its cmdlets but not its aliases): a command missing
     #: from it may still be exported.
     commands_complete: bool = True
+    #: SHA-256 of the package the version was read from (:func:`amkit.deps.parquet.content_hash`), when scanned.
+    content_hash: str | None = field(default=None, compare=False)
 
     @property
     def usable(self) -> bool:
@@ -104,6 +103,7 @@ class ModuleRecord:
             "frameworks": list(self.frameworks),
             "assemblies": [list(item) for item in self.assemblies],
             "commands_complete": self.commands_complete,
+            "content_hash": self.content_hash,
         }
 
     @classmethod
@@ -126,6 +126,7 @@ class ModuleRecord:
             frameworks=tuple(data.get("frameworks", ())),
             assemblies=tuple(tuple(item) for item in data.get("assemblies", ())),
             commands_complete=data.get("commands_complete", True),
+            content_hash=data.get("content_hash"),
         )
 
     @property
@@ -177,71 +178,12 @@ def records_of(package: ModulePackage) -> list[ModuleRecord]:
     return [_record(version) for version in package.versions]
 
 
-def _scan_one(path: Path, limits: Limits | None) -> list[ModuleRecord]:
-    if not path.exists():
-        return [ModuleRecord(_name_of(path), None, source=str(path), error=f"{path}: no such file or folder")]
+def records_from_data(rows: list[dict[str, Any]], path: str | os.PathLike[str]) -> list[ModuleRecord]:
+    """Records from :meth:`ModuleRecord.to_data`'s data, read from the file ``path`` (an AmkitError names it)."""
     try:
-        with open_package(path, limits=limits) as package:
-            return records_of(package)
-    except AmkitError as error:
-        return [ModuleRecord(_name_of(path), None, source=str(path), error=str(error))]
-
-
-def _name_of(path: Path) -> str:
-    """A module name for a package that cannot be opened: the file name without extension (and version)."""
-    stem = path.name if path.is_dir() else path.stem
-    if path.suffix.casefold() == ".nupkg":
-        # Name.1.2.3.nupkg: the id ends where a run of numeric parts begins.
-        parts = stem.split(".")
-        while len(parts) > 1 and parts[-1].split("-")[0].isdigit():
-            parts.pop()
-        stem = ".".join(parts)
-    return stem
-
-
-def scan(
-    paths_or_folder: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-    *,
-    progress: bool = True,
-    limits: Limits | None = None,
-) -> Inventory:
-    """Read many packages into one inventory.
-
-    Parameters
-    ----------
-    paths_or_folder
-        A package (``.zip``, ``.nupkg``, module folder), a folder of them
-        (searched as :func:`find_packages` says), or several of either.
-    progress
-        Show a progress bar (``tqdm.auto``: a widget in Jupyter, text in a
-        terminal).
-    limits
-        Reading limits passed to :func:`amkit.open_package`.
-
-    Returns
-    -------
-    Inventory
-        One record per module version. A package that cannot be read is
-        listed with its error; it never stops the scan.
-    """
-    from tqdm.auto import tqdm
-
-    if isinstance(paths_or_folder, str | os.PathLike):
-        starts = [paths_or_folder]
-    elif isinstance(paths_or_folder, Iterable) and not isinstance(paths_or_folder, bytes):
-        starts = list(paths_or_folder)
-    else:
-        raise TypeError(f"scan takes a path or paths, not {type(paths_or_folder).__name__}")
-    packages: list[Path] = []
-    for start in starts:
-        try:
-            packages += find_packages(start)
-        except OSError:
-            packages.append(Path(start))  # opening it says why it cannot be read
-    records: list[ModuleRecord] = []
-    for path in tqdm(packages, desc="scanning", unit="package", disable=not progress, leave=False):
-        records.extend(_scan_one(path, limits))
-    return Inventory(records)
+        return [ModuleRecord.from_data(row) for row in rows]
+    except (KeyError, TypeError, ValueError) as error:
+        raise AmkitError(f"holds a row that is not a module version ({error!r})", file=str(path)) from None
 
 
 # The inventory ---------------------------------------------------------------------------------
@@ -272,6 +214,25 @@ class Inventory:
     def from_package(cls, package: ModulePackage) -> Inventory:
         """The versions of one open package."""
         return cls(records_of(package))
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write the inventory to a Parquet file: one row per module version (see :mod:`amkit.deps.parquet`).
+
+        ``pandas.read_parquet`` and ``dask.dataframe.read_parquet`` read it as
+        a table; :meth:`from_parquet` reads it back as an inventory.
+        """
+        write_rows(path, [record.to_data() for record in self.records], stamp())
+
+    @classmethod
+    def from_parquet(cls, path: str | os.PathLike[str]) -> Inventory:
+        """The inventory :meth:`to_parquet` (or ``scan(..., cache=path)``) wrote.
+
+        Raises
+        ------
+        AmkitError
+            When the file is not one.
+        """
+        return cls(records_from_data(read_rows(path) or [], path))
 
     def __len__(self) -> int:
         return len(self.records)
@@ -358,30 +319,6 @@ class Inventory:
 
 def _record_order(record: ModuleRecord) -> tuple[Any, ...]:
     return (record.name.casefold(), record.version is None, record.version or PSVersion("0.0"), record.source or "")
-
-
-def as_inventory(source: object) -> Inventory:
-    """An :class:`Inventory` for ``source``: an inventory, an open package, paths, or an object with ``inventory()``.
-
-    Raises
-    ------
-    TypeError
-        For anything else.
-    """
-    if isinstance(source, Inventory):
-        return source
-    if isinstance(source, ModulePackage):
-        return Inventory.from_package(source)
-    to_inventory = getattr(source, "inventory", None)
-    if callable(to_inventory):
-        found = to_inventory()
-        if isinstance(found, Inventory):
-            return found
-    if isinstance(source, str | os.PathLike):
-        return scan(source, progress=False)
-    if isinstance(source, list | tuple) and all(isinstance(item, str | os.PathLike) for item in source):
-        return scan(source, progress=False)
-    raise TypeError(f"expected an Inventory, a ModulePackage, paths or an account, not {type(source).__name__}")
 
 
 def held_records(account: Any, name: str) -> tuple[ModuleRecord, ...]:

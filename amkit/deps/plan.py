@@ -35,9 +35,10 @@ from typing import Any, Protocol
 import pandas as pd
 
 from amkit.deps.graph import cycles, levels
-from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory, held_records
+from amkit.deps.inventory import Inventory, ModuleRecord, held_records
 from amkit.deps.requirements import Requirement
 from amkit.deps.resolver import PLANNED_KINDS, Candidate, complete_choices
+from amkit.deps.scanning import as_inventory
 from amkit.package.module_spec import ModuleSpec
 from amkit.package.nuspec import parse_nuget_range
 from amkit.powershell.version import PSVersion

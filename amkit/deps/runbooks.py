@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from amkit.defaults import builtin_module, is_builtin_module
-from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.deps.requirements import Requirement
+from amkit.deps.scanning import as_inventory
 from amkit.package.module_spec import ModuleSpec
 from amkit.powershell.script import ModuleReference, ScriptInfo, parse_script
 
@@ -65,7 +66,7 @@ def commands_index(inventory: object) -> pd.DataFrame:
     ----------
     inventory
         An :class:`~amkit.deps.inventory.Inventory` (or anything
-        :func:`amkit.deps.inventory.as_inventory` takes).
+        :func:`amkit.deps.scanning.as_inventory` takes).
 
     Returns
     -------
@@ -136,7 +137,7 @@ def runbook_requirements(
         :class:`~amkit.powershell.script.ScriptInfo` it already gave.
     inventory
         The modules available: an :class:`~amkit.deps.inventory.Inventory`, or
-        anything :func:`amkit.deps.inventory.as_inventory` takes.
+        anything :func:`amkit.deps.scanning.as_inventory` takes.
     strict
         Raise the runbook's first syntax error instead of reading what parses.
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from amkit.deps.graph import cycles
-from amkit.deps.inventory import Inventory, ModuleRecord, as_inventory
+from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.deps.requirements import Requirement
+from amkit.deps.scanning import as_inventory
 
 __all__ = ["DEPENDENCY_COLUMNS", "STATUSES", "Resolution", "dependencies", "resolve", "reverse_dependencies"]
 
@@ -88,7 +89,7 @@ def _joined(*notes: str | None) -> str | None:
 def resolve(source: object) -> list[Resolution]:
     """Every requirement of every usable module version in ``source``, resolved against ``source`` itself.
 
-    ``source`` is anything :func:`amkit.deps.inventory.as_inventory` takes. The
+    ``source`` is anything :func:`amkit.deps.scanning.as_inventory` takes. The
     resolutions come in the inventory's order of records, then declaration
     order; resolutions whose versions depend on each other are marked
     ``cycle``, with the cycle in their note.

@@ -11,8 +11,9 @@ import traitlets
 from matplotlib.figure import Figure
 
 from amkit.charts.dependency_graph import dependency_graph
-from amkit.deps.inventory import Inventory, as_inventory, scan
+from amkit.deps.inventory import Inventory
 from amkit.deps.requirements import REQUIREMENT_KINDS
+from amkit.deps.scanning import as_inventory, scan
 from amkit.deps.table import STATUSES, dependencies, reverse_dependencies
 from amkit.widgets.common import SCROLLING, ExplorerBase, draw_chart, reporting
 from amkit.widgets.html import frame_html, message_html

@@ -1,0 +1,109 @@
+"""Inventories as Parquet files: a whole gallery's module versions in one file pandas and dask read back.
+
+One row per module version, its columns those of
+:meth:`amkit.deps.inventory.ModuleRecord.to_data` plus ``content_hash``, the
+SHA-256 of the package it came from (:func:`content_hash`): lists of names
+as Arrow lists, requirements and assemblies as JSON text. The file's
+metadata says which amkit wrote it and the limits it read with, so that a
+rescan (``scan(..., cache=...)``) reuses only rows the same reading would
+give again. Writing goes through a temporary file beside the target, so a
+reader never sees half a file. pyarrow does the Parquet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from amkit.errors import AmkitError
+from amkit.limits import Limits
+
+__all__ = ["content_hash", "read_rows", "stamp", "write_rows"]
+
+_CHUNK = 1024 * 1024
+#: Columns kept as JSON text: nested data of mixed shapes that Arrow would make awkward to read back.
+_JSON_COLUMNS = ("requirements", "assemblies")
+_STAMP = b"amkit"
+
+
+def stamp(limits: Limits | None = None) -> str:
+    """What a file's metadata says of how its rows were read: this amkit's version, and ``limits`` when given."""
+    version = f"amkit {importlib.metadata.version('amkit')}"
+    return version if limits is None else f"{version}, {limits!r}"
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of a package: a file's bytes, or a folder's files (relative paths and bytes, in path order).
+
+    A folder's links are hashed as links (their target's path), never followed.
+    """
+    digest = hashlib.sha256()
+    if path.is_dir():
+        files = sorted((item for item in path.rglob("*") if item.is_file() or item.is_symlink()), key=Path.as_posix)
+        for item in files:
+            digest.update(item.relative_to(path).as_posix().encode("utf-8", errors="surrogatepass") + b"\0")
+            if item.is_symlink():
+                digest.update(b"link\0" + os.fsencode(os.readlink(item)))
+            else:
+                _feed(digest, item)
+    else:
+        _feed(digest, path)
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, path: Path) -> None:
+    with open(path, "rb") as file:
+        while chunk := file.read(_CHUNK):
+            digest.update(chunk)
+
+
+def write_rows(path: str | os.PathLike[str], rows: Sequence[dict[str, Any]], stamp: str) -> None:
+    """Write records' data (``to_data`` and ``content_hash``) to the Parquet file ``path``, stamped with ``stamp``."""
+    frame = pd.DataFrame([{**row, **{key: json.dumps(row[key]) for key in _JSON_COLUMNS}} for row in rows])
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _STAMP: stamp.encode()})
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        pq.write_table(table, temporary)
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def read_rows(path: str | os.PathLike[str], stamp: str | None = None) -> list[dict[str, Any]] | None:
+    """The records' data a Parquet inventory holds; ``None`` when ``stamp`` is given and the file's differs.
+
+    Raises
+    ------
+    AmkitError
+        When the file cannot be read as a Parquet inventory amkit wrote.
+    """
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        raise AmkitError(f"is not a Parquet inventory ({error})", file=str(path)) from None
+    written = (table.schema.metadata or {}).get(_STAMP)
+    if written is None:
+        raise AmkitError("is a Parquet file but not an amkit inventory", file=str(path))
+    if stamp is not None and written.decode() != stamp:
+        return None
+    rows: list[dict[str, Any]] = table.to_pylist()
+    try:
+        for row in rows:
+            for key in _JSON_COLUMNS:
+                row[key] = json.loads(row[key])
+    except (KeyError, TypeError, ValueError) as error:
+        raise AmkitError(f"has a damaged {error} column", file=str(path)) from None
+    return rows

@@ -1,0 +1,115 @@
+"""Scanning at gallery scale: on any executor (a cluster's too), to Parquet, and again only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from packages import module, requires, spec, write_folder, write_zip
+
+import amkit
+import amkit.deps.scanning
+from amkit.deps.scanning import POOL_AT
+
+
+def mirror(root: Path, count: int) -> Path:
+    """``count`` packages like a gallery mirror's: each requires the one before, one of them unreadable."""
+    for number in range(count):
+        name = f"Mirror.Module{number:03d}"
+        needs = {"RequiredModules": requires(spec(f"Mirror.Module{number - 1:03d}", ModuleVersion="1.0"))}
+        members = module(name, f"1.{number}.0", functions=(f"Get-Thing{number}",), **(needs if number else {}))
+        write_zip(root / f"{name}.zip", members)
+    write_folder(root / "folder" / "Folder.Module", module("Folder.Module", "0.3.0"))
+    (root / "Broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    return root
+
+
+def table(inventory: amkit.Inventory) -> list[dict[str, object]]:
+    """Everything the records hold, in order, to compare scans."""
+    return [record.to_data() for record in inventory.records]
+
+
+@pytest.fixture(scope="module")
+def shelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mirror(tmp_path_factory.mktemp("mirror"), POOL_AT + 4)
+
+
+@pytest.fixture(scope="module")
+def serial(shelf: Path) -> amkit.Inventory:
+    with ThreadPoolExecutor(max_workers=1) as one:
+        return amkit.scan(shelf, progress=False, executor=one)
+
+
+def test_every_executor_gives_the_same_inventory_in_the_same_order(shelf: Path, serial: amkit.Inventory) -> None:
+    assert len(serial) == POOL_AT + 6 and serial.records[0].error is not None  # Broken.zip, listed with why
+    with ThreadPoolExecutor(max_workers=4) as threads:
+        assert table(amkit.scan(shelf, progress=False, executor=threads)) == table(serial)
+    with ProcessPoolExecutor(max_workers=2) as processes:
+        assert table(amkit.scan(shelf, progress=False, executor=processes)) == table(serial)
+    # Enough packages for a pool of its own: the default reads them on this machine's cores, with the same result.
+    assert table(amkit.scan(shelf, progress=False)) == table(serial)
+    few = amkit.scan(sorted(shelf.glob("*.zip"))[:3], progress=False)
+    assert [record.name for record in few] == ["Broken", "Mirror.Module000", "Mirror.Module001"]
+
+
+def test_a_dask_cluster_scans_the_same(shelf: Path, serial: amkit.Inventory) -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        assert table(amkit.scan(shelf, progress=False, executor=client.get_executor())) == table(serial)
+
+
+def test_an_inventory_as_parquet(tmp_path: Path, serial: amkit.Inventory) -> None:
+    path = tmp_path / "gallery.parquet"
+    serial.to_parquet(path)
+    again = amkit.Inventory.from_parquet(path)
+    assert table(again) == table(serial) and again.names == serial.names
+    assert amkit.dependencies(again).equals(amkit.dependencies(serial))
+    frame = pd.read_parquet(path)  # one row per module version, as pandas (and dask) read it
+    assert len(frame) == len(serial) and list(frame["name"]) == [record.name for record in serial]
+    assert list(frame.loc[1, "commands"]) == list(serial.records[1].commands)
+    dask_frame = pytest.importorskip("dask.dataframe").read_parquet(path)
+    assert len(dask_frame.compute()) == len(serial)
+    (tmp_path / "not.parquet").write_bytes(b"PAR1 but nothing else")
+    with pytest.raises(amkit.AmkitError, match=r"not\.parquet: is not a Parquet inventory"):
+        amkit.Inventory.from_parquet(tmp_path / "not.parquet")
+    pd.DataFrame({"a": [1]}).to_parquet(tmp_path / "other.parquet")
+    with pytest.raises(amkit.AmkitError, match="not an amkit inventory"):
+        amkit.Inventory.from_parquet(tmp_path / "other.parquet")
+
+
+def test_a_rescan_reads_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = mirror(tmp_path / "mirror", 6)
+    cache = tmp_path / "scan.parquet"
+    opened: list[str] = []
+    opening = amkit.deps.scanning.open_package
+
+    def counted(path: Path, **kwargs: object) -> amkit.ModulePackage:
+        opened.append(Path(path).name)
+        return opening(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(amkit.deps.scanning, "open_package", counted)
+    first = amkit.scan(root, progress=False, cache=cache)
+    assert len(opened) == 8 and cache.exists()
+    assert all(record.content_hash for record in first.records if record.error is None)
+    opened.clear()
+    again = amkit.scan(root, progress=False, cache=cache)
+    assert opened == ["Broken.zip"]  # an unreadable package is read again: what it lacked may be there now
+    assert table(again) == table(first)
+    # One package changes, one moves: only the changed one is read, the moved one keeps its rows at its new path.
+    write_zip(root / "Mirror.Module002.zip", module("Mirror.Module002", "2.0.0"))
+    shutil.move(root / "Mirror.Module005.zip", root / "folder" / "Mirror.Module005.zip")
+    opened.clear()
+    changed = amkit.scan(root, progress=False, cache=cache)
+    assert sorted(opened) == ["Broken.zip", "Mirror.Module002.zip"]
+    assert [str(record.version) for record in changed.versions("Mirror.Module002")] == ["2.0.0"]
+    assert changed.versions("Mirror.Module005")[0].source == str(root / "folder" / "Mirror.Module005.zip")
+    # Other limits may read a package otherwise: everything is read again.
+    opened.clear()
+    amkit.scan(root, progress=False, cache=cache, limits=amkit.Limits(max_entries=5_000))
+    assert len(opened) == 8
