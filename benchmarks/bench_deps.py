@@ -65,6 +65,11 @@ def az_like(folder: Path, modules: int) -> Path:
 
 def gallery(modules: int) -> amkit.Inventory:
     """A synthetic gallery: every module at several versions, each requiring modules listed before it."""
+    return amkit.Inventory(gallery_records(modules))
+
+
+def gallery_records(modules: int) -> list[amkit.ModuleRecord]:
+    """The records of :func:`gallery`: requirements are minimums, pins to the latest release, maximums and GUIDs."""
     rng = random.Random(11)
     records = []
     guids = [f"{rng.randrange(16**32):032x}" for _ in range(modules)]
@@ -92,7 +97,7 @@ def gallery(modules: int) -> amkit.Inventory:
                     name, amkit.PSVersion(f"1.{minor}.0"), guid=guids[number], requirements=tuple(requirements)
                 )
             )
-    return amkit.Inventory(records)
+    return records
 
 
 def growth(rows: list[tuple[int, float, int]]) -> list[str]:
