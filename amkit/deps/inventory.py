@@ -267,11 +267,16 @@ class Inventory:
         ``allow_prerelease`` (``Install-Module -AllowPrerelease``) lets the
         highest win whatever it is. Versions in ``excluded`` are passed over.
         """
-        satisfying = [
-            record
-            for record in self.versions(name)
-            if record.version not in excluded and all(item.accepts(record) for item in requirements)
-        ]
+        found = self._index.get(name.casefold(), ())
+        if len(requirements) == 1:  # a dependency table asks one at a time: no generator per version
+            accepts = requirements[0].accepts
+            satisfying = [record for record in found if accepts(record) and record.version not in excluded]
+        else:
+            satisfying = [
+                record
+                for record in found
+                if record.version not in excluded and all(item.accepts(record) for item in requirements)
+            ]
         if not satisfying:
             return None
         if allow_prerelease:

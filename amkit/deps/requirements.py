@@ -147,7 +147,12 @@ class Requirement:
 
     def accepts(self, record: ModuleRecord) -> bool:
         """Whether the module version ``record`` satisfies this requirement (versions and GUID)."""
-        return record.version is not None and self.accepts_version(record.version) and self.accepts_guid(record.guid)
+        version = record.version
+        if version is None:
+            return False
+        if self.range is None and self.kind != "nuspec":  # the usual case, asked millions of times in a gallery
+            return self.spec is not None and self.spec.accepts(version, record.guid)
+        return self.accepts_version(version) and self.accepts_guid(record.guid)
 
 
 def _names_a_file(version: ModuleVersion, spec: ModuleSpec, kind: str) -> bool:
