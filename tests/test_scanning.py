@@ -1,4 +1,4 @@
-"""Scanning at gallery scale: on any executor (a cluster's too), to Parquet, and again only what changed."""
+"""Gallery scale: scans and checks on any executor (a cluster's too), inventories as Parquet, rescans."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from packages import module, requires, spec, write_folder, write_zip
 import amkit
 import amkit.deps.scanning
 from amkit.deps.scanning import POOL_AT
+from amkit.package.summary import package_summary
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "scripts" / "files"
 
 
 def mirror(root: Path, count: int) -> Path:
@@ -62,6 +65,8 @@ def test_a_dask_cluster_scans_the_same(shelf: Path, serial: amkit.Inventory) -> 
         distributed.Client(cluster) as client,
     ):
         assert table(amkit.scan(shelf, progress=False, executor=client.get_executor())) == table(serial)
+        zipped = sorted(shelf.glob("Mirror.*.zip"))[1]
+        assert amkit.check(zipped, executor=client.get_executor()).to_dict() == amkit.check(zipped).to_dict()
 
 
 def test_an_inventory_as_parquet(tmp_path: Path, serial: amkit.Inventory) -> None:
@@ -113,3 +118,34 @@ def test_a_rescan_reads_only_what_changed(tmp_path: Path, monkeypatch: pytest.Mo
     opened.clear()
     amkit.scan(root, progress=False, cache=cache, limits=amkit.Limits(max_entries=5_000))
     assert len(opened) == 8
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two versions of a module made of real scripts (generated ones without the corpus), one undecodable."""
+    texts = [path.read_bytes() for path in sorted(CORPUS.glob("*.ps*1"))[:12]] if CORPUS.is_dir() else []
+    texts = texts or [f"function Get-Thing{n} {{ param([string] $Name) $Name }}\n".encode() for n in range(12)]
+    members: dict[str, str | bytes] = {}
+    for version in ("1.0.0", "2.0.0"):
+        nested = [f"Part{index}.psm1" for index in range(len(texts))]
+        folder = f"Scripted/{version}"
+        members[f"{folder}/Scripted.psd1"] = (
+            f"@{{ ModuleVersion = '{version}'; RootModule = 'Scripted.psm1'; "
+            f"NestedModules = @({', '.join(repr(name) for name in nested)}); FunctionsToExport = '*' }}"
+        )
+        members[f"{folder}/Scripted.psm1"] = ". $PSScriptRoot/Broken.ps1\n"
+        members[f"{folder}/Broken.ps1"] = b"\xff\xfe\x00\xd8 not UTF-16 all the way"
+        members.update({f"{folder}/{name}": text for name, text in zip(nested, texts, strict=True)})
+    return write_zip(tmp_path_factory.mktemp("scripted") / "Scripted.zip", members)
+
+
+def test_scripts_parsed_on_every_core_give_the_same_inspection_and_check(scripted: Path) -> None:
+    with amkit.open_package(scripted) as package:
+        alone, alone_report = package_summary(package), amkit.check(package).to_dict()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        with amkit.open_package(scripted, executor=pool) as package:
+            package.parse_scripts()
+            assert all(version.has_script(f"{version.folder}/Part0.psm1") for version in package.versions)
+            assert not package.versions[0].has_script("Scripted/1.0.0/Broken.ps1")  # left for script() to refuse
+            assert package_summary(package) == alone
+        assert amkit.check(scripted, executor=pool).to_dict() == alone_report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from amkit.checks.report import Finding, Report
 from amkit.errors import AmkitError
 from amkit.limits import Limits
 from amkit.package.module_package import ModulePackage, open_package
+from amkit.package.parallel import parse_scripts
 
 __all__ = ["UNREADABLE_RULE", "check", "finding"]
 
@@ -26,6 +28,7 @@ def check(
     account: Any = None,
     runtime: str | None = None,
     limits: Limits | None = None,
+    executor: Executor | None = None,
 ) -> Report:
     """Check a package against Automation's import rules and the authoring practices, offline.
 
@@ -40,6 +43,11 @@ def check(
         rule (AM112), which compares every component of PowerShellVersion with it.
     limits
         Reading limits passed to :func:`amkit.open_package`.
+    executor
+        Any :class:`concurrent.futures.Executor` to parse the package's
+        scripts on (:meth:`amkit.ModulePackage.parse_scripts`); by default a
+        process pool when they are large, else one by one here. The report
+        is the same whatever parses them.
 
     Returns
     -------
@@ -49,16 +57,18 @@ def check(
     if runtime is not None and runtime_line(runtime) not in RUNTIMES:
         raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)} (or a version of one: 7.2.5), not {runtime!r}")
     if isinstance(path_or_package, ModulePackage):
+        parse_scripts(path_or_package, executor or path_or_package.executor)
         context = CheckContext(path_or_package.location, path_or_package, account=account, runtime=runtime)
         return _report(context)
     location = Path(path_or_package)
     try:
-        package = open_package(location, limits=limits)
+        package = open_package(location, limits=limits, executor=executor)
     except AmkitError as error:
         return _report(CheckContext(location, None, error, account=account, runtime=runtime))
     # The rules read everything they need before the report exists, so the package is closed
     # here rather than left holding the zip open until garbage collection.
     with package:
+        package.parse_scripts()
         return _report(CheckContext(location, package, account=account, runtime=runtime))
 
 

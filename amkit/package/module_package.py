@@ -12,6 +12,7 @@ import functools
 import os
 import posixpath
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -26,6 +27,7 @@ from amkit.package.layout import LayoutProblem, VersionFolder, find_layout, is_n
 from amkit.package.maml import MamlCommand, check_help_size, read_maml
 from amkit.package.manifest import Manifest, module_type_of
 from amkit.package.nuspec import NuspecInfo, read_nuspec
+from amkit.package.parallel import parse_scripts
 from amkit.powershell.version import PSVersion
 
 if TYPE_CHECKING:
@@ -42,7 +44,9 @@ _NO_MANIFEST_VERSION = PSVersion("0.0")
 _T = TypeVar("_T")
 
 
-def open_package(path: str | os.PathLike[str], *, limits: Limits | None = None) -> ModulePackage:
+def open_package(
+    path: str | os.PathLike[str], *, limits: Limits | None = None, executor: Executor | None = None
+) -> ModulePackage:
     """Open a module package: an Automation ``.zip``, a module folder, or a ``.nupkg``.
 
     Parameters
@@ -53,6 +57,10 @@ def open_package(path: str | os.PathLike[str], *, limits: Limits | None = None) 
     limits
         Caps on size, entry count and compression ratio (defaults guard
         against zip bombs).
+    executor
+        Any :class:`concurrent.futures.Executor` (a process pool, dask's
+        ``Client.get_executor()``) to parse the package's scripts on when
+        they are all wanted at once (:meth:`ModulePackage.parse_scripts`).
 
     Raises
     ------
@@ -62,7 +70,7 @@ def open_package(path: str | os.PathLike[str], *, limits: Limits | None = None) 
     """
     source = open_source(path, limits=limits)
     try:
-        return ModulePackage(source)
+        return ModulePackage(source, executor)
     except BaseException:
         source.close()
         raise
@@ -76,8 +84,9 @@ class ModulePackage:
     version Automation shows for the module.
     """
 
-    def __init__(self, source: PackageSource) -> None:
+    def __init__(self, source: PackageSource, executor: Executor | None = None) -> None:
         self.source = source
+        self.executor = executor
         self.kind: str = source.kind
         self.location = Path(source.location)
         self.nuspec: NuspecInfo | None = None
@@ -115,6 +124,15 @@ class ModulePackage:
                 file=str(self.location),
             )
         return read_nuspec(self.read(nuspecs[0]), file=f"{self.location}!{nuspecs[0]}")
+
+    def parse_scripts(self) -> None:
+        """Parse every script of every version now, on :attr:`executor`, or a process pool when they are large.
+
+        A full inspection or a check reads them all: parsed side by side,
+        on every core, they are there when asked for, exactly as parsed one
+        by one (see :func:`amkit.package.parallel.parse_scripts`).
+        """
+        parse_scripts(self, self.executor)
 
     # Files -----------------------------------------------------------------
     @functools.cached_property
@@ -337,6 +355,18 @@ class ModuleVersion:
             return read_maml(self.package.read(path), file=member)
 
         return _once(self._help, path, read)
+
+    def holds(self, path: str) -> bool:
+        """Whether the package path ``path`` is inside this version's folder."""
+        return not self.folder or path.startswith(f"{self.folder}/")
+
+    def has_script(self, path: str) -> bool:
+        """Whether the script at ``path`` is parsed already."""
+        return path in self._parsed
+
+    def keep_script(self, path: str, info: ScriptInfo) -> None:
+        """Keep ``info`` as what :meth:`script` gives for ``path``, parsed elsewhere (:mod:`amkit.package.parallel`)."""
+        self._parsed[path] = info
 
     def script(self, path: str) -> ScriptInfo:
         """The script or script module at package path ``path``, parsed once (see :func:`amkit.parse_script`)."""

@@ -131,6 +131,7 @@ def package_summary(package: ModulePackage) -> dict[str, Any]:
         ``is_optional``; ``None`` without one). A part that cannot be read is
         ``None`` and its error is listed in the version's ``errors``.
     """
+    package.parse_scripts()  # all of them are read: side by side, on every core, when that pays
     nuspec = package.nuspec
     return {
         "name": package.name,

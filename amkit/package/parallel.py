@@ -1,0 +1,70 @@
+"""Parsing a package's scripts on every core: the work a full inspection or a check does most of.
+
+:func:`parse_scripts` parses every script (``.ps1``, ``.psm1``) of every
+version of a package at once, on an executor, and keeps each result where
+:meth:`amkit.package.module_package.ModuleVersion.script` finds it, so what
+reads them afterwards (commands, help, the checks) parses nothing. Each
+script is parsed exactly as it would be alone (same bytes, name and limits);
+a script that cannot be read is left for ``script()`` to refuse again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+from amkit.errors import AmkitError
+from amkit.limits import Limits
+from amkit.powershell.script import ScriptInfo, parse_script
+
+if TYPE_CHECKING:
+    from amkit.package.module_package import ModulePackage
+
+__all__ = ["POOL_BYTES", "parse_scripts"]
+
+#: Script bytes a package must hold for :func:`parse_scripts` to start a process pool of its own: below it,
+#: starting the pool costs more than it saves, and the scripts are parsed one by one when asked for.
+POOL_BYTES = 2 * 1024 * 1024
+_SCRIPTS = (".ps1", ".psm1")
+
+
+def _parse(data: bytes, file: str, limits: Limits) -> ScriptInfo | None:
+    """One script parsed as ``ModuleVersion.script`` parses it; ``None`` when it cannot be (it is asked again)."""
+    try:
+        return parse_script(data, file=file, limits=limits)
+    except AmkitError:
+        return None
+
+
+def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> None:
+    """Parse all of ``package``'s scripts not parsed yet, on ``executor``, or a pool when they are large enough.
+
+    Without an executor, scripts of fewer than :data:`POOL_BYTES` in all (or
+    a one-core machine, or a pool's worker process) are left to be parsed
+    when asked for.
+    """
+    wanted = [
+        (version, entry.path)
+        for version in package.versions
+        for entry in package.source.entries
+        if entry.path.casefold().endswith(_SCRIPTS) and version.holds(entry.path) and not version.has_script(entry.path)
+    ]
+    size = sum(package.source.entry(path).size for _, path in wanted)
+    cores = os.cpu_count() or 1
+    # A pool's worker (scan's, say) may not start processes of its own.
+    alone = cores < 2 or multiprocessing.current_process().daemon
+    if not wanted or (executor is None and (size < POOL_BYTES or alone)):
+        return
+    limits = package.source.limits
+    files = [package.member_name(path) for _, path in wanted]
+    data = [package.read(path) for _, path in wanted]
+    if executor is None:
+        with ProcessPoolExecutor(max_workers=min(cores, len(wanted))) as pool:
+            parsed = list(pool.map(_parse, data, files, [limits] * len(wanted)))
+    else:
+        parsed = list(executor.map(_parse, data, files, [limits] * len(wanted)))
+    for (version, path), info in zip(wanted, parsed, strict=True):
+        if info is not None:
+            version.keep_script(path, info)
