@@ -94,17 +94,17 @@ def test_plan_orders_and_waves(shelf: Path) -> None:
 def test_plan_that_cannot_complete_exits_1(shelf: Path) -> None:
     status, out = run("plan", "Reports", "--from", shelf)
     assert status == 1
-    assert "cannot be imported:" in out
-    assert [line.split("  ")[0] for line in out.split("cannot be imported:\n")[1].splitlines()] == [
+    assert [line.split("  ")[0] for line in out.split("every requirement):\n")[1].splitlines()] == [
         "MODULE",
         "Gone",
         "Reports",
     ]
     assert "no package provides it" in out
+    assert "cannot be imported (no choice of versions meets every requirement):" in out
     status, out = run("plan", "Reports", "--from", shelf, "--format", "json")
     data = json.loads(out)
     assert status == 1
-    assert set(data) == {"steps", "waves", "unsatisfiable", "cycles"}
+    assert set(data) == {"steps", "waves", "unsatisfiable", "cycles", "search"} and data["search"] == "impossible"
     assert [row["module"] for row in data["unsatisfiable"]] == ["Gone", "Reports"]
 
 
@@ -165,3 +165,13 @@ def test_plan_with_a_missing_account_file_exits_2(
 ) -> None:
     assert run("plan", "Az.Storage", "--from", shelf, "--account", tmp_path / "gone.db") == (2, "")
     assert "no such account file" in capsys.readouterr().err
+
+
+def test_a_cache_keeps_the_scan_for_the_next_run(shelf: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "scan.parquet"
+    first = run("deps", shelf, "--cache", cache, "--format", "csv")
+    assert cache.exists() and first[0] == 0
+    assert run("deps", shelf, "--cache", cache, "--format", "csv") == first
+    assert len(amkit.Inventory.from_parquet(cache)) == 4  # Broken.zip too, with why it cannot be read
+    status, out = run("plan", "Az.Storage", "--from", shelf, "--cache", cache)
+    assert status == 0 and out.startswith("2 modules to import")

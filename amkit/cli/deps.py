@@ -25,17 +25,24 @@ _FORMATS = ("table", "csv", "json")
 _DEPENDENCY_SHOWN = ["module", "version", "dependency", "kind", "written", "resolved_version", "status", "note"]
 _REVERSE_SHOWN = ["module", "version", "depth", "dependency", "kind", "status", "path"]
 _WAVE_SHOWN = ["wave", "not_before_seconds", "step", "module", "version", "source"]
+#: How an incomplete plan's search ended, for people (see ImportPlan.search).
+_SEARCHES = {
+    "narrowing": "a dependency cycle",
+    "complete": "a dependency cycle",
+    "impossible": "no choice of versions meets every requirement",
+    "cut short": "the search for versions that meet every requirement ran out of time; there may be one",
+}
 _MIGRATION_SHOWN = ["runbook", "line", "azurerm", "az", "parameter_renames", "removed_parameters", "note"]
 
 
-def _inventory(paths: list[str]) -> Inventory | None:
-    """Scan ``paths``; ``None`` (after saying why on stderr) when one does not exist."""
+def _inventory(paths: list[str], cache: str | None) -> Inventory | None:
+    """Scan ``paths`` (again only what changed since ``cache``); ``None`` (after saying why) when one does not exist."""
     missing = [path for path in paths if not Path(path).exists()]
     for path in missing:
         print(f"amkit: error: {path}: no such file or folder", file=sys.stderr)
     if missing:
         return None
-    inventory = scan(paths, progress=sys.stderr.isatty())
+    inventory = scan(paths, progress=sys.stderr.isatty(), cache=cache)
     if not len(inventory):
         print(f"amkit: error: no module package in {', '.join(map(str, paths))}", file=sys.stderr)
         return None
@@ -60,7 +67,7 @@ def _write(frame: pd.DataFrame, shown: list[str], form: str, out: TextIO) -> Non
 
 
 def _deps(args: argparse.Namespace, out: TextIO) -> int:
-    inventory = _inventory(args.paths)
+    inventory = _inventory(args.paths, args.cache)
     if inventory is None:
         return 2
     if args.reverse:
@@ -82,7 +89,7 @@ def _account(path: str | None) -> AutomationAccount | None:
 
 
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
-    inventory = _inventory(args.sources)
+    inventory = _inventory(args.sources, args.cache)
     if inventory is None:
         return 2
     account = _account(args.account)
@@ -100,7 +107,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
             name: frame.astype(object).where(frame.notna(), None).to_dict("records")
             for name, frame in (("steps", plan.steps), ("waves", waves), ("unsatisfiable", plan.unsatisfiable))
         }
-        data["cycles"] = plan.cycles
+        data["cycles"], data["search"] = plan.cycles, plan.search
         json.dump(data, out, indent=2)
         out.write("\n")
     elif args.format == "csv":
@@ -109,7 +116,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         print(plan.summary(), file=out)
         _write(waves, _WAVE_SHOWN, "table", out)
         if not plan.complete:
-            print("\ncannot be imported:", file=out)
+            print(f"\ncannot be imported ({_SEARCHES[plan.search]}):", file=out)
             _write(plan.unsatisfiable, ["module", "reason", "required_by"], "table", out)
     return 0 if plan.complete else 1
 
@@ -124,6 +131,7 @@ def add_parsers(commands: Any) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="packages, module folders, or folders of them")
     parser.add_argument("--reverse", metavar="NAME", help="list who depends on module NAME, directly and not")
+    _add_cache(parser)
     _add_format(parser)
     parser.set_defaults(run=_deps)
 
@@ -155,6 +163,7 @@ def add_parsers(commands: Any) -> None:
         help="take the highest version even when it is a prerelease (by default, only when no release fits "
         "or a TARGET names it: NAME==2.0.0-beta1)",
     )
+    _add_cache(planner)
     _add_format(planner)
     planner.set_defaults(run=_plan)
 
@@ -168,6 +177,15 @@ def add_parsers(commands: Any) -> None:
     migrator.add_argument("paths", nargs="+", metavar="RUNBOOK", help="a runbook .ps1, or a folder of them")
     _add_format(migrator)
     migrator.set_defaults(run=_migrate)
+
+
+def _add_cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cache",
+        metavar="FILE",
+        help="a Parquet file of the last scan: packages whose content is unchanged are not read again, "
+        "and the new scan is written back to it",
+    )
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
