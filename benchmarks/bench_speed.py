@@ -10,6 +10,7 @@ Rows (the goals of the speed issue in the last column):
   --json``) of 30 modules zipped together, made of the real scripts of
   ``../shared/corpus`` (generated ones without it); floor: decompressing every
   member and parsing every PowerShell file with tree-sitter, on one core;
+- a rescan of 1,000 unchanged packages with ``cache=``, against the first scan;
 - building an inventory of 10,000 modules, 50,000 versions and 200,000
   requirements from its records; ``dependencies`` of it (floor: a DataFrame
   of the same rows); ``plan_imports`` of the 1% of modules that need the most;
@@ -124,6 +125,16 @@ def packages(folder: Path) -> None:
             package_summary(package)
 
     row("full inspect of 30 modules (one core)", best(inspect), floor, "<= 2x")
+    shelf = bench_deps.az_like(folder / "mirror", 1_000)
+    cache = folder / "mirror.parquet"
+
+    def first_scan() -> None:
+        cache.unlink(missing_ok=True)
+        amkit.scan(shelf, progress=False, cache=cache)
+
+    first = best(first_scan, repeat=1)
+    again = best(lambda: amkit.scan(shelf, progress=False, cache=cache))
+    row("rescan of 1,000 unchanged packages (first scan: floor)", again, first, "<= 0.05x")
     with ProcessPoolExecutor(max_workers=2) as pool:
         inspect(pool)  # the workers start and import amkit once, as in a session that keeps its pool
         row("full inspect of 30 modules (2 processes)", best(lambda: inspect(pool)), floor, "<= 1.0x")

@@ -58,6 +58,7 @@ def test_every_executor_gives_the_same_inventory_in_the_same_order(shelf: Path, 
     assert [record.name for record in few] == ["Broken", "Mirror.Module000", "Mirror.Module001"]
 
 
+@pytest.mark.cluster
 def test_a_dask_cluster_scans_the_same(shelf: Path, serial: amkit.Inventory) -> None:
     distributed = pytest.importorskip("distributed")
     with (
