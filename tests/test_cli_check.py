@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -153,14 +154,14 @@ def test_a_folder_that_cannot_be_listed_exits_2(
 ) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
-    listing = Path.iterdir
+    listing = os.scandir
 
-    def iterdir(self: Path):  # root reads any folder, so refuse this one by hand
-        if self == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        return listing(self)
+    def scandir(path: str | os.PathLike[str] = "."):  # root reads any folder, so refuse this one by hand
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
 
-    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(os, "scandir", scandir)
     assert run("check", locked) == (2, "")
     assert capsys.readouterr().err == f"amkit: error: {locked}: Permission denied\n"
 

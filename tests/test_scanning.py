@@ -119,6 +119,13 @@ def test_a_rescan_reads_only_what_changed(tmp_path: Path, monkeypatch: pytest.Mo
     opened.clear()
     amkit.scan(root, progress=False, cache=cache, limits=amkit.Limits(max_entries=5_000))
     assert len(opened) == 8
+    # Without the unreadable package, a rescan of the unchanged mirror reads nothing and leaves the file as it was.
+    (root / "Broken.zip").unlink()
+    assert len(amkit.scan(root, progress=False, cache=cache)) == 7
+    written = cache.stat().st_mtime_ns
+    opened.clear()
+    assert table(amkit.scan(root, progress=False, cache=cache)) == table(amkit.Inventory.from_parquet(cache))
+    assert opened == [] and cache.stat().st_mtime_ns == written
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,17 @@ def is_module_folder(folder: Path) -> bool:
     """Whether ``folder`` is a module: ``<Name>.psd1``, ``.psm1`` or ``.dll`` in it or in a version folder."""
     wanted = {(folder.name + extension).casefold() for extension in MODULE_FILE_EXTENSIONS}
     try:
-        children = list(folder.iterdir())
-        places = [folder, *(child for child in children if child.is_dir() and PSVersion.parse(child.name))]
-        return any(item.name.casefold() in wanted for place in places for item in place.iterdir() if item.is_file())
+        # scandir's entries know their type: a folder of thousands of packages costs no stat per entry.
+        with os.scandir(folder) as listing:
+            children = list(listing)
+        if any(item.name.casefold() in wanted and item.is_file() for item in children):
+            return True
+        for child in children:
+            if PSVersion.parse(child.name) and child.is_dir():
+                with os.scandir(child.path) as listing:
+                    if any(item.name.casefold() in wanted and item.is_file() for item in listing):
+                        return True
+        return False
     except OSError:
         return False
 
@@ -55,19 +63,20 @@ def find_packages(path: str | os.PathLike[str]) -> list[Path]:
         seen.add(real)
         below: list[Path] = []
         try:
-            children = sorted(folder.iterdir(), key=lambda item: item.name)
+            with os.scandir(folder) as listing:
+                children = sorted(listing, key=lambda item: item.name)
         except OSError:
             if folder == start:
                 raise
             found.append(folder)  # opening it says why it cannot be read
             continue
         for child in children:
-            if child.is_file() and child.suffix.casefold() in PACKAGE_SUFFIXES:
-                found.append(child)
-            elif child.is_dir() and not child.name.startswith("."):
-                if is_module_folder(child):
-                    found.append(child)
+            if os.path.splitext(child.name)[1].casefold() in PACKAGE_SUFFIXES and child.is_file():
+                found.append(folder / child.name)
+            elif not child.name.startswith(".") and child.is_dir():
+                if is_module_folder(folder / child.name):
+                    found.append(folder / child.name)
                 else:
-                    below.append(child)
+                    below.append(folder / child.name)
         pending.extend(reversed(below))
     return sorted(found, key=lambda item: item.as_posix())

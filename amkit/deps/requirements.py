@@ -10,6 +10,8 @@ made from is noted.
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +136,7 @@ class Requirement:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Requirement:
         """A requirement from :meth:`to_data`'s data."""
-        spec = ModuleSpec.from_value(data["spec"]) if data["spec"] is not None else None
+        spec = _spec_of(json.dumps(data["spec"], sort_keys=True)) if data["spec"] is not None else None
         nuget: NuGetRange | None = None
         if data["range"] is not None:
             try:
@@ -153,6 +155,12 @@ class Requirement:
         if self.range is None and self.kind != "nuspec":  # the usual case, asked millions of times in a gallery
             return self.spec is not None and self.spec.accepts(version, record.guid)
         return self.accepts_version(version) and self.accepts_guid(record.guid)
+
+
+@functools.lru_cache(maxsize=65536)  # specifications are immutable; a gallery's are mostly the same few
+def _spec_of(written: str) -> ModuleSpec:
+    """The specification :meth:`Requirement.to_data` wrote as ``spec``, given as JSON text."""
+    return ModuleSpec.from_value(json.loads(written))
 
 
 def _names_a_file(version: ModuleVersion, spec: ModuleSpec, kind: str) -> bool:

@@ -107,7 +107,7 @@ def scan(
             packages.append(Path(start))  # opening it says why it cannot be read
     written = stamp(limits or Limits())
     hashes = [_hash_of(path) for path in packages] if cache is not None else [None] * len(packages)
-    known = _cached(cache, written) if cache is not None else {}
+    known, previous = _cached(cache, written) if cache is not None else ({}, [])
     todo = [path for path, digest in zip(packages, hashes, strict=True) if digest is None or digest not in known]
     bar = tqdm(total=len(todo), desc="scanning", unit="package", disable=not progress, leave=False)
     fresh = iter(_read_all(todo, limits, executor, bar))
@@ -119,7 +119,8 @@ def scan(
             records += [dataclasses.replace(item, content_hash=digest) for item in next(fresh)]
     bar.close()
     inventory = Inventory(records)
-    if cache is not None:
+    # Written again only when it would say something new: a rescan of an unchanged mirror reads, never writes.
+    if cache is not None and (todo or previous != [(record.content_hash, record.source) for record in records]):
         write_rows(cache, [record.to_data() for record in inventory.records], written)
     return inventory
 
@@ -156,15 +157,21 @@ def _hash_of(path: Path) -> str | None:
         return None
 
 
-def _cached(cache: str | os.PathLike[str], written: str) -> dict[str, list[ModuleRecord]]:
-    """The readable records of an earlier scan by package content hash; none when it was read otherwise."""
+def _cached(
+    cache: str | os.PathLike[str], written: str
+) -> tuple[dict[str, list[ModuleRecord]], list[tuple[str | None, str | None]]]:
+    """The readable records of an earlier scan by package content hash, and every row's hash and source.
+
+    Nothing when there is no such file, or when it was read otherwise (another amkit, other limits).
+    """
     if not Path(cache).exists():
-        return {}
+        return {}, []
     found: dict[str, list[ModuleRecord]] = {}
-    for record in records_from_data(read_rows(cache, written) or [], cache):
+    rows = records_from_data(read_rows(cache, written) or [], cache)
+    for record in rows:
         if record.content_hash is not None and record.error is None:
             found.setdefault(record.content_hash, []).append(record)
-    return found
+    return found, [(record.content_hash, record.source) for record in rows]
 
 
 def as_inventory(source: object) -> Inventory:
