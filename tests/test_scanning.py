@@ -7,6 +7,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from packages import module, requires, spec, write_folder, write_zip
 
@@ -87,6 +89,15 @@ def test_an_inventory_as_parquet(tmp_path: Path, serial: amkit.Inventory) -> Non
     pd.DataFrame({"a": [1]}).to_parquet(tmp_path / "other.parquet")
     with pytest.raises(amkit.AmkitError, match="not an amkit inventory"):
         amkit.Inventory.from_parquet(tmp_path / "other.parquet")
+    # An amkit file whose rows were changed by hand: refused with the file named, nothing half read.
+    table_ = pq.read_table(path)
+    for column, value in (("version", "one.two"), ("requirements", "[{")):
+        values = table_.column(column).to_pylist()
+        values[1] = value
+        damaged = table_.set_column(table_.schema.get_field_index(column), column, pa.array(values, pa.string()))
+        pq.write_table(damaged, tmp_path / "damaged.parquet")
+        with pytest.raises(amkit.AmkitError, match=r"damaged\.parquet: "):
+            amkit.Inventory.from_parquet(tmp_path / "damaged.parquet")
 
 
 def test_a_rescan_reads_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

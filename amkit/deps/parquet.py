@@ -92,7 +92,7 @@ def read_rows(path: str | os.PathLike[str], stamp: str | None = None) -> list[di
     """
     try:
         table = pq.read_table(path)
-    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+    except (OSError, ValueError, pa.ArrowException) as error:  # ArrowInvalid is a ValueError; others are not
         raise AmkitError(f"is not a Parquet inventory ({error})", file=str(path)) from None
     written = (table.schema.metadata or {}).get(_STAMP)
     if written is None:
