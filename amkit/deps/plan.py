@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from amkit.deps.bulk import collector_paused
 from amkit.deps.graph import cycles, levels
 from amkit.deps.inventory import Inventory, ModuleRecord, held_records
 from amkit.deps.requirements import Requirement
@@ -302,6 +303,18 @@ def plan_imports(
     if isinstance(search_seconds, bool) or not isinstance(search_seconds, int | float) or not search_seconds > 0:
         raise ValueError(f"search_seconds must be a positive number of seconds, not {search_seconds!r}")
     inventory = as_inventory(available)
+    with collector_paused():
+        return _plan(requirements, inventory, account, allow_prerelease, search_seconds)
+
+
+def _plan(
+    requirements: list[Requirement],
+    inventory: Inventory,
+    account: AccountModules | None,
+    allow_prerelease: bool,
+    search_seconds: float,
+) -> ImportPlan:
+    """Narrow, search completely when narrowing fails, and fail as little as possible when nothing works."""
     banned: dict[str, set[PSVersion]] = {}
     planner = _plan_once(inventory, account, requirements, banned, allow_prerelease)
     if not _failures(planner):

@@ -19,10 +19,11 @@ nuspecs), releases before prereleases. A requirement is:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
+from amkit.deps.bulk import collector_paused
 from amkit.deps.graph import cycles
 from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.deps.requirements import Requirement
@@ -50,9 +51,12 @@ DEPENDENCY_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class Resolution:
-    """One requirement of one module version, resolved against a source."""
+class Resolution(NamedTuple):
+    """One requirement of one module version, resolved against a source.
+
+    A named tuple: a gallery's table makes hundreds of thousands of them, and a
+    frozen dataclass costs several times as much to make.
+    """
 
     record: ModuleRecord
     requirement: Requirement
@@ -95,6 +99,11 @@ def resolve(source: object) -> list[Resolution]:
     ``cycle``, with the cycle in their note.
     """
     inventory = as_inventory(source)
+    with collector_paused():
+        return _resolved(inventory)
+
+
+def _resolved(inventory: Inventory) -> list[Resolution]:
     # A gallery repeats requirements (every Az module asks for Az.Accounts): each distinct one is resolved once.
     known: dict[Requirement, Resolution] = {}
     resolutions = []
@@ -171,7 +180,9 @@ def dependencies(source: object) -> pd.DataFrame:
         written (the declaration), note (why a status is not ok; a nuspec
         range that disagrees with its manifest) and source (the package).
     """
-    return _frame([_row(item) for item in resolve(source)], DEPENDENCY_COLUMNS)
+    resolutions = resolve(source)
+    with collector_paused():
+        return _frame([_row(item) for item in resolutions], DEPENDENCY_COLUMNS)
 
 
 REVERSE_COLUMNS = ["module", "version", "depth", "dependency", "kind", "status", "path", "source"]
