@@ -34,7 +34,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from amkit.deps.bulk import collector_paused
+from amkit.bulk import collector_paused
 from amkit.deps.graph import cycles, levels
 from amkit.deps.inventory import Inventory, ModuleRecord, held_records
 from amkit.deps.requirements import Requirement

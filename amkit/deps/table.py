@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from amkit.deps.bulk import collector_paused
+from amkit.bulk import collector_paused
 from amkit.deps.graph import cycles
 from amkit.deps.inventory import Inventory, ModuleRecord
 from amkit.deps.requirements import Requirement

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from amkit.bulk import collector_paused
 from amkit.errors import ScriptError
 from amkit.limits import Clock, Limits
 from amkit.powershell import calls, recovery, variables
@@ -48,12 +49,7 @@ __all__ = [
 ]
 
 _WRITTEN_SCOPES = frozenset({"global", "script"})
-_EXPORTS = (
-    ("function", "functions"),
-    ("cmdlet", "cmdlets"),
-    ("variable", "variables"),
-    ("alias", "aliases"),
-)
+_EXPORTS = (("function", "functions"), ("cmdlet", "cmdlets"), ("variable", "variables"), ("alias", "aliases"))
 
 
 @dataclass(frozen=True)
@@ -239,7 +235,8 @@ def parse_script(
     """
     limits = limits or Limits()
     text, file = load_source(source, file=file, error=ScriptError, caller="parse_script", limits=limits)
-    info = _ScriptReader(text, file, Clock(limits, file, ScriptError)).read()
+    with collector_paused():
+        info = _ScriptReader(text, file, Clock(limits, file, ScriptError)).read()
     if strict and info.errors:
         raise info.errors[0]
     return info
