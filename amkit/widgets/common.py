@@ -17,8 +17,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
+import matplotlib
 from IPython.display import Image
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from amkit.errors import AmkitError
@@ -56,9 +58,14 @@ def reporting(method: Method) -> Method:
 
 
 def show_figure(output: widgets.Output, figure: Figure) -> None:
-    """Replace what ``output`` shows with ``figure``, as a PNG."""
+    """Replace what ``output`` shows with ``figure``, as a PNG cropped to what it draws.
+
+    The crop is worked out from the texts' extents and handed to ``savefig``:
+    ``bbox_inches="tight"`` would draw the whole figure twice to find it.
+    """
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    tight = figure.get_tightbbox(FigureCanvasAgg(figure).get_renderer())
+    figure.savefig(buffer, format="png", dpi=96, bbox_inches=tight.padded(matplotlib.rcParams["savefig.pad_inches"]))
     output.outputs = ()
     output.append_display_data(Image(data=buffer.getvalue(), format="png"))
 
