@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from amkit.errors import DataFileError, ScriptError
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.psd1 import constant_value
-from amkit.powershell.recovery import parse_source, syntax_error, syntax_errors
+from amkit.powershell.recovery import parse_source, syntax_error
 from amkit.powershell.syntax import NUMBER_LITERALS, SourceText, children, string_value, unwrap, walk
 
 if TYPE_CHECKING:
@@ -368,8 +368,7 @@ def read_requires(
     Returns the fields of :class:`RequiresInfo` it sets, its module
     references and its errors; ``line`` and ``column`` place the comment.
     """
-    source, _ = parse_source(comment[1:], file)
-    errors = syntax_errors(source)
+    source, _, errors = parse_source(comment[1:], file)
     command = next((node for node in walk(source.root) if node.type == "command"), None)
     if errors or command is None:
         return {}, [], [syntax_error(source, errors[0] if errors else source.root, (line, column))]

@@ -27,20 +27,24 @@ _LONGEST_KEYWORD_RUN = 256
 _SHORTEST_KEYWORD = min(len(keyword) for keyword in _DEFINITIONS)
 
 
-def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptError]]:
+def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptError], list[Node]]:
     """Parse ``text``, recovering from syntax errors that swallow later definitions.
 
     An erroneous statement that swallowed the functions after it is blanked
     up to the next line starting with ``function``, ``filter``, ``workflow``
     or ``configuration`` (its error is returned, as PowerShell would report
-    it), and the text parsed again, until the tree settles.
+    it), and the text parsed again, until the tree settles. Returns the
+    source, those errors, and the ERROR and MISSING nodes of the settled tree
+    (:func:`syntax_errors`).
     """
     source = SourceText(text, file)
     skipped: list[ScriptError] = []
+    found: list[tuple[Node, Node]] | None = None
     for _ in range(_MAX_REPAIRS):
         blanks: list[tuple[int, int]] = []
         # Many errors can sit in one statement (an unclosed brace makes the rest of the file one): look once.
-        statements = {(node.start_byte, node.end_byte): node for _, node in _errors_in_statements(source)}
+        found = _errors_in_statements(source)
+        statements = {(node.start_byte, node.end_byte): node for _, node in found}
         restarts = ((statement, _restart(source, statement)) for statement in statements.values())
         for statement, restart in sorted(restarts, key=lambda found: (found[0].start_byte, found[1])):
             if not restart:
@@ -56,11 +60,12 @@ def parse_source(text: str, file: str | None) -> tuple[SourceText, list[ScriptEr
             skipped.append(syntax_error(source, statement, text=written))
         if not blanks:
             break
-        source = source.blanked(blanks)
+        source, found = source.blanked(blanks), None
+    remaining = [error for error, _ in found] if found is not None else syntax_errors(source)
     if skipped:
         # Positions are unchanged; show the text as written.
         source.text, source.data = text, text.encode("utf-8", errors="surrogatepass")
-    return source, skipped
+    return source, skipped, remaining
 
 
 def _restart(source: SourceText, statement: Node) -> int:
@@ -69,6 +74,8 @@ def _restart(source: SourceText, statement: Node) -> int:
     The definition is a ``function`` (or ``filter``, ``workflow``,
     ``configuration``) keyword starting a later line inside the statement.
     """
+    if statement.end_point.row == statement.start_point.row:
+        return 0  # one line: it has no later line to have swallowed (most broken statements)
     for node in walk(statement):
         if node.child_count or not _SHORTEST_KEYWORD <= node.end_byte - node.start_byte <= _LONGEST_KEYWORD_RUN:
             continue  # not one token, or no keyword's length: reading its text would cost the statement's

@@ -267,11 +267,11 @@ class _ScriptReader:
     KINDS = VariableRecorder.KINDS | {"comment", "function_statement", "command", "using_statement"}
 
     def __init__(self, text: str, file: str | None, clock: Clock) -> None:
-        self.source, self.errors = recovery.parse_source(text, file)
+        self.source, self.errors, remaining = recovery.parse_source(text, file)
         self.file, self.clock = file, clock
         self.functions: list[_Function] = []
         self.comments: list[Node] = []
-        self.errors += [recovery.syntax_error(self.source, n) for n in recovery.syntax_errors(self.source)]
+        self.errors += [recovery.syntax_error(self.source, node) for node in remaining]
         self.references: list[ModuleReference] = []
         self.writes: list[ScopeWrite] = []
         self.recorder = VariableRecorder(self.source)
