@@ -1,4 +1,9 @@
-"""Bulk work: Python's cycle collector paused while a script is read or a gallery's table or plan is built.
+"""Bulk work: how many processes a pool of amkit's own may have, and the cycle collector paused meanwhile.
+
+:func:`pool_workers` decides, in one place, whether work big enough for a
+process pool gets one: not on a one-core machine, and never inside another
+pool's worker process (a daemonic one may not start children; any other
+would multiply the machine's cores by its siblings).
 
 The collector runs every few hundred new objects and, as they pile up, looks
 at all of them again: building the dependency table of 10,000 modules spent
@@ -12,9 +17,19 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
+import os
 from collections.abc import Iterator
 
-__all__ = ["collector_paused"]
+__all__ = ["collector_paused", "pool_workers"]
+
+
+def pool_workers(tasks: int) -> int:
+    """How many worker processes a pool of amkit's own may start for ``tasks`` tasks: 0 when it should not."""
+    cores = os.cpu_count() or 1
+    if cores < 2 or tasks < 2 or multiprocessing.parent_process() is not None:
+        return 0
+    return min(cores, tasks)
 
 
 @contextlib.contextmanager

@@ -329,3 +329,16 @@ def test_amkit_html_is_left_alone_by_mathjax(tmp_path: Path) -> None:
     package = amkit.open_package(amkit.samples.build(tmp_path, ["SideBySide"])["SideBySide"])
     for html in (package._repr_html_(), package.latest._repr_html_(), amkit.check(package)._repr_html_()):
         assert "<div class='amkit-box tex2jax_ignore mathjax_ignore'>" in html
+
+
+def test_version_folder_manifests_are_found_as_windows_finds_files() -> None:
+    from amkit.package.layout import find_layout
+
+    # Names equal ignoring case: the first by name, as in a flat module folder.
+    layout = find_layout("Straße", ["Straße/1.0/STRASSE.psd1", "Straße/1.0/Straße.psd1"], root="Straße")
+    assert [folder.manifest for folder in layout.folders] == ["Straße/1.0/STRASSE.psd1"]
+    layout = find_layout("Straße", ["Straße/1.0/Straße.psd1", "Straße/1.0/STRASSE.psd1"], root="Straße")
+    assert [folder.manifest for folder in layout.folders] == ["Straße/1.0/STRASSE.psd1"]
+    # A name holding "/" (a nuspec id written by hand) names no file of a version folder.
+    with pytest.raises(amkit.LayoutError, match="no module to load"):
+        find_layout("Sub/Mod", ["1.0.0/Sub/Mod.psd1"])

@@ -13,6 +13,7 @@ import pytest
 from packages import module, requires, spec, write_folder, write_zip
 
 import amkit
+import amkit.deps.parquet
 import amkit.deps.scanning
 from amkit.deps.scanning import POOL_AT
 from amkit.package.summary import package_summary
@@ -168,3 +169,45 @@ def test_scripts_parsed_on_every_core_give_the_same_inspection_and_check(scripte
             assert not package.versions[0].has_script("Scripted/1.0.0/Broken.ps1")  # left for script() to refuse
             assert package_summary(package) == alone
         assert amkit.check(scripted, executor=pool).to_dict() == alone_report
+
+
+def test_a_cache_keeps_copies_and_unreadable_versions_as_a_fresh_scan_has_them(tmp_path: Path) -> None:
+    root = tmp_path / "mirror"
+    write_zip(root / "A.zip", module("A", "1.0.0"))
+    shutil.copyfile(root / "A.zip", root / "A-copy.zip")  # the same bytes twice: one content hash
+    write_zip(
+        root / "B.zip",
+        {**module("B", "1.0.0", versioned=True), "B/2.0.0/B.psd1": "@{ ModuleVersion = '2.0.0'; Oops = $(Get-Date) }"},
+    )
+    fresh = table(amkit.scan(root, progress=False))
+    assert [(row["name"], row["version"], row["error"] is not None) for row in fresh][-2:] == [
+        ("B", "1.0.0", False),
+        ("B", "2.0.0", True),
+    ]
+    cache = tmp_path / "scan.parquet"
+    for _ in range(3):
+        assert strip(table(amkit.scan(root, progress=False, cache=cache))) == strip(fresh)
+    with pytest.raises(amkit.AmkitError, match="its folder does not exist"):
+        amkit.scan(root, progress=False, cache=tmp_path / "nowhere" / "scan.parquet")
+
+
+def strip(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Rows without their content hash, which only a scan with a cache records."""
+    return [{key: value for key, value in row.items() if key != "content_hash"} for row in rows]
+
+
+def test_a_folder_s_content_hash_frames_every_file(tmp_path: Path) -> None:
+    one = write_folder(tmp_path / "one", {"Mod/Mod.psd1": "X", "Mod/Mod.psm1": "Y"}) / "Mod"
+    two = write_folder(tmp_path / "two", {"Mod/Mod.psd1": "X" + "Mod.psm1\0" + "Y"}) / "Mod"
+    same = write_folder(tmp_path / "three", {"Mod/Mod.psd1": "X", "Mod/Mod.psm1": "Y"}) / "Mod"
+    other = write_folder(tmp_path / "four", {"Other/Mod.psd1": "X", "Other/Mod.psm1": "Y"}) / "Other"
+    hashes = [amkit.deps.parquet.content_hash(path) for path in (one, two, same, other)]
+    assert hashes[0] == hashes[2] and len(set(hashes)) == 3
+
+
+def test_a_script_too_large_to_read_is_left_to_the_check_as_one_by_one(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "C.zip", {**module("C", "1.0.0"), "C/Tools/big.ps1": "# " + "x" * 20_000})
+    limits = amkit.Limits(max_member_size=10_000)
+    alone = amkit.check(path, limits=limits).to_dict()
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        assert amkit.check(path, limits=limits, executor=threads).to_dict() == alone

@@ -541,3 +541,28 @@ def test_runbook_explorer_follows_the_environment_it_reads_against(
     inventory_only = RunbookExplorer(runbook, account.inventory())
     assert inventory_only.environment_picker.layout.display == "none" and inventory_only.report is not None
     assert repr(inventory_only).startswith("RunbookExplorer(Tenant.ps1: may fail at run time")
+
+
+def test_a_chart_is_cropped_to_what_it_draws_as_a_tight_save_would(tmp_path: Path) -> None:
+    import base64
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from amkit.charts import import_timeline
+    from amkit.widgets.common import show_figure
+
+    for settings in ({}, {"figure.autolayout": True}, {"figure.constrained_layout.use": True}):
+        with matplotlib.rc_context(settings):
+            figure = Figure(figsize=(6, 3))
+            import_timeline(synthetic_history(8, 40), ax=figure.subplots())
+            tight = io.BytesIO()
+            figure.savefig(tight, format="png", dpi=96, bbox_inches="tight")
+            output = ipywidgets.Output()
+            show_figure(output, figure)
+        data = output.outputs[0]["data"]["image/png"]
+        shown = Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data))).size
+        expected = Image.open(tight).size
+        assert all(abs(a - b) <= 8 for a, b in zip(shown, expected, strict=True)), (settings, shown, expected)

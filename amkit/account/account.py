@@ -385,10 +385,10 @@ class AutomationAccount(EnvironmentOperations, AzureOperations):
         module, version, state, error_code, error_message, runtime,
         operation_id, runtime_environment. An account read from Azure has the
         changes each read found (:meth:`refresh`). ``module`` is matched in
-        any letter case; ``start`` and ``end`` are included, and are anything
-        pandas reads as a time (UTC without a zone; ``ValueError`` otherwise).
-        The file's indexes serve the filters: part of a long history is read
-        without the rest.
+        any case of its ASCII letters (SQLite's NOCASE, as the history's own
+        lookups); ``start`` and ``end`` are included, anything pandas reads as
+        a time (UTC without a zone; ``ValueError`` otherwise). Indexes serve
+        the filters: part of a long history is read without the rest.
         """
         return history_frame(self._store, module, start, end)
 

@@ -113,7 +113,7 @@ def starts_between(store: Store, after: datetime, before: datetime) -> list[date
 def history_frame(store: Store, module: str | None = None, start: object = None, end: object = None) -> pd.DataFrame:
     """The history in time order (see :data:`HISTORY_COLUMNS`), times in UTC, filtered when asked.
 
-    Only ``module``'s rows (any letter case), and only those between
+    Only ``module``'s rows (any case of its ASCII letters), and only those between
     ``start`` and ``end`` (both included), when given. The filters are the
     file's own indexes' (module ignoring case, time), so a long history is
     not read whole to show part of it.

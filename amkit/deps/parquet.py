@@ -38,7 +38,10 @@ _STAMP = b"amkit"
 
 def stamp(limits: Limits | None = None) -> str:
     """What a file's metadata says of how its rows were read: this amkit's version, and ``limits`` when given."""
-    version = f"amkit {importlib.metadata.version('amkit')}"
+    try:
+        version = f"amkit {importlib.metadata.version('amkit')}"
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        version = "amkit (not installed)"
     return version if limits is None else f"{version}, {limits!r}"
 
 
@@ -49,16 +52,25 @@ def content_hash(path: Path) -> str:
     """
     digest = hashlib.sha256()
     if path.is_dir():
+        # A module folder's name is its module's name; each file is framed by its path and length.
+        _frame(digest, b"folder", os.fsencode(path.name))
         files = sorted((item for item in path.rglob("*") if item.is_file() or item.is_symlink()), key=Path.as_posix)
         for item in files:
-            digest.update(item.relative_to(path).as_posix().encode("utf-8", errors="surrogatepass") + b"\0")
+            name = item.relative_to(path).as_posix().encode("utf-8", errors="surrogatepass")
             if item.is_symlink():
-                digest.update(b"link\0" + os.fsencode(os.readlink(item)))
+                _frame(digest, b"link", name, os.fsencode(os.readlink(item)))
             else:
+                _frame(digest, b"file", name, item.stat().st_size.to_bytes(8, "little"))
                 _feed(digest, item)
     else:
         _feed(digest, path)
     return digest.hexdigest()
+
+
+def _frame(digest: Any, *parts: bytes) -> None:
+    """Feed ``parts`` each behind its length, so no two different sequences feed the same bytes."""
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little") + part)
 
 
 def _feed(digest: Any, path: Path) -> None:
@@ -73,11 +85,16 @@ def write_rows(path: str | os.PathLike[str], rows: Sequence[dict[str, Any]], sta
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _STAMP: stamp.encode()})
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise AmkitError(f"cannot be written ({error.strerror})", file=str(path)) from None
     os.close(handle)
     try:
         pq.write_table(table, temporary)
         os.replace(temporary, target)
+    except OSError as error:
+        raise AmkitError(f"cannot be written ({error.strerror or error})", file=str(path)) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
 
@@ -97,7 +114,7 @@ def read_rows(path: str | os.PathLike[str], stamp: str | None = None) -> list[di
     written = (table.schema.metadata or {}).get(_STAMP)
     if written is None:
         raise AmkitError("is a Parquet file but not an amkit inventory", file=str(path))
-    if stamp is not None and written.decode() != stamp:
+    if stamp is not None and written.decode("utf-8", errors="replace") != stamp:
         return None
     rows: list[dict[str, Any]] = table.to_pylist()
     try:

@@ -19,6 +19,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from amkit.bulk import pool_workers
 from amkit.deps.finding import find_packages
 from amkit.deps.inventory import Inventory, ModuleRecord, records_from_data, records_of
 from amkit.deps.parquet import content_hash, read_rows, stamp, write_rows
@@ -75,8 +76,8 @@ def scan(
         Any :class:`concurrent.futures.Executor` to read the packages on, such
         as dask.distributed's ``Client.get_executor()`` for a cluster. By
         default a process pool as large as the machine reads them when there
-        are enough to pay for starting it (:data:`POOL_AT`), and this process
-        reads them otherwise. The inventory is the same, in the same order,
+        are enough to pay for starting it (:data:`POOL_AT`; never inside
+        another pool's worker), and this process reads them otherwise. The inventory is the same, in the same order,
         whatever reads them.
     cache
         A Parquet file (:meth:`Inventory.to_parquet`) of an earlier scan: the
@@ -105,6 +106,8 @@ def scan(
             packages += find_packages(start)
         except OSError:
             packages.append(Path(start))  # opening it says why it cannot be read
+    if cache is not None and not Path(cache).parent.is_dir():  # say so before reading a whole mirror
+        raise AmkitError("cannot hold a scan's cache: its folder does not exist", file=str(cache))
     written = stamp(limits or Limits())
     hashes = [_hash_of(path) for path in packages] if cache is not None else [None] * len(packages)
     known, previous = _cached(cache, written) if cache is not None else ({}, [])
@@ -134,12 +137,12 @@ def _read_all(
 ) -> list[list[ModuleRecord]]:
     """The records of each package, in order, read by ``executor``, a pool of this machine's cores, or here."""
     read = functools.partial(_scan_one, limits=limits)
-    cores = os.cpu_count() or 1
-    if executor is None and (len(packages) < POOL_AT or cores < 2):
+    workers = pool_workers(len(packages)) if len(packages) >= POOL_AT else 0
+    if executor is None and not workers:
         return [_counted(read(path), bar) for path in packages]
     if executor is None:
-        with ProcessPoolExecutor(max_workers=min(cores, len(packages))) as pool:
-            chunk = max(1, len(packages) // (cores * 8))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(packages) // (workers * 8))
             return [_counted(found, bar) for found in pool.map(read, packages, chunksize=chunk)]
     return [_counted(found, bar) for found in executor.map(read, packages)]
 
@@ -166,11 +169,18 @@ def _cached(
     """
     if not Path(cache).exists():
         return {}, []
-    found: dict[str, list[ModuleRecord]] = {}
     rows = records_from_data(read_rows(cache, written) or [], cache)
+    by_package: dict[str, dict[str | None, list[ModuleRecord]]] = {}
     for record in rows:
-        if record.content_hash is not None and record.error is None:
-            found.setdefault(record.content_hash, []).append(record)
+        if record.content_hash is not None:
+            by_package.setdefault(record.content_hash, {}).setdefault(record.source, []).append(record)
+    # One package's rows per content (copies of a package share it); a package with an unreadable version is
+    # read again, what it lacked may be there now.
+    found = {
+        digest: next(iter(sources.values()))
+        for digest, sources in by_package.items()
+        if all(record.error is None for records in sources.values() for record in records)
+    }
     return found, [(record.content_hash, record.source) for record in rows]
 
 

@@ -133,8 +133,12 @@ def find_layout(
         if version is None or version.is_prerelease:
             continue
         sub_path = _join(root, sub)
-        folded = folded or {path.casefold(): path for path in paths}
+        if not folded:  # the first of names equal ignoring case, in name order, as _find picks in one folder
+            for path in sorted(paths):
+                folded.setdefault(path.casefold(), path)
         manifest = folded.get(_join(sub_path, f"{name}.psd1").casefold())
+        if manifest is not None and manifest.rpartition("/")[0] != sub_path:
+            manifest = None  # a name holding "/" (a hostile nuspec id) names no file of this folder
         if manifest is None:
             problems.append(
                 LayoutProblem(

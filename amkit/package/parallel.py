@@ -10,17 +10,16 @@ a script that cannot be read is left for ``script()`` to refuse again.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
+from amkit.bulk import pool_workers
 from amkit.errors import AmkitError
 from amkit.limits import Limits
 from amkit.powershell.script import ScriptInfo, parse_script
 
 if TYPE_CHECKING:
-    from amkit.package.module_package import ModulePackage
+    from amkit.package.module_package import ModulePackage, ModuleVersion
 
 __all__ = ["POOL_BYTES", "parse_scripts"]
 
@@ -42,8 +41,8 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
     """Parse all of ``package``'s scripts not parsed yet, on ``executor``, or a pool when they are large enough.
 
     Without an executor, scripts of fewer than :data:`POOL_BYTES` in all (or
-    a one-core machine, or a pool's worker process) are left to be parsed
-    when asked for.
+    where :func:`amkit.bulk.pool_workers` says no pool may start) are left
+    to be parsed when asked for.
     """
     wanted = [
         (version, entry.path)
@@ -52,19 +51,23 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
         if entry.path.casefold().endswith(_SCRIPTS) and version.holds(entry.path) and not version.has_script(entry.path)
     ]
     size = sum(package.source.entry(path).size for _, path in wanted)
-    cores = os.cpu_count() or 1
-    # A pool's worker (scan's, say) may not start processes of its own.
-    alone = cores < 2 or multiprocessing.current_process().daemon
-    if not wanted or (executor is None and (size < POOL_BYTES or alone)):
+    workers = pool_workers(len(wanted)) if size >= POOL_BYTES else 0
+    if not wanted or (executor is None and not workers):
         return
+    readable: list[tuple[ModuleVersion, str, bytes]] = []
+    for version, path in wanted:
+        try:
+            readable.append((version, path, package.read(path)))
+        except AmkitError:
+            continue  # too large or damaged: left for script() to refuse, as it would one by one
     limits = package.source.limits
-    files = [package.member_name(path) for _, path in wanted]
-    data = [package.read(path) for _, path in wanted]
+    files = [package.member_name(path) for _, path, _ in readable]
+    data = [text for _, _, text in readable]
     if executor is None:
-        with ProcessPoolExecutor(max_workers=min(cores, len(wanted))) as pool:
-            parsed = list(pool.map(_parse, data, files, [limits] * len(wanted)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parsed = list(pool.map(_parse, data, files, [limits] * len(data)))
     else:
-        parsed = list(executor.map(_parse, data, files, [limits] * len(wanted)))
-    for (version, path), info in zip(wanted, parsed, strict=True):
+        parsed = list(executor.map(_parse, data, files, [limits] * len(data)))
+    for (version, path, _), info in zip(readable, parsed, strict=True):
         if info is not None:
             version.keep_script(path, info)

@@ -64,7 +64,11 @@ def show_figure(output: widgets.Output, figure: Figure) -> None:
     ``bbox_inches="tight"`` would draw the whole figure twice to find it.
     """
     buffer = io.BytesIO()
-    tight = figure.get_tightbbox(FigureCanvasAgg(figure).get_renderer())
+    engine = figure.get_layout_engine()
+    if engine is not None:  # rcParams may ask for one: place the axes as the drawing will before measuring
+        engine.execute(figure)
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    tight = figure.get_tightbbox(canvas.get_renderer())
     figure.savefig(buffer, format="png", dpi=96, bbox_inches=tight.padded(matplotlib.rcParams["savefig.pad_inches"]))
     output.outputs = ()
     output.append_display_data(Image(data=buffer.getvalue(), format="png"))
