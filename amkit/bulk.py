@@ -3,7 +3,8 @@
 :func:`pool_workers` decides, in one place, whether work big enough for a
 process pool gets one: not on a one-core machine, and never inside another
 pool's worker process (a daemonic one may not start children; any other
-would multiply the machine's cores by its siblings).
+would multiply the machine's cores by its siblings); :func:`mapped` runs the
+work there, on an executor the caller gave, or here, in order.
 
 The collector runs every few hundred new objects and, as they pile up, looks
 at all of them again: building the dependency table of 10,000 modules spent
@@ -19,9 +20,25 @@ import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TypeVar
 
-__all__ = ["collector_paused", "pool_workers"]
+__all__ = ["collector_paused", "mapped", "pool_workers"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def mapped(function: Callable[[T], R], items: Sequence[T], executor: Executor | None, workers: int) -> Iterator[R]:
+    """``function`` of each item, in order: on ``executor``, else on a pool of ``workers`` processes (0: here)."""
+    if executor is not None:
+        yield from executor.map(function, items)
+    elif workers:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(function, items, chunksize=max(1, len(items) // (workers * 8)))
+    else:
+        yield from map(function, items)
 
 
 def pool_workers(tasks: int) -> int:

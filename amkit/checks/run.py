@@ -14,7 +14,6 @@ from amkit.checks.report import Finding, Report
 from amkit.errors import AmkitError
 from amkit.limits import Limits
 from amkit.package.module_package import ModulePackage, open_package
-from amkit.package.parallel import parse_scripts
 
 __all__ = ["UNREADABLE_RULE", "check", "finding"]
 
@@ -57,7 +56,7 @@ def check(
     if runtime is not None and runtime_line(runtime) not in RUNTIMES:
         raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)} (or a version of one: 7.2.5), not {runtime!r}")
     if isinstance(path_or_package, ModulePackage):
-        parse_scripts(path_or_package, executor or path_or_package.executor)
+        path_or_package.parse_scripts(executor)
         context = CheckContext(path_or_package.location, path_or_package, account=account, runtime=runtime)
         return _report(context)
     location = Path(path_or_package)

@@ -10,7 +10,7 @@ What a version declares it needs is a :class:`~amkit.deps.requirements.Requireme
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,6 +194,10 @@ def _version_of(record: ModuleRecord) -> PSVersion:
     return record.version
 
 
+def _all_accept(requirements: Sequence[Requirement]) -> Callable[[ModuleRecord], bool]:
+    return lambda record: all(item.accepts(record) for item in requirements)
+
+
 class Inventory:
     """Module versions from many packages, indexed by module name (ignoring case, as PowerShell does).
 
@@ -267,16 +271,10 @@ class Inventory:
         ``allow_prerelease`` (``Install-Module -AllowPrerelease``) lets the
         highest win whatever it is. Versions in ``excluded`` are passed over.
         """
+        # A dependency table asks one requirement at a time: then no generator per version.
+        accepts = requirements[0].accepts if len(requirements) == 1 else _all_accept(requirements)
         found = self._index.get(name.casefold(), ())
-        if len(requirements) == 1:  # a dependency table asks one at a time: no generator per version
-            accepts = requirements[0].accepts
-            satisfying = [record for record in found if accepts(record) and record.version not in excluded]
-        else:
-            satisfying = [
-                record
-                for record in found
-                if record.version not in excluded and all(item.accepts(record) for item in requirements)
-            ]
+        satisfying = [record for record in found if record.version not in excluded and accepts(record)]
         if not satisfying:
             return None
         if allow_prerelease:

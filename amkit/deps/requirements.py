@@ -99,9 +99,14 @@ class Requirement:
         """The GUID the module must have, as written."""
         return self.spec.guid if self.spec is not None else None
 
+    @property
+    def _ranged(self) -> bool:
+        """Whether versions are compared as NuGet does: a nuspec's dependency, or a range."""
+        return self.range is not None or self.kind == "nuspec"
+
     def accepts_version(self, version: PSVersion) -> bool:
         """Whether ``version`` meets the declared versions, under the declaration's own semantics."""
-        if self.range is not None or self.kind == "nuspec":
+        if self._ranged:
             return self.range is not None and self.range.accepts(version)
         return self.spec is not None and self.spec.accepts(version)
 
@@ -152,9 +157,10 @@ class Requirement:
         version = record.version
         if version is None:
             return False
-        if self.range is None and self.kind != "nuspec":  # the usual case, asked millions of times in a gallery
-            return self.spec is not None and self.spec.accepts(version, record.guid)
-        return self.accepts_version(version) and self.accepts_guid(record.guid)
+        if self._ranged:
+            return self.accepts_version(version) and self.accepts_guid(record.guid)
+        # A specification checks version and GUID in one call: asked millions of times in a gallery.
+        return self.spec is not None and self.spec.accepts(version, record.guid)
 
 
 @functools.lru_cache(maxsize=65536)  # specifications are immutable; a gallery's are mostly the same few

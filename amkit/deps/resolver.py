@@ -5,7 +5,7 @@
 versions changed at once. When it reports something unsatisfiable, it asks
 :func:`complete_choices`, which backtracks over every version of every
 module until it finds versions that meet every requirement, proves there
-are none, or runs out of rounds.
+are none, or runs out of time.
 
 Candidates of a module, in the order they are tried: the versions the
 account holds that meet every requirement on it (highest first: nothing to

@@ -15,11 +15,11 @@ import dataclasses
 import functools
 import os
 from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from amkit.bulk import pool_workers
+from amkit.bulk import mapped, pool_workers
 from amkit.deps.finding import find_packages
 from amkit.deps.inventory import Inventory, ModuleRecord, records_from_data, records_of
 from amkit.deps.parquet import content_hash, read_rows, stamp, write_rows
@@ -138,13 +138,7 @@ def _read_all(
     """The records of each package, in order, read by ``executor``, a pool of this machine's cores, or here."""
     read = functools.partial(_scan_one, limits=limits)
     workers = pool_workers(len(packages)) if len(packages) >= POOL_AT else 0
-    if executor is None and not workers:
-        return [_counted(read(path), bar) for path in packages]
-    if executor is None:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, len(packages) // (workers * 8))
-            return [_counted(found, bar) for found in pool.map(read, packages, chunksize=chunk)]
-    return [_counted(found, bar) for found in executor.map(read, packages)]
+    return [_counted(found, bar) for found in mapped(read, packages, executor, workers)]
 
 
 def _counted(found: list[ModuleRecord], bar: Any) -> list[ModuleRecord]:

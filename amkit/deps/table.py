@@ -114,9 +114,7 @@ def _resolved(inventory: Inventory) -> list[Resolution]:
                 if found is None:
                     found = known[requirement] = _resolve_one(inventory, record, requirement)
                 same = found.record is record
-                resolutions.append(
-                    found if same else Resolution(record, requirement, found.resolved, found.status, found.note)
-                )
+                resolutions.append(found if same else found._replace(record=record, requirement=requirement))
     graph: dict[int, list[int]] = {}
     for item in resolutions:
         if item.resolved is not None:

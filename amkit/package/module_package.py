@@ -125,14 +125,14 @@ class ModulePackage:
             )
         return read_nuspec(self.read(nuspecs[0]), file=f"{self.location}!{nuspecs[0]}")
 
-    def parse_scripts(self) -> None:
-        """Parse every script of every version now, on :attr:`executor`, or a process pool when they are large.
+    def parse_scripts(self, executor: Executor | None = None) -> None:
+        """Parse every script of every version now: on ``executor`` or :attr:`executor`, or a pool when they are large.
 
         A full inspection or a check reads them all: parsed side by side,
         on every core, they are there when asked for, exactly as parsed one
         by one (see :func:`amkit.package.parallel.parse_scripts`).
         """
-        parse_scripts(self, self.executor)
+        parse_scripts(self, executor or self.executor)
 
     # Files -----------------------------------------------------------------
     @functools.cached_property

@@ -10,10 +10,11 @@ a script that cannot be read is left for ``script()`` to refuse again.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, ProcessPoolExecutor
+import functools
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
-from amkit.bulk import pool_workers
+from amkit.bulk import mapped, pool_workers
 from amkit.errors import AmkitError
 from amkit.limits import Limits
 from amkit.powershell.script import ScriptInfo, parse_script
@@ -29,10 +30,10 @@ POOL_BYTES = 2 * 1024 * 1024
 _SCRIPTS = (".ps1", ".psm1")
 
 
-def _parse(data: bytes, file: str, limits: Limits) -> ScriptInfo | None:
-    """One script parsed as ``ModuleVersion.script`` parses it; ``None`` when it cannot be (it is asked again)."""
+def _parse(script: tuple[bytes, str], limits: Limits) -> ScriptInfo | None:
+    """One script (bytes, name) parsed as ``ModuleVersion.script`` parses it; ``None`` when it cannot be."""
     try:
-        return parse_script(data, file=file, limits=limits)
+        return parse_script(script[0], file=script[1], limits=limits)
     except AmkitError:
         return None
 
@@ -60,14 +61,8 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
             readable.append((version, path, package.read(path)))
         except AmkitError:
             continue  # too large or damaged: left for script() to refuse, as it would one by one
-    limits = package.source.limits
-    files = [package.member_name(path) for _, path, _ in readable]
-    data = [text for _, _, text in readable]
-    if executor is None:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parsed = list(pool.map(_parse, data, files, [limits] * len(data)))
-    else:
-        parsed = list(executor.map(_parse, data, files, [limits] * len(data)))
+    scripts = [(data, package.member_name(path)) for _, path, data in readable]
+    parsed = mapped(functools.partial(_parse, limits=package.source.limits), scripts, executor, workers)
     for (version, path, _), info in zip(readable, parsed, strict=True):
         if info is not None:
             version.keep_script(path, info)
