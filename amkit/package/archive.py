@@ -25,6 +25,7 @@ from typing import BinaryIO, NamedTuple
 
 from amkit.errors import LimitExceededError, PackageError
 from amkit.limits import Limits
+from amkit.package.zipdir import read_directory
 
 __all__ = ["Entry", "FolderSource", "PackageSource", "ZipSource", "open_source"]
 
@@ -269,11 +270,6 @@ class PackageSource(abc.ABC):
         )
 
 
-def _is_dir(info: zipfile.ZipInfo) -> bool:
-    # Compress-Archive on Windows PowerShell 5.1 writes folders as 'Mod\\Sub\\'.
-    return info.orig_filename.endswith(("/", "\\"))
-
-
 def _fingerprint(info: os.stat_result) -> tuple[int, ...]:
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
@@ -285,7 +281,7 @@ class ZipSource(PackageSource):
     member is first read, so a package that is only listed holds no handle.
     """
 
-    _handle: tuple[BinaryIO, zipfile.ZipFile] | None = None
+    _handle: tuple[BinaryIO, zipfile.ZipFile, dict[str, zipfile.ZipInfo]] | None = None
 
     def __init__(self, location: Path, *, kind: str = "zip", limits: Limits | None = None) -> None:
         self.kind, self.location, self.limits = kind, location, limits or Limits()
@@ -293,9 +289,7 @@ class ZipSource(PackageSource):
             with open(location, "rb") as file:
                 self._fingerprint = _fingerprint(os.fstat(file.fileno()))
                 head = file.read(4)
-                file.seek(0)
-                with zipfile.ZipFile(file) as archive:
-                    infos = archive.infolist()
+                members = read_directory(file)
         except UnicodeDecodeError as exc:
             message = f"member name {exc.object!r} is marked as UTF-8 but is not valid UTF-8"
             raise _error(location, message) from None
@@ -305,35 +299,33 @@ class ZipSource(PackageSource):
             raise _error(location, f"{problem} archive ({exc})") from None
         except OSError as exc:
             raise _error(location, f"cannot be opened ({exc.strerror})") from None
-        # The central directory is already parsed, but it costs at most the file's size.
-        _check_totals(location, self.limits, len(infos), 0)
-        for info in infos:
-            self._check_member(info)
-        self._infos = {info.orig_filename: info for info in infos}
+        # The central directory is already read, but it costs at most the file's size.
+        _check_totals(location, self.limits, len(members), 0)
+        floor, ratio = self.limits.ratio_floor, self.limits.max_ratio
         files: list[tuple[str, int, int]] = []
         folders: list[str] = []
-        for info in infos:
-            if _is_dir(info):
-                folders.append(info.orig_filename)
+        for name, flags, attributes, size, packed in members:
+            if flags & _ENCRYPTED or stat.S_ISLNK(attributes >> 16) or size > max(floor, ratio * packed):
+                self._refuse(name, flags, attributes, size, packed)
+            if name.endswith(("/", "\\")):  # Compress-Archive on Windows PowerShell 5.1 writes 'Mod\\Sub\\'
+                folders.append(name)
             else:
-                files.append((info.orig_filename, info.file_size, info.compress_size))
+                files.append((name, size, packed))
         super().__init__(_index(location, self.limits, files, folders))
         self._size_on_disk = self._fingerprint[2]
 
-    def _check_member(self, info: zipfile.ZipInfo) -> None:
-        name = info.orig_filename  # orig_filename keeps what follows a NUL
-        if info.flag_bits & _ENCRYPTED:
+    def _refuse(self, name: str, flags: int, attributes: int, size: int, packed: int) -> None:
+        """Refuse a member that is encrypted, a link, or expands more than ``Limits.max_ratio``."""
+        if flags & _ENCRYPTED:
             problem = "is encrypted; repack the package without a password"
-        elif stat.S_ISLNK(info.external_attr >> 16):
+        elif stat.S_ISLNK(attributes >> 16):
             problem = "is a symbolic link, which may point outside the package"
-        elif info.file_size > max(self.limits.ratio_floor, self.limits.max_ratio * info.compress_size):
+        else:
             message = (
-                f"member {name!r} expands from {info.compress_size} to {info.file_size} bytes, "
+                f"member {name!r} expands from {packed} to {size} bytes, "
                 f"more than Limits.max_ratio ({self.limits.max_ratio:g} times), a likely zip bomb"
             )
             raise _error(self.location, message, LimitExceededError)
-        else:
-            return
         raise _error(self.location, f"member {name!r} {problem}")
 
     @property
@@ -341,34 +333,39 @@ class ZipSource(PackageSource):
         """Size of the zip file, in bytes."""
         return self._size_on_disk
 
-    def _archive(self) -> zipfile.ZipFile:
+    def _archive(self) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+        """The zip open for reading, and its members by stored name: made on the first read, then kept."""
         if self._handle is None:
             file = open(self.location, "rb")  # kept open until close()
             try:
                 if _fingerprint(os.fstat(file.fileno())) != self._fingerprint:
                     raise _error(self.location, "the file changed since it was opened; reopen it")
-                self._handle = file, zipfile.ZipFile(file)
+                archive = zipfile.ZipFile(file)
+                self._handle = file, archive, {info.orig_filename: info for info in archive.infolist()}
             except BaseException:
                 file.close()
                 raise
-        return self._handle[1]
+        return self._handle[1:]
 
     def _read(self, entry: Entry) -> bytes:
         try:
-            archive = self._archive()
+            archive, infos = self._archive()
         except _DAMAGED as exc:
             raise _error(self.location, f"cannot be opened again ({exc})") from None
+        info = infos.get(entry.raw_name)
+        if info is None:  # zipfile read the directory otherwise (its own rules for the same bytes)
+            raise _error(self.location, f"member {entry.path!r} is not in the zip as zipfile reads it; it is damaged")
         chunks: list[bytes] = []
         total = 0
         try:
             # Read through the ZipInfo that was checked, and count: a header that
             # lies about the size must not make us hold more than it declares.
-            with archive.open(self._infos[entry.raw_name]) as stream:
+            with archive.open(info) as stream:
                 while total <= entry.size and (chunk := stream.read(_CHUNK)):
                     chunks.append(chunk)
                     total += len(chunk)
         except NotImplementedError:  # e.g. Deflate64, which Windows Explorer writes
-            method = self._infos[entry.raw_name].compress_type
+            method = info.compress_type
             problem = f"uses compression method {method}, which amkit cannot read; repack it"
             raise _error(self.location, f"member {entry.path!r} {problem}") from None
         except _DAMAGED as exc:
@@ -384,7 +381,7 @@ class ZipSource(PackageSource):
         """Close the zip file if a read opened it."""
         super().close()
         if self._handle is not None:
-            file, archive = self._handle
+            file, archive, _ = self._handle
             self._handle = None
             archive.close()
             file.close()
