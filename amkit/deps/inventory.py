@@ -195,7 +195,10 @@ def _version_of(record: ModuleRecord) -> PSVersion:
 
 
 def _all_accept(requirements: Sequence[Requirement]) -> Callable[[ModuleRecord], bool]:
-    return lambda record: all(item.accepts(record) for item in requirements)
+    if len(requirements) == 1:  # a dependency table asks one requirement at a time: then no generator per version
+        return requirements[0].acceptor()
+    tests = [item.acceptor() for item in requirements]
+    return lambda record: all(test(record) for test in tests)
 
 
 class Inventory:
@@ -271,8 +274,7 @@ class Inventory:
         ``allow_prerelease`` (``Install-Module -AllowPrerelease``) lets the
         highest win whatever it is. Versions in ``excluded`` are passed over.
         """
-        # A dependency table asks one requirement at a time: then no generator per version.
-        accepts = requirements[0].accepts if len(requirements) == 1 else _all_accept(requirements)
+        accepts = _all_accept(requirements)
         found = self._index.get(name.casefold(), ())
         satisfying = [record for record in found if record.version not in excluded and accepts(record)]
         if not satisfying:
@@ -281,8 +283,11 @@ class Inventory:
             return satisfying[-1]
         # Ascending already: the highest release is the last (the first of equal ones), else the highest prerelease.
         pool = [record for record in satisfying if not _version_of(record).is_prerelease] or satisfying
-        top = _version_of(pool[-1])
-        return next(record for record in pool if record.version == top)
+        # The first of versions equal to the highest ("1.0.0-beta.01" equals "1.0.0-beta.1"): found from the end.
+        first = len(pool) - 1
+        while first and pool[first - 1].version == pool[-1].version:
+            first -= 1
+        return pool[first]
 
     @property
     def modules(self) -> pd.DataFrame:

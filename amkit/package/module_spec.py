@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,18 +184,36 @@ class ModuleSpec:
         accepts nothing.
         """
         candidate = PSVersion.parse(version)
-        if candidate is None or self.problems or not self.accepts_guid(guid):
-            return False
-        # Compared as System.Version: by components alone (the specification's versions carry no label).
-        release = candidate.release_key
+        return candidate is not None and self.accepts_guid(guid) and self.release_test()(candidate.release_key)
+
+    def release_test(self) -> Callable[[tuple[int, ...]], bool]:
+        """PowerShell's rule of :meth:`accepts` for versions alone, as a test of a version's ``release_key``.
+
+        Versions are compared as ``System.Version``: by their components alone
+        (the specification's versions carry no label). Made once, the test
+        checks many candidates without reading the specification again.
+        """
+        if self.problems:
+            return _accepts_nothing
         if self.required_version is not None:
-            return self.exact is not None and release == self.exact.release_key
-        if self.minimum is not None and release < self.minimum.release_key:
-            return False
-        return not (self.maximum is not None and release > self.maximum.release_key)
+            exact = self.exact
+            return _accepts_nothing if exact is None else exact.release_key.__eq__
+        low = self.minimum.release_key if self.minimum is not None else None
+        high = self.maximum.release_key if self.maximum is not None else None
+        if high is None:
+            return _accepts_anything if low is None else low.__le__
+        return high.__ge__ if low is None else lambda release: low <= release <= high
 
 
 _MAX_COMPONENT = "999999999"
+
+
+def _accepts_nothing(release: tuple[int, ...]) -> bool:
+    return False
+
+
+def _accepts_anything(release: tuple[int, ...]) -> bool:
+    return True
 
 
 @functools.lru_cache(maxsize=65536)
