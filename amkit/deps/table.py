@@ -109,19 +109,20 @@ def _resolved(inventory: Inventory) -> list[Resolution]:
     # A gallery repeats requirements (every Az module asks for Az.Accounts): each distinct one is resolved once.
     known: dict[Requirement, Resolution] = {}
     resolutions = []
+    graph: dict[int, list[int]] = {}  # each usable record to the records its requirements resolve to
     for record in inventory.records:
-        if record.usable:
-            for requirement in record.requirements:
-                found = known.get(requirement)
-                if found is None:
-                    found = known[requirement] = _resolve_one(inventory, record, requirement)
-                elif found.record is not record:  # an equal requirement: its resolution, for this record
-                    found = Resolution(record, found.requirement, found.resolved, found.status, found.note)
-                resolutions.append(found)
-    graph: dict[int, list[int]] = {}
-    for item in resolutions:
-        if item.resolved is not None:
-            graph.setdefault(id(item.record), []).append(id(item.resolved))
+        if not record.usable:
+            continue
+        graph[id(record)] = edges = []
+        for requirement in record.requirements:
+            found = known.get(requirement)
+            if found is None:
+                found = known[requirement] = _resolve_one(inventory, record, requirement)
+            elif found.record is not record:  # an equal requirement: its resolution, for this record
+                found = Resolution(record, found.requirement, found.resolved, found.status, found.note)
+            resolutions.append(found)
+            if found.resolved is not None:
+                edges.append(id(found.resolved))
     looped = {node: group for group in cycles(graph) for node in group}
     if not looped:
         return resolutions
