@@ -96,7 +96,7 @@ def test_timeline_lanes_and_marks(account: amkit.AutomationAccount) -> None:
 
 def test_timeline_groups_the_quiet_modules_beyond_the_top() -> None:
     history = synthetic_history(200, 10_000)
-    ax = import_timeline(history, ax=Figure().subplots(), top=30)
+    ax = import_timeline(history, ax=Figure(figsize=(8, 8)).subplots(), top=30)  # 31 lanes of 14 points
     lanes = [label.get_text() for label in ax.get_yticklabels()]
     assert len(lanes) == 31
     assert lanes[-1] == "(170 other modules)"
@@ -116,6 +116,14 @@ def test_timeline_groups_the_quiet_modules_beyond_the_top() -> None:
     assert ax.texts and all(
         later[0] >= earlier[1] for spans in lanes_of.values() for earlier, later in itertools.pairwise(sorted(spans))
     )
+
+
+def test_timeline_labels_nothing_when_lanes_are_closer_than_a_label_is_tall() -> None:
+    history = synthetic_history(200, 10_000)
+    ax = import_timeline(history, ax=Figure().subplots(), top=30)  # 31 lanes of 8.6 points, labels of 10.5
+    failed = int((operations(history)["outcome"] == "Failed").sum())
+    assert not ax.texts
+    assert len(marks(ax)["Failed"]) == failed and ax.get_title().endswith(f", {failed} failed")
 
 
 def test_activity_counts_per_period_by_outcome(account: amkit.AutomationAccount) -> None:

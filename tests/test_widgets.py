@@ -260,6 +260,16 @@ def test_import_history_filters_and_charts(account: amkit.AutomationAccount) -> 
     assert history.figure.axes[0].get_title() == "SideBySide: version over time"
 
 
+def test_import_history_table_shows_the_filtered_rows_when_opened(account: amkit.AutomationAccount) -> None:
+    history = ImportHistory(account)
+    history.modules_picker.value = ("SideBySide",)
+    assert history.views.selected_index == 0  # the chart is shown first
+    history.views.selected_index = 1
+    assert ">SideBySide<" in history.table_view.value and ">ContosoCore<" not in history.table_view.value
+    history.modules_picker.value = ("ContosoCore",)  # while the table is shown, it follows the filters
+    assert ">ContosoCore<" in history.table_view.value and ">SideBySide<" not in history.table_view.value
+
+
 def test_import_history_takes_any_date_range_inside_its_history() -> None:
     history = ImportHistory(synthetic_history(20, 300))  # hourly imports, 5 to 17 January 2026
     history.dates.value = ("2026-01-09", "2026-01-07")  # text, and backwards

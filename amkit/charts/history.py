@@ -82,7 +82,7 @@ def import_timeline(history: pd.DataFrame, *, ax: Axes | None = None, top: int =
     matplotlib.axes.Axes
         One scatter per outcome (``label`` is the outcome), lane names as
         y tick labels from the top, version labels beside the marks of quiet
-        lanes and beside every failure.
+        lanes and beside every failure, where they fit.
     """
     imports = _imports(history)
     counts = imports.groupby("module").size().sort_values(ascending=False, kind="stable")
@@ -107,7 +107,7 @@ def import_timeline(history: pd.DataFrame, *, ax: Axes | None = None, top: int =
             )
     sizes = imports["lane"].value_counts()
     quiet = {lane for lane, size in zip(sizes.index.tolist(), sizes.tolist(), strict=True) if size <= _LABELLED}
-    _label_versions(ax, imports, quiet=quiet - {len(shown)})  # the others' lane is never quiet
+    _label_versions(ax, imports, quiet - {len(shown)}, len(lanes))  # the others' lane is never quiet
     ax.set_yticks(range(len(lanes)), lanes, fontsize=7 if len(lanes) > 25 else 8)
     ax.set_ylim(max(len(lanes), 1) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
@@ -119,16 +119,20 @@ def import_timeline(history: pd.DataFrame, *, ax: Axes | None = None, top: int =
     return ax
 
 
-def _label_versions(ax: Axes, imports: pd.DataFrame, quiet: set[int]) -> None:
+def _label_versions(ax: Axes, imports: pd.DataFrame, quiet: set[int], lanes: int) -> None:
     """Label each failure, and every import of the ``quiet`` lanes, with its version where the label fits.
 
     Going through the imports in time order, a label is drawn only where it
-    does not run into the one before it in its lane: overlapping labels are
+    does not run into the one before it in its lane; and none is drawn when
+    the ``lanes`` are closer than a label and its offset are tall, where each
+    would cover the marks of the lane above (many modules in a small figure:
+    filter fewer, or give the chart more height). Overlapping labels are
     unreadable, and drawing text is what a chart of thousands of imports
     spends its time on. Every failure keeps its mark, whether labelled or not.
     """
     wanted = ((imports["outcome"] == "Failed") | imports["lane"].isin(quiet)) & imports["version"].notna()
-    if not wanted.any():
+    lane_height = ax.bbox.height / ax.figure.dpi * 72 / max(lanes, 1)  # in points
+    if not wanted.any() or lane_height < _LABEL_SIZE + _LABEL_OFFSET:
         return
     starts = mdates.date2num(imports["start"].dt.tz_convert(None).to_numpy()).tolist()
     low, high = min(starts), max(starts)

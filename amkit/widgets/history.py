@@ -115,16 +115,19 @@ class ImportHistory(ExplorerBase):
         self.chart_view = widgets.Output()
         self.table_view = widgets.HTML(layout=SCROLLING)
         self.figure: Figure | None = None
+        self.views = widgets.Tab(children=(self.chart_view, self.table_view), titles=("Chart", "Table"))
+        self._table_stale = True
         self.children = [
             widgets.HBox([self.modules_picker, widgets.VBox([self.chart_picker, self.version_module, self.freq])]),
             self.dates,
             self.summary,
-            widgets.Tab(children=(self.chart_view, self.table_view), titles=("Chart", "Table")),
+            self.views,
             self.messages,
         ]
         for control in (self.modules_picker, self.dates, self.version_module, self.freq):
             control.observe(self._on_filter, "value")
         self.chart_picker.observe(self._on_picker, "value")
+        self.views.observe(self._on_view, "selected_index")
         self.observe(self._on_chart, "chart")
         self.refresh()
 
@@ -179,10 +182,21 @@ class ImportHistory(ExplorerBase):
         low, high = self.dates.label if not self.dates.disabled else ("", "")
         days = f", {low} to {high} (UTC)" if low else ""
         self.summary.value = message_html(f"{len(frame)} of {len(self._history)} history rows{days}", kind="info")
-        self.table_view.value = frame_html(frame, columns=_SHOWN)
+        self._table_stale = True
+        self._show_table(frame)
         self.version_module.layout.display = "" if self.chart == "version history" else "none"
         self.freq.layout.display = "" if self.chart == "activity" else "none"
         self.figure = draw_chart(self.chart_view, (11, 5), None if frame.empty else lambda ax: self._chart(frame, ax))
+
+    def _show_table(self, frame: pd.DataFrame | None = None) -> None:
+        """Fill the table with the filtered history, when it is the view shown and out of date.
+
+        Up to hundreds of rows of HTML on every change of a control would
+        mostly go unseen: the table is made when its tab is opened instead.
+        """
+        if self._table_stale and self.views.selected_index == 1:
+            self.table_view.value = frame_html(self.frame if frame is None else frame, columns=_SHOWN)
+            self._table_stale = False
 
     def _chart(self, frame: pd.DataFrame, ax: Axes) -> None:
         if self.chart == "timeline":
@@ -195,6 +209,10 @@ class ImportHistory(ExplorerBase):
     @reporting
     def _on_filter(self, change: dict[str, Any]) -> None:
         self._redraw()
+
+    @reporting
+    def _on_view(self, change: dict[str, Any]) -> None:
+        self._show_table()
 
     @reporting
     def _on_picker(self, change: dict[str, Any]) -> None:
