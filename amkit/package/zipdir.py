@@ -85,8 +85,8 @@ def _zip64_size(file: BinaryIO, location: int) -> int | None:
         return None
     if disk != 0 or disks > 1:
         raise BadZipFile("zipfiles that span multiple disks are not supported")
-    if location < _LOCATOR.size + _END64.size:
-        return None
+    if location < _LOCATOR.size + _END64.size:  # a locator with no room for its record before it
+        raise BadZipFile("File is not a zip file")
     file.seek(location - _LOCATOR.size - _END64.size)
     record = _END64.unpack(file.read(_END64.size))
     if record[0] != b"PK\x06\x06":
@@ -144,8 +144,6 @@ def read_directory(file: BinaryIO) -> list[Member]:
         fields = unpack(data, position)
         if fields[0] != _CENTRAL_SIGNATURE:
             raise BadZipFile("Bad magic number for central directory")
-        if fields[3] > _MAX_EXTRACT_VERSION:
-            raise NotImplementedError(f"zip file version {fields[3] / 10:.1f}")
         flags, packed, size, name_length, extra_length = fields[5], fields[10], fields[11], fields[12], fields[13]
         name_end = position + header + name_length
         raw = data[position + header : name_end]
@@ -153,6 +151,8 @@ def read_directory(file: BinaryIO) -> list[Member]:
             name = raw.decode("utf-8")
         else:
             name = raw.decode("ascii") if raw.isascii() else raw.decode("cp437")
+        if fields[3] > _MAX_EXTRACT_VERSION:  # after the name, as zipfile checks them
+            raise NotImplementedError(f"zip file version {fields[3] / 10:.1f}")
         if extra_length:
             size, packed = _zip64_extra(data[name_end : name_end + extra_length], size, packed, fields[18])
         members.append((name, flags, fields[17], size, packed))
