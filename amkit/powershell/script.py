@@ -26,7 +26,7 @@ from amkit.powershell.comment_help import CommentHelp, CommentIndex
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.literals import number_value
 from amkit.powershell.param_block import CmdletBinding, ParameterInfo, read_param_block
-from amkit.powershell.syntax import children, unwrap, walk
+from amkit.powershell.syntax import children, nodes_of, unwrap
 from amkit.powershell.textfile import load_source
 from amkit.powershell.variables import AUTOMATIC_VARIABLES, RecordedUse, VariableRecorder, VariableUse
 
@@ -283,9 +283,7 @@ class _ScriptReader:
 
     def read(self) -> ScriptInfo:
         stack: list[_Function] = []
-        for node in walk(self.source.root):
-            if node.type not in self.KINDS:
-                continue  # most nodes: nothing below reads them, and skipping them early halves the walk's cost
+        for node in nodes_of(self.source.root, self.KINDS):  # most nodes are none of these: skipped in C
             self.clock.tick(node)
             while stack and node.start_byte >= stack[-1].node.end_byte:
                 stack.pop()
