@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from amkit.bulk import collector_paused
 from amkit.errors import AmkitError
 from amkit.package.module_package import ModulePackage, ModuleVersion
 from amkit.package.module_spec import ModuleSpec
@@ -131,6 +132,13 @@ def package_summary(package: ModulePackage) -> dict[str, Any]:
         ``is_optional``; ``None`` without one). A part that cannot be read is
         ``None`` and its error is listed in the version's ``errors``.
     """
+    # What the scripts, commands and tables make lives until the summary is made: the collector would only
+    # move it to its oldest generation, then look at the whole heap again (a tenth of a full inspect's time).
+    with collector_paused():
+        return _summary(package)
+
+
+def _summary(package: ModulePackage) -> dict[str, Any]:
     package.parse_scripts()  # all of them are read: side by side, on every core, when that pays
     nuspec = package.nuspec
     return {
