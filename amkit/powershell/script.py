@@ -288,9 +288,15 @@ class _ScriptReader:
             while stack and node.start_byte >= stack[-1].node.end_byte:
                 stack.pop()
             current = stack[-1] if stack else None
-            self.use(self.recorder.visit(node, current.name if current else None), current)
             kind = node.type
-            if kind == "comment":
+            if kind == "variable":
+                self.use(self.recorder.use(node, current.name if current else None), current)
+            elif kind == "assignment_expression" or kind in variables.INCREMENTS:
+                for target in self.recorder.assignment(node):
+                    self.write_variable(target, current)
+            elif kind in ("foreach_statement", "script_parameter"):
+                self.recorder.declaration(node)
+            elif kind == "comment":
                 self.comments.append(node)
             elif kind == "function_statement":
                 stack.append(self.function(node, current))
@@ -300,9 +306,6 @@ class _ScriptReader:
                 module = node.child_by_field_name("name")
                 call = calls.Call(node, {"name": [module] if module is not None else []})
                 self.references += self.modules(call, "using-module", current)
-            elif kind == "assignment_expression" or kind in variables.INCREMENTS:
-                for target in variables.written_targets(node):
-                    self.write_variable(target, current)
         index = CommentIndex(self.source, self.comments)
         requires = self.requires()
         help_ = index.script_help(self.first_function())

@@ -167,7 +167,7 @@ def assigned_variable(target: Node) -> Node | None:
 class VariableRecorder:
     """Record the variable uses of one file as the script reader walks its syntax tree in source order."""
 
-    #: The node types :meth:`visit` does anything with.
+    #: The node types it reads: :meth:`assignment` (and ``++``/``--``), :meth:`declaration` and :meth:`use`.
     KINDS = frozenset({"assignment_expression", *INCREMENTS, "foreach_statement", "script_parameter", "variable"})
 
     def __init__(self, source: SourceText) -> None:
@@ -175,26 +175,25 @@ class VariableRecorder:
         # Variable nodes (by start and end) that a statement seen earlier assigns: kind and local_from.
         self.targets: dict[tuple[int, int], tuple[str, int | None]] = {}
 
-    def visit(self, node: Node, function: str | None) -> RecordedUse | None:
-        """Note what ``node`` assigns; return the use when ``node`` is a variable."""
-        kind = node.type
-        if kind == "assignment_expression" or kind in INCREMENTS:
-            operator = next((c for c in node.named_children if c.type == "assignement_operator"), None)
-            plain = operator is not None and self.source.node_text(operator) == "="
-            for target in written_targets(node):
-                self.mark(target, "assign" if plain else "update", node.end_byte)
-        elif kind == "foreach_statement":
-            variable = next((c for c in node.named_children if c.type == "variable"), None)
+    def assignment(self, node: Node) -> list[Node]:
+        """Note what an assignment or ``++``/``--`` ``node`` assigns; return its :func:`written_targets`."""
+        operator = next((c for c in node.named_children if c.type == "assignement_operator"), None)
+        plain = operator is not None and self.source.node_text(operator) == "="
+        targets = written_targets(node)
+        for target in targets:
+            self.mark(target, "assign" if plain else "update", node.end_byte)
+        return targets
+
+    def declaration(self, node: Node) -> None:
+        """Note the variable a ``foreach_statement`` or a ``script_parameter`` ``node`` declares."""
+        variable = next((c for c in node.named_children if c.type == "variable"), None)
+        if variable is None:
+            return
+        if node.type == "foreach_statement":
             body = next((c for c in node.named_children if c.type == "statement_block"), None)
-            if variable is not None:
-                self.mark(variable, "assign", body.start_byte if body is not None else node.end_byte)
-        elif kind == "script_parameter":
-            variable = next((c for c in node.named_children if c.type == "variable"), None)
-            if variable is not None:
-                self.targets[variable.start_byte, variable.end_byte] = ("parameter", variable.start_byte)
-        elif kind == "variable":
-            return self.use(node, function)
-        return None
+            self.mark(variable, "assign", body.start_byte if body is not None else node.end_byte)
+        else:
+            self.targets[variable.start_byte, variable.end_byte] = ("parameter", variable.start_byte)
 
     def mark(self, target: Node, kind: str, local_from: int) -> None:
         """Note that ``target`` is assigned (``kind``), making its variable local from ``local_from``."""
