@@ -179,6 +179,24 @@ def test_script_assignments_are_what_the_script_sets_in_its_own_scope() -> None:
     assert {use.function for use in info.script_assignments} == {None}
 
 
+def test_a_class_sets_nothing_of_the_script_but_what_follows_it_does() -> None:
+    info = ps(
+        """
+        $before = 1
+        class C {
+            [void] M() { $inMethod = 1; Set-Variable -Name setInMethod -Value 1 }
+        }
+        $after = 2
+        Set-Variable -Name setAfter -Value 3
+        """
+    )
+    assert uses(info.script_assignments) == [
+        ("$before", "assign", 1),
+        ("$after", "assign", 5),
+        ("$setAfter", "assign", 6),
+    ]
+
+
 def test_automatic_variables_are_listed_in_lower_case() -> None:
     wanted = "_ psitem args input this null true false psscriptroot pscmdlet psboundparameters myinvocation"
     assert set(wanted.split()) | {"erroractionpreference", "confirmpreference", "$", "?", "^"} <= AUTOMATIC_VARIABLES

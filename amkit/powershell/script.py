@@ -296,6 +296,8 @@ class _ScriptReader:
                     self.write_variable(target, current)
             elif kind in ("foreach_statement", "script_parameter"):
                 self.recorder.declaration(node)
+            elif kind == "class_statement":
+                self.recorder.class_statement(node)
             elif kind == "comment":
                 self.comments.append(node)
             elif kind == "function_statement":

@@ -167,13 +167,23 @@ def assigned_variable(target: Node) -> Node | None:
 class VariableRecorder:
     """Record the variable uses of one file as the script reader walks its syntax tree in source order."""
 
-    #: The node types it reads: :meth:`assignment` (and ``++``/``--``), :meth:`declaration` and :meth:`use`.
-    KINDS = frozenset({"assignment_expression", *INCREMENTS, "foreach_statement", "script_parameter", "variable"})
+    #: The node types it reads: :meth:`assignment` (and ``++``/``--``), :meth:`declaration`, :meth:`use`
+    #: and :meth:`class_statement`.
+    KINDS = frozenset(
+        {"assignment_expression", *INCREMENTS, "foreach_statement", "script_parameter", "variable", "class_statement"}
+    )
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
         # Variable nodes (by start and end) that a statement seen earlier assigns: kind and local_from.
         self.targets: dict[tuple[int, int], tuple[str, int | None]] = {}
+        # Where the classes seen so far end: a node seen later that starts before is in one (nodes come in
+        # source order), which asking each node for its parents would find at the cost of a walk from the root.
+        self.class_end = 0
+
+    def class_statement(self, node: Node) -> None:
+        """Note a class: its methods have scopes of their own, so what they set is not the script's."""
+        self.class_end = max(self.class_end, node.end_byte)
 
     def assignment(self, node: Node) -> list[Node]:
         """Note what an assignment or ``++``/``--`` ``node`` assigns; return its :func:`written_targets`."""
@@ -210,36 +220,32 @@ class VariableRecorder:
         use = VariableUse(name, scope, kind, line, column, function)
         if scope not in _LOCAL_SCOPES:
             local_from = None
-        sets_script = function is None and kind in ("assign", "update", "parameter") and _in_script_scope(node)
-        return RecordedUse(use, node.start_byte, local_from, sets_script)
+        return RecordedUse(use, node.start_byte, local_from, function is None and self._sets_script(node, kind))
 
     def command(self, node: Node, name: str, scope: str | None, function: str | None) -> RecordedUse:
         """A ``Set-Variable``/``New-Variable`` of ``name`` (``scope`` as its ``-Scope`` says)."""
         line, column = self.source.position(node)
         use = VariableUse(name, scope, "assign", line, column, function)
         local_from = node.end_byte if scope in _LOCAL_SCOPES else None
-        return RecordedUse(use, node.start_byte, local_from, function is None and not _in_class(node))
+        return RecordedUse(use, node.start_byte, local_from, function is None and not self._in_class(node))
 
+    def _in_class(self, node: Node) -> bool:
+        return node.start_byte < self.class_end
 
-def _in_class(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None and parent.type != "class_statement":
-        parent = parent.parent
-    return parent is not None
+    def _sets_script(self, variable: Node, kind: str) -> bool:
+        """Whether ``variable``, used as ``kind`` at script level, sets a variable of the script's scope.
 
-
-def _in_script_scope(variable: Node) -> bool:
-    """Whether setting ``variable`` at script level sets the script's scope.
-
-    Not in a class (its methods have scopes of their own), and for a
-    parameter only one of the script's own ``param()``, not a script block's.
-    """
-    declaration = variable.parent
-    if declaration is not None and declaration.type == "script_parameter":
-        block = declaration.parent.parent if declaration.parent is not None else None  # script_parameter's param_block
-        owner = block.parent if block is not None and block.type == "param_block" else None
-        return owner is not None and owner.type == "program"
-    return not _in_class(variable)
+        An assignment, update or parameter; not in a class, and for a
+        parameter only one of the script's own ``param()``, not a script block's.
+        """
+        if kind not in ("assign", "update", "parameter"):
+            return False
+        declaration = variable.parent if kind == "parameter" else None
+        if declaration is not None and declaration.type == "script_parameter":
+            block = declaration.parent.parent if declaration.parent is not None else None  # its param_block
+            owner = block.parent if block is not None and block.type == "param_block" else None
+            return owner is not None and owner.type == "program"
+        return not self._in_class(variable)
 
 
 def owned(uses: Iterable[RecordedUse]) -> set[str]:
