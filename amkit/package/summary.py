@@ -49,10 +49,9 @@ def _commands(version: ModuleVersion) -> list[dict[str, Any]]:
         "file",
         "line",
     ]
-    return [
-        {column: _plain(value) for column, value in zip(columns, row, strict=True)}
-        for row in frame[columns].itertuples(index=False)
-    ]
+    # The columns side by side, not frame[columns].itertuples(): that copies the frame and makes a row class.
+    rows = zip(*(frame[column] for column in columns), strict=True)
+    return [{column: _plain(value) for column, value in zip(columns, row, strict=True)} for row in rows]
 
 
 def _plain(value: Any) -> Any:
