@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from amkit.powershell import calls
 from amkit.powershell.syntax import children, unwrap
@@ -125,9 +125,11 @@ class VariableUse:
         return f"${self.scope}:{self.name}" if self.scope else f"${self.name}"
 
 
-@dataclass(frozen=True)
-class RecordedUse:
-    """A use while the script is read: where it starts, and from where it makes its name local."""
+class RecordedUse(NamedTuple):
+    """A use while the script is read: where it starts, and from where it makes its name local.
+
+    A named tuple: one is made for every variable of a file, and a frozen dataclass takes three times as long to make.
+    """
 
     use: VariableUse
     start: int
