@@ -197,6 +197,21 @@ def test_a_class_sets_nothing_of_the_script_but_what_follows_it_does() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("$a = 1\n  $b", (2, 3)),
+        ("$a = 1\r\n  $b", (2, 3)),
+        ("$a = 1\r  $b", (2, 3)),  # a lone CR ends a line for PowerShell
+        ("$a = 'é'; $b", (1, 11)),  # columns count characters, not bytes
+        ("$a = 'é'\r$x = 'ü'; $b", (2, 11)),
+    ],
+)
+def test_a_use_is_placed_by_powershells_lines_and_characters(text: str, where: tuple[int, int]) -> None:
+    use = ps(text).variables[-1]
+    assert (use.name, use.line, use.column) == ("b", *where)
+
+
 def test_automatic_variables_are_listed_in_lower_case() -> None:
     wanted = "_ psitem args input this null true false psscriptroot pscmdlet psboundparameters myinvocation"
     assert set(wanted.split()) | {"erroractionpreference", "confirmpreference", "$", "?", "^"} <= AUTOMATIC_VARIABLES

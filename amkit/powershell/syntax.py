@@ -107,6 +107,9 @@ class SourceText:
         self.tree: Tree = _parser().parse(parsed)
         # PowerShell counts lines ended by CR LF, LF or a lone CR.
         self._line_starts = [0, *(match.end() for match in re.finditer(rb"\r\n?|\n", self.data))]
+        # Whether tree-sitter's (row, byte column) of a node is its line and column less one: with no line
+        # ended by a lone CR (tree-sitter counts LF only) and every character one byte.
+        self._points = self.data.isascii() and len(self._line_starts) == self.data.count(b"\n") + 1
 
     def blanked(self, spans: list[tuple[int, int]]) -> SourceText:
         """The source with the byte ``spans`` blanked (line ends kept, so no position moves), parsed again.
@@ -126,7 +129,7 @@ class SourceText:
         blanked.data = bytes(data)
         blanked._scan = None
         blanked.tree = _parser().parse(blanked.data, tree)
-        blanked._line_starts = self._line_starts
+        blanked._line_starts, blanked._points = self._line_starts, self._points  # as written, not as blanked
         return blanked
 
     def _point(self, offset: int) -> tuple[int, int]:
@@ -141,6 +144,9 @@ class SourceText:
 
     def position(self, node: Node) -> tuple[int, int]:
         """Return the 1-based (line, column) of ``node``, the column counted in characters."""
+        if self._points:
+            row, column = node.start_point
+            return row + 1, column + 1
         return self._position(node.start_byte)
 
     def _position(self, offset: int) -> tuple[int, int]:
