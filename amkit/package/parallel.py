@@ -61,6 +61,8 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
             readable.append((version, path, package.read(path)))
         except AmkitError:
             continue  # too large or damaged: left for script() to refuse, as it would one by one
+    # Largest first: one left for last would keep a worker busy while the others wait (results go by path).
+    readable.sort(key=lambda item: len(item[2]), reverse=True)
     scripts = [(data, package.member_name(path)) for _, path, data in readable]
     parsed = mapped(functools.partial(_parse, limits=package.source.limits), scripts, executor, workers)
     for (version, path, _), info in zip(readable, parsed, strict=True):
