@@ -459,11 +459,10 @@ class _ScriptReader:
                 current,
             )
 
-    def use(self, use: RecordedUse | None, current: _Function | None) -> None:
-        if use is not None:
-            self.uses.append(use)
-            if current is not None:
-                current.uses.append(use)
+    def use(self, use: RecordedUse, current: _Function | None) -> None:
+        self.uses.append(use)
+        if current is not None:
+            current.uses.append(use)
 
     def write(self, write: ScopeWrite, current: _Function | None) -> None:
         self.writes.append(write)
