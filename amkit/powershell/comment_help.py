@@ -157,12 +157,10 @@ def section_text(lines: Sequence[str], start: int) -> tuple[str, int]:
             continue
         if _DIRECTIVE.match(line):
             break
+        leading = len(line) - len(line.lstrip(" \t\u00a0"))
         if indent < 0:
-            indent = len(line) - len(line.lstrip(" \t\u00a0"))
-        strip = 0
-        while strip < min(indent, len(line)) and line[strip] in " \t\u00a0":
-            strip += 1
-        out.append(line[strip:].rstrip())
+            indent = leading
+        out.append(line[min(indent, leading) :].rstrip())
         index += 1
     while out and not out[-1]:
         out.pop()
