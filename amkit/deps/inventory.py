@@ -194,6 +194,27 @@ def _version_of(record: ModuleRecord) -> PSVersion:
     return record.version
 
 
+def _first_of_highest(found: Sequence[ModuleRecord], keep: Callable[[ModuleRecord], bool]) -> ModuleRecord | None:
+    """The first of the highest versions in ``found`` (ascending) that ``keep`` keeps, looked for from the top.
+
+    Versions may be equal without being the same text ("1.0.0-beta.01" and
+    "1.0.0-beta.1"): of those, the first in ``found`` wins. The highest
+    version usually satisfies, so one test most often decides.
+    """
+    index = len(found) - 1
+    while index >= 0 and not keep(found[index]):
+        index -= 1
+    if index < 0:
+        return None
+    chosen = found[index]
+    for earlier in reversed(found[:index]):  # equal versions are side by side
+        if earlier.version != chosen.version:
+            break
+        if keep(earlier):
+            chosen = earlier
+    return chosen
+
+
 def _all_accept(requirements: Sequence[Requirement]) -> Callable[[ModuleRecord], bool]:
     if len(requirements) == 1:  # a dependency table asks one requirement at a time: then no generator per version
         return requirements[0].acceptor()
@@ -276,18 +297,14 @@ class Inventory:
         """
         accepts = _all_accept(requirements)
         found = self._index.get(name.casefold(), ())
-        satisfying = [record for record in found if record.version not in excluded and accepts(record)]
-        if not satisfying:
-            return None
+
+        def satisfies(record: ModuleRecord) -> bool:
+            return record.version not in excluded and accepts(record)
+
         if allow_prerelease:
-            return satisfying[-1]
-        # Ascending already: the highest release is the last (the first of equal ones), else the highest prerelease.
-        pool = [record for record in satisfying if not _version_of(record).is_prerelease] or satisfying
-        # The first of versions equal to the highest ("1.0.0-beta.01" equals "1.0.0-beta.1"): found from the end.
-        first = len(pool) - 1
-        while first and pool[first - 1].version == pool[-1].version:
-            first -= 1
-        return pool[first]
+            return next((record for record in reversed(found) if satisfies(record)), None)
+        release = _first_of_highest(found, lambda record: not _version_of(record).is_prerelease and satisfies(record))
+        return release if release is not None else _first_of_highest(found, satisfies)
 
     @property
     def modules(self) -> pd.DataFrame:
