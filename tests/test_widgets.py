@@ -576,3 +576,26 @@ def test_a_chart_is_cropped_to_what_it_draws_as_a_tight_save_would(tmp_path: Pat
         shown = Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data))).size
         expected = Image.open(tight).size
         assert all(abs(a - b) <= 8 for a, b in zip(shown, expected, strict=True)), (settings, shown, expected)
+
+
+def test_a_chart_drawn_past_its_canvas_is_shown_whole() -> None:
+    import base64
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from amkit.widgets.common import show_figure
+
+    figure = Figure(figsize=(3, 2))
+    ax = figure.subplots()
+    ax.set_yticks([0, 1], ["Short", "A module name far longer than the room left of the axes " * 2])
+    tight = io.BytesIO()
+    with matplotlib.rc_context({"text.hinting": "no_hinting"}):  # as widgets draw text
+        figure.savefig(tight, format="png", dpi=96, bbox_inches="tight")
+    output = ipywidgets.Output()
+    show_figure(output, figure)
+    data = output.outputs[0]["data"]["image/png"]
+    width, _ = Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data))).size
+    assert width > 3 * 96 and abs(width - Image.open(tight).size[0]) <= 8  # the whole label, as a tight save holds it

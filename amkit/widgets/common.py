@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 import ipywidgets as widgets
 import matplotlib
+import numpy as np
+import PIL.Image
 from IPython.display import Image
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -57,37 +59,72 @@ def reporting(method: Method) -> Method:
     return guarded  # type: ignore[return-value]
 
 
+#: Pixels per inch of the images widgets show: a screen's.
+SCREEN_DPI = 96
+
+
 def show_figure(output: widgets.Output, figure: Figure) -> None:
     """Replace what ``output`` shows with ``figure``, as a PNG cropped to what it draws.
 
     A widget makes one on every change of a control, so the image is made
-    quickly. The crop is worked out from the texts' extents and handed to
-    ``savefig``: ``bbox_inches="tight"`` would draw the whole figure twice to
-    find it. Text is drawn from its outlines without hinting (as macOS and
-    most browsers draw it): matplotlib 3.11 spends a third of a text-heavy
-    chart's drawing on hinting glyphs. The PNG is compressed at zlib level 1:
-    a few percent larger, in half the time.
+    quickly. The figure is drawn once and cropped to the pixels drawn on,
+    padded as ``savefig`` pads a tight crop (``savefig.pad_inches``). Only when something is drawn up
+    to the canvas' edge, and so may reach past it (a long label, a legend
+    beside the axes), are the texts' extents measured and the figure drawn
+    again into a canvas that holds them all. Text is drawn from its outlines
+    without hinting (as macOS and most browsers draw it): matplotlib 3.11
+    spends a third of a text-heavy chart's drawing on hinting glyphs. The
+    PNG is compressed at zlib level 1: a few percent larger, in half the time.
     """
-    buffer = io.BytesIO()
+    figure.set_dpi(SCREEN_DPI)
     engine = figure.get_layout_engine()
-    if engine is not None:  # rcParams may ask for one: place the axes as the drawing will before measuring
+    if engine is not None:  # rcParams may ask for one: place the axes as the drawing will
         engine.execute(figure)
     canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    buffer = io.BytesIO()
     with matplotlib.rc_context({"text.hinting": "no_hinting"}):
-        crop = figure.get_tightbbox(canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
-        figure.savefig(buffer, format="png", dpi=96, bbox_inches=crop, pil_kwargs={"compress_level": 1})
+        canvas.draw()
+        pixels = _cropped(np.asarray(canvas.buffer_rgba()), round(pad * SCREEN_DPI))
+        if pixels is not None:
+            PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
+        else:
+            crop = figure.get_tightbbox(canvas.get_renderer()).padded(pad)
+            figure.savefig(buffer, format="png", dpi=SCREEN_DPI, bbox_inches=crop, pil_kwargs={"compress_level": 1})
     output.outputs = ()
     output.append_display_data(Image(data=buffer.getvalue(), format="png"))
+
+
+def _cropped(pixels: np.ndarray, pad: int) -> np.ndarray | None:
+    """``pixels`` cropped to those unlike the corner's (the background), with ``pad`` of background round them.
+
+    ``None`` when the drawing reaches the canvas' edge (it may go on past
+    it), or there is none.
+    """
+    drawn = (pixels != pixels[0, 0]).any(axis=2)
+    if drawn[0].any() or drawn[-1].any() or drawn[:, 0].any() or drawn[:, -1].any() or not drawn.any():
+        return None
+    rows, columns = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
+    content = pixels[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+    framed = np.empty((content.shape[0] + 2 * pad, content.shape[1] + 2 * pad, pixels.shape[2]), pixels.dtype)
+    framed[...] = pixels[0, 0]
+    framed[pad : pad + content.shape[0], pad : pad + content.shape[1]] = content
+    return framed
 
 
 def draw_chart(
     output: widgets.Output, size: tuple[float, float], draw: Callable[[Axes], object] | None
 ) -> Figure | None:
-    """Draw a new figure of ``size`` with ``draw(ax)`` into ``output`` and return it; empty ``output`` when ``None``."""
+    """Draw a new figure of ``size`` with ``draw(ax)`` into ``output`` and return it; empty ``output`` when ``None``.
+
+    The axes leave room on both sides for lane labels and a legend beside
+    them, so that the figure is most often drawn once (see :func:`show_figure`).
+    """
     if draw is None:
         output.outputs = ()
         return None
-    figure = Figure(figsize=size)
+    figure = Figure(figsize=size, dpi=SCREEN_DPI)
+    figure.subplots_adjust(left=0.16, right=0.86)
     draw(figure.subplots())
     show_figure(output, figure)
     return figure
