@@ -213,9 +213,11 @@ def dependencies(source: object) -> pd.DataFrame:
         written (the declaration), note (why a status is not ok; a nuspec
         range that disagrees with its manifest) and source (the package).
     """
-    resolutions = resolve(source)
+    inventory = as_inventory(source)
+    # One pause for both steps, and the resolutions gone before it ends: the collector then has only the
+    # table to look at, not the hundreds of thousands of objects the table was made from.
     with collector_paused():
-        return _dependency_frame(resolutions)
+        return _dependency_frame(_resolved(inventory))
 
 
 REVERSE_COLUMNS = ["module", "version", "depth", "dependency", "kind", "status", "path", "source"]
