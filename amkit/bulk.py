@@ -31,12 +31,22 @@ R = TypeVar("R")
 
 
 def mapped(function: Callable[[T], R], items: Sequence[T], executor: Executor | None, workers: int) -> Iterator[R]:
-    """``function`` of each item, in order: on ``executor``, else on a pool of ``workers`` processes (0: here)."""
+    """``function`` of each item, in order: on ``executor``, else on a pool of ``workers`` processes (0: here).
+
+    The work is handed over with the collector running, even inside
+    :func:`collector_paused`: a process pool forks its workers when it is
+    first given work, and a worker forked with the collector paused would
+    keep it paused for the rest of its life.
+    """
     if executor is not None:
-        yield from executor.map(function, items)
+        with _collector_resumed():
+            results = executor.map(function, items)  # submits every item now
+        yield from results
     elif workers:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(function, items, chunksize=max(1, len(items) // (workers * 8)))
+            with _collector_resumed():
+                results = pool.map(function, items, chunksize=max(1, len(items) // (workers * 8)))
+            yield from results
     else:
         yield from map(function, items)
 
@@ -49,14 +59,34 @@ def pool_workers(tasks: int) -> int:
     return min(cores, tasks)
 
 
+#: How many collector_paused blocks are running, the outermost of which paused the collector.
+_pauses = 0
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cycle collector while the block runs, if it was on (another block may have paused it)."""
-    if not gc.isenabled():
+    global _pauses
+    if not gc.isenabled():  # paused by an enclosing block, which resumes it, or off by the program's choice
         yield
         return
     gc.disable()
+    _pauses += 1
     try:
         yield
     finally:
+        _pauses -= 1
         gc.enable()
+
+
+@contextlib.contextmanager
+def _collector_resumed() -> Iterator[None]:
+    """Run the collector while the block runs when a :func:`collector_paused` block paused it."""
+    resume = _pauses > 0 and not gc.isenabled()
+    if resume:
+        gc.enable()
+    try:
+        yield
+    finally:
+        if resume:
+            gc.disable()

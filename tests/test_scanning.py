@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -169,6 +170,19 @@ def test_scripts_parsed_on_every_core_give_the_same_inspection_and_check(scripte
             assert not package.versions[0].has_script("Scripted/1.0.0/Broken.ps1")  # left for script() to refuse
             assert package_summary(package) == alone
         assert amkit.check(scripted, executor=pool).to_dict() == alone_report
+
+
+def collecting(_: object) -> bool:
+    return gc.isenabled()
+
+
+def test_a_pool_first_used_by_an_inspection_keeps_its_workers_collecting(scripted: Path) -> None:
+    # The inspection pauses the cycle collector; a worker forked then must not keep it paused for life.
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        with amkit.open_package(scripted, executor=pool) as package:
+            package_summary(package)
+        assert all(pool.map(collecting, range(8)))
+    assert gc.isenabled()
 
 
 def test_a_cache_keeps_copies_and_unreadable_versions_as_a_fresh_scan_has_them(tmp_path: Path) -> None:
