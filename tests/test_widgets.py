@@ -599,3 +599,30 @@ def test_a_chart_drawn_past_its_canvas_is_shown_whole() -> None:
     data = output.outputs[0]["data"]["image/png"]
     width, _ = Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data))).size
     assert width > 3 * 96 and abs(width - Image.open(tight).size[0]) <= 8  # the whole label, as a tight save holds it
+
+
+def test_a_chart_is_shown_as_savefig_would_show_it() -> None:
+    import base64
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from amkit.widgets.common import show_figure
+
+    def shown(figure: Figure) -> Image.Image:
+        output = ipywidgets.Output()
+        show_figure(output, figure)
+        data = output.outputs[0]["data"]["image/png"]
+        return Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data)))
+
+    figure = Figure(figsize=(3, 2), dpi=100)
+    figure.subplots().plot([0, 1])
+    figure.text(1.2, 0.5, "wholly past the right edge")  # draws no pixel of the canvas
+    assert shown(figure).size[0] > 1.2 * 3 * 96
+    assert figure.dpi == 100  # the figure keeps its own resolution
+    with matplotlib.rc_context({"savefig.transparent": True}):
+        plain = Figure(figsize=(3, 2))
+        plain.subplots().plot([0, 1])
+        assert shown(plain).convert("RGBA").getpixel((0, 0))[3] == 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from IPython.display import Image
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from amkit.errors import AmkitError
 from amkit.widgets.html import message_html
@@ -67,49 +69,53 @@ def show_figure(output: widgets.Output, figure: Figure) -> None:
     """Replace what ``output`` shows with ``figure``, as a PNG cropped to what it draws.
 
     A widget makes one on every change of a control, so the image is made
-    quickly. The figure is drawn once and cropped to the pixels drawn on,
-    padded as ``savefig`` pads a tight crop (``savefig.pad_inches``). Only when something is drawn up
-    to the canvas' edge, and so may reach past it (a long label, a legend
-    beside the axes), are the texts' extents measured and the figure drawn
-    again into a canvas that holds them all. Text is drawn from its outlines
-    without hinting (as macOS and most browsers draw it): matplotlib 3.11
-    spends a third of a text-heavy chart's drawing on hinting glyphs. The
-    PNG is compressed at zlib level 1: a few percent larger, in half the time.
+    quickly. The figure is drawn once, at :data:`SCREEN_DPI`, and its pixels
+    are cropped to what a tight ``savefig`` keeps (measured after drawing,
+    when the texts' sizes are known). Only when that reaches past the canvas
+    (a long label, a legend beside the axes), or ``savefig`` is set to paint
+    another background, is the figure drawn again by ``savefig`` itself. Text
+    is drawn from its outlines without hinting (as macOS and most browsers
+    draw it): matplotlib 3.11 spends a third of a text-heavy chart's drawing
+    on hinting glyphs. The PNG is compressed at zlib level 1: a few percent
+    larger, in half the time. The figure keeps its own resolution.
     """
-    figure.set_dpi(SCREEN_DPI)
-    engine = figure.get_layout_engine()
-    if engine is not None:  # rcParams may ask for one: place the axes as the drawing will
-        engine.execute(figure)
     canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
-    pad = matplotlib.rcParams["savefig.pad_inches"]
+    dpi = figure.dpi
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"text.hinting": "no_hinting"}):
-        canvas.draw()
-        pixels = _cropped(np.asarray(canvas.buffer_rgba()), round(pad * SCREEN_DPI))
-        if pixels is not None:
-            PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
-        else:
-            crop = figure.get_tightbbox(canvas.get_renderer()).padded(pad)
-            figure.savefig(buffer, format="png", dpi=SCREEN_DPI, bbox_inches=crop, pil_kwargs={"compress_level": 1})
+    try:
+        figure.set_dpi(SCREEN_DPI)
+        with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+            engine = figure.get_layout_engine()
+            if engine is not None:  # rcParams may ask for one: place the axes as the drawing will
+                engine.execute(figure)
+            canvas.draw()
+            crop = figure.get_tightbbox(canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+            pixels = _cropped(np.asarray(canvas.buffer_rgba()), crop, figure.bbox_inches)
+            if pixels is not None:
+                PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
+            else:
+                figure.savefig(buffer, format="png", dpi=SCREEN_DPI, bbox_inches=crop, pil_kwargs={"compress_level": 1})
+    finally:
+        figure.set_dpi(dpi)
     output.outputs = ()
     output.append_display_data(Image(data=buffer.getvalue(), format="png"))
 
 
-def _cropped(pixels: np.ndarray, pad: int) -> np.ndarray | None:
-    """``pixels`` cropped to those unlike the corner's (the background), with ``pad`` of background round them.
+def _cropped(pixels: np.ndarray, crop: Bbox, canvas: Bbox) -> np.ndarray | None:
+    """The ``pixels`` of the ``crop`` (in inches, from the bottom left), as ``savefig`` would give them.
 
-    ``None`` when the drawing reaches the canvas' edge (it may go on past
-    it), or there is none.
+    ``None`` when the canvas cannot: the crop reaches past it, or ``savefig``
+    is set to paint another background.
     """
-    drawn = (pixels != pixels[0, 0]).any(axis=2)
-    if drawn[0].any() or drawn[-1].any() or drawn[:, 0].any() or drawn[:, -1].any() or not drawn.any():
+    plain = not matplotlib.rcParams["savefig.transparent"] and all(
+        matplotlib.rcParams[key] == "auto" for key in ("savefig.facecolor", "savefig.edgecolor")
+    )
+    if not plain or crop.x0 < 0 or crop.y0 < 0 or crop.x1 > canvas.x1 or crop.y1 > canvas.y1:
         return None
-    rows, columns = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
-    content = pixels[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
-    framed = np.empty((content.shape[0] + 2 * pad, content.shape[1] + 2 * pad, pixels.shape[2]), pixels.dtype)
-    framed[...] = pixels[0, 0]
-    framed[pad : pad + content.shape[0], pad : pad + content.shape[1]] = content
-    return framed
+    height = pixels.shape[0]
+    left, right = math.floor(crop.x0 * SCREEN_DPI), math.ceil(crop.x1 * SCREEN_DPI)
+    top, bottom = height - math.ceil(crop.y1 * SCREEN_DPI), height - math.floor(crop.y0 * SCREEN_DPI)
+    return pixels[max(top, 0) : bottom, max(left, 0) : right]
 
 
 def draw_chart(

@@ -84,7 +84,8 @@ class ImportHistory(ExplorerBase):
         An :class:`~amkit.AutomationAccount`, or a history table (its ``history()``).
 
     ``frame`` is the history as filtered. :meth:`refresh` reads an
-    account's history again (after an import, say).
+    account's history again (after an import, say). The table of rows
+    (``table_view``, the ``views`` tab "Table") is made when it is shown.
     """
 
     chart = traitlets.Enum(CHARTS, "timeline", help="The chart shown: timeline, activity or version history.")
