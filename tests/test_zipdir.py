@@ -92,12 +92,25 @@ def with_zip64_sizes(data: bytes, name: bytes, *, fields: int = 2) -> bytes:
     return changed[: end + 12] + struct.pack("<L", directory_size + len(extra)) + changed[end + 16 :]
 
 
+def with_zip64_end(data: bytes) -> bytes:
+    """``data`` with Zip64 end records before its end record, which says to look there (as past 65,535 members)."""
+    end = data.rindex(b"PK\x05\x06")
+    entries, directory_size, directory_offset = struct.unpack_from("<HLL", data, end + 10)
+    record = struct.pack(
+        "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, directory_size, directory_offset
+    )
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    sentinels = struct.pack("<HHLL", 0xFFFF, 0xFFFF, 0xFFFF_FFFF, 0xFFFF_FFFF)
+    return data[:end] + record + locator + data[end : end + 8] + sentinels + data[end + 20 :]
+
+
 WRITTEN = {
     "plain": module_zip(),
     "a comment after the end record": module_zip(comment=b"Contoso's build 1234"),
     "zip64 local headers": module_zip(force_zip64=True),
     "zip64 sizes in the directory": with_zip64_sizes(module_zip(), b"Mod/Mod.psm1"),
     "a self-extractor's stub before the zip": b"MZ" + bytes(4000) + module_zip(),
+    "zip64 end records": with_zip64_end(module_zip()),
     "empty": b"PK\x05\x06" + bytes(18),
 }
 
@@ -147,6 +160,36 @@ def test_a_zip64_field_missing_a_size_is_refused_as_zipfile_refuses_it() -> None
 def test_a_zip64_locator_with_no_room_for_its_record_is_refused_as_zipfile_refuses_it() -> None:
     data = b"PK\x06\x07" + bytes(16) + b"PK\x05\x06" + bytes(18)  # a locator right at the start
     assert outcome(amkit_listing, data) == outcome(zipfile_listing, data) == "BadZipFile"
+
+
+def test_zip64_end_records_that_do_not_describe_the_directory_are_refused(tmp_path: Path) -> None:
+    data = with_zip64_end(module_zip())
+    locator = data.rindex(b"PK\x06\x07")
+    moved = data[: locator + 8] + struct.pack("<Q", 0) + data[locator + 16 :]  # the locator points at byte 0
+    path = tmp_path / "Mod.zip"
+    path.write_bytes(moved)
+    with pytest.raises(PackageError, match="damaged zip archive \\(Corrupt zip64 end of central directory"):
+        open_source(path)
+
+
+def test_a_second_zip64_field_reads_what_the_first_left(tmp_path: Path) -> None:
+    info = zipfile.ZipInfo("Mod/Mod.psm1")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(info, "text")
+    data = buffer.getvalue()
+    at = data.index(CENTRAL)
+    header = bytearray(data[at : at + 46])
+    struct.pack_into("<L", header, 24, 0xFFFF_FFFF)  # size unset: a first field says 2**64 - 1, a second 4
+    extra = struct.pack("<HHQ", 0x0001, 8, 2**64 - 1) + struct.pack("<HHQ", 0x0001, 8, 4)
+    struct.pack_into("<H", header, 30, len(extra))
+    name = data[at + 46 : at + 46 + len(b"Mod/Mod.psm1")]
+    changed = data[:at] + bytes(header) + name + extra + data[at + 46 + len(name) :]
+    end = changed.rindex(b"PK\x05\x06")
+    (size,) = struct.unpack_from("<L", changed, end + 12)
+    changed = changed[: end + 12] + struct.pack("<L", size + len(extra)) + changed[end + 16 :]
+    assert amkit_listing(changed) == zipfile_listing(changed)
+    assert amkit_listing(changed)[0][3] == 4
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

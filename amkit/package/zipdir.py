@@ -5,9 +5,11 @@ its dates and every extra field: several microseconds a member, and most of
 the time it takes to list a package of thousands of files. A listing needs
 five values a member, so :func:`read_directory` reads the end record and the
 directory as ``zipfile`` does (the same search for the end record, Zip64
-records, data before the zip, name decoding and extra-field checks) and keeps
-only those. Members are decompressed later through ``zipfile``, which reads
-the directory again then, and only then.
+records as patched releases check them, data before the zip, name decoding
+and extra-field checks, those of Python 3.12 included) and keeps only
+those. Members are decompressed later through ``zipfile``, which reads the
+directory again then, and only then: a zip the two read apart (a rule that
+changed in a release) is refused on that first read, by name.
 
 Errors are those ``zipfile`` raises for the same bytes, so a caller handles
 both alike: :class:`zipfile.BadZipFile` for a damaged or foreign file,
@@ -18,6 +20,8 @@ both alike: :class:`zipfile.BadZipFile` for a damaged or foreign file,
 from __future__ import annotations
 
 import struct
+import sys
+import zlib
 from typing import BinaryIO
 from zipfile import BadZipFile
 
@@ -36,9 +40,11 @@ _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # central directory file header
 _CENTRAL_SIGNATURE = b"PK\x01\x02"
 _EXTRA_HEADER = struct.Struct("<HH")
 _ZIP64_EXTRA = 0x0001
+_UNICODE_PATH_EXTRA = 0x7075
 _UTF8_NAME = 0x800
 _MAX_EXTRACT_VERSION = 63  # zipfile's own limit: 6.3
 _UNSET32 = 0xFFFF_FFFF
+_UNSET64 = 0xFFFF_FFFF_FFFF_FFFF
 
 
 def _end_record(file: BinaryIO) -> tuple[int, int]:
@@ -65,56 +71,91 @@ def _end_record(file: BinaryIO) -> tuple[int, int]:
     record = _END.unpack(tail)
     directory_size = record[5]
     location = size - _END.size
-    zip64_size = _zip64_size(file, location)
-    if zip64_size is not None:
-        directory_size = zip64_size
-        location -= _END64.size + _LOCATOR.size
+    zip64 = _zip64_end(file, location)
+    if zip64 is not None:
+        directory_size, location = zip64
     start = location - directory_size  # zipfile's start_dir: the stated offset plus any data before the zip
     if start < 0:
         raise BadZipFile("Bad offset for central directory")
     return directory_size, start
 
 
-def _zip64_size(file: BinaryIO, location: int) -> int | None:
-    """The directory's size from the Zip64 records before ``location``, or ``None`` without them."""
+def _zip64_end(file: BinaryIO, location: int) -> tuple[int, int] | None:
+    """The directory's size from the Zip64 records before the end record at ``location``, and where they start.
+
+    ``None`` without a Zip64 locator. As CPython reads them since its fix for
+    CVE-2025-8291: the record is where the locator says, or just before the
+    locator when data precedes the zip, and the directory it describes must
+    end where it starts. Releases without the fix, which take the 56 bytes
+    before the locator on trust, read every valid zip the same.
+    """
     if location < _LOCATOR.size:
         return None
     file.seek(location - _LOCATOR.size)
-    signature, disk, _, disks = _LOCATOR.unpack(file.read(_LOCATOR.size))
+    signature, disk, stated, disks = _LOCATOR.unpack(file.read(_LOCATOR.size))
     if signature != b"PK\x06\x07":
         return None
     if disk != 0 or disks > 1:
         raise BadZipFile("zipfiles that span multiple disks are not supported")
-    if location < _LOCATOR.size + _END64.size:  # a locator with no room for its record before it
-        raise BadZipFile("File is not a zip file")
-    file.seek(location - _LOCATOR.size - _END64.size)
-    record = _END64.unpack(file.read(_END64.size))
-    if record[0] != b"PK\x06\x06":
-        return None
-    return int(record[8])
+    before_locator = location - _LOCATOR.size - _END64.size  # where a record without extensible data starts
+    if stated > before_locator:
+        raise BadZipFile("Corrupt zip64 end of central directory locator")
+    extensible = before_locator - stated
+    file.seek(stated)
+    record = file.read(_END64.size)
+    if not record.startswith(b"PK\x06\x06") and stated != before_locator:  # data before the zip moved it
+        extensible = 0
+        file.seek(before_locator)
+        record = file.read(_END64.size)
+    if len(record) != _END64.size or not record.startswith(b"PK\x06\x06"):
+        raise BadZipFile("Zip64 end of central directory record not found")
+    _, record_size, _, _, _, _, _, _, directory_size, directory_offset = _END64.unpack(record)
+    if directory_offset + directory_size != stated or record_size + 12 != _END64.size + extensible:
+        raise BadZipFile("Corrupt zip64 end of central directory record")
+    return directory_size, before_locator - extensible
 
 
-def _zip64_extra(extra: bytes, size: int, packed: int, offset: int) -> tuple[int, int]:
-    """Check a member's extra fields as ``zipfile`` does; return its sizes, from the Zip64 field where they are unset.
+def _extra_fields(extra: bytes, raw_name: bytes, size: int, packed: int, offset: int) -> tuple[int, int]:
+    """Check a member's extra fields as ``zipfile`` does; return its sizes, from a Zip64 field where they are unset.
 
-    The Zip64 field holds, in this order, a 64-bit value for each of the
-    size, compressed size and local header offset that is unset (all ones).
+    A Zip64 field holds, in this order, a 64-bit value for each of the size,
+    compressed size and local header offset that is unset (all ones); a
+    later one reads what an earlier one left. From Python 3.12 ``zipfile``
+    also refuses a damaged Info-ZIP Unicode path field for the stored name.
     """
     while len(extra) >= _EXTRA_HEADER.size:
         kind, length = _EXTRA_HEADER.unpack_from(extra)
         if length + 4 > len(extra):
             raise BadZipFile(f"Corrupt extra field {kind:04x} (size={length})")
+        data = extra[4 : length + 4]
         if kind == _ZIP64_EXTRA:
-            values: list[int] = list(struct.unpack_from(f"<{length // 8}Q", extra, 4))
-            stated = {"File size": size, "Compress size": packed, "Header offset": offset}
-            for field, value in stated.items():
-                if value == _UNSET32:
-                    if not values:
-                        raise BadZipFile(f"Corrupt zip64 extra field. {field} not found.")
-                    stated[field] = values.pop(0)
-            size, packed = stated["File size"], stated["Compress size"]
+            if size in (_UNSET32, _UNSET64):
+                size, data = _next64(data, "File size")
+            if packed == _UNSET32:
+                packed, data = _next64(data, "Compress size")
+            if offset == _UNSET32:
+                offset, data = _next64(data, "Header offset")
+        elif kind == _UNICODE_PATH_EXTRA and sys.version_info >= (3, 12):
+            _check_unicode_path(data, raw_name)
         extra = extra[length + 4 :]
     return size, packed
+
+
+def _next64(data: bytes, field: str) -> tuple[int, bytes]:
+    if len(data) < 8:
+        raise BadZipFile(f"Corrupt zip64 extra field. {field} not found.")
+    return int.from_bytes(data[:8], "little"), data[8:]
+
+
+def _check_unicode_path(data: bytes, raw_name: bytes) -> None:
+    if len(data) < 5:
+        raise BadZipFile("Corrupt unicode path extra field (0x7075)")
+    version, name_crc = struct.unpack_from("<BL", data)
+    if version == 1 and name_crc == zlib.crc32(raw_name):
+        try:
+            data[5:].decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadZipFile("Corrupt unicode path extra field (0x7075): invalid utf-8 bytes") from None
 
 
 def read_directory(file: BinaryIO) -> list[Member]:
@@ -154,7 +195,7 @@ def read_directory(file: BinaryIO) -> list[Member]:
         if fields[3] > _MAX_EXTRACT_VERSION:  # after the name, as zipfile checks them
             raise NotImplementedError(f"zip file version {fields[3] / 10:.1f}")
         if extra_length:
-            size, packed = _zip64_extra(data[name_end : name_end + extra_length], size, packed, fields[18])
+            size, packed = _extra_fields(data[name_end : name_end + extra_length], raw, size, packed, fields[18])
         members.append((name, flags, fields[17], size, packed))
         position = name_end + extra_length + fields[14]
     return members
