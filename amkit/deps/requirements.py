@@ -164,17 +164,28 @@ class Requirement:
         return self.acceptor()(record)
 
     def acceptor(self) -> Callable[[ModuleRecord], bool]:
-        """:meth:`accepts` as a function made once: a gallery asks each requirement of many versions."""
-        if self._ranged or self.spec is None:
-            return lambda record: (
-                record.version is not None and self.accepts_version(record.version) and self.accepts_guid(record.guid)
-            )
-        within, spec = self.spec.release_test(), self.spec
-        if spec.guid is None:
-            return lambda record: record.version is not None and within(record.version.release_key)
+        """:meth:`accepts` as a function, made once for the requirements asked most recently.
+
+        A gallery asks each requirement of many versions, and a plan asks the
+        same few again and again: the test is made once, not on every call.
+        """
+        return _acceptor(self)
+
+
+@functools.lru_cache(maxsize=4096)
+def _acceptor(requirement: Requirement) -> Callable[[ModuleRecord], bool]:
+    if requirement._ranged or requirement.spec is None:
         return lambda record: (
-            record.version is not None and within(record.version.release_key) and spec.accepts_guid(record.guid)
+            record.version is not None
+            and requirement.accepts_version(record.version)
+            and requirement.accepts_guid(record.guid)
         )
+    within, spec = requirement.spec.release_test(), requirement.spec
+    if spec.guid is None:
+        return lambda record: record.version is not None and within(record.version.release_key)
+    return lambda record: (
+        record.version is not None and within(record.version.release_key) and spec.accepts_guid(record.guid)
+    )
 
 
 @functools.lru_cache(maxsize=65536)  # specifications are immutable; a gallery's are mostly the same few
