@@ -52,7 +52,8 @@ def _end_record(file: BinaryIO) -> tuple[int, int]:
 
     As ``zipfile`` finds it: the end record is the file's last 22 bytes, or
     the last of its signature within a comment's reach of the end; a Zip64
-    locator and record just before it, when both are there, give the sizes.
+    locator just before it leads to the record that gives the size
+    (:func:`_zip64_end`).
     """
     size = file.seek(0, 2)
     if size < _END.size:
