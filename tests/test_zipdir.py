@@ -194,7 +194,9 @@ def test_a_second_zip64_field_reads_what_the_first_left(tmp_path: Path) -> None:
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    which=st.sampled_from(sorted(WRITTEN)),
+    # Not the Zip64 end records: releases of zipfile check them differently (CVE-2025-8291), and amkit follows
+    # the patched rule, so a damaged locator may be refused here where this Python's zipfile reads on.
+    which=st.sampled_from(sorted(set(WRITTEN) - {"zip64 end records"})),
     changes=st.lists(st.tuples(st.integers(0, 2**16), st.binary(min_size=1, max_size=8)), min_size=1, max_size=4),
     cut=st.integers(0, 60),
 )
