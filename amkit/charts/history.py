@@ -142,10 +142,10 @@ def _label_versions(ax: Axes, imports: pd.DataFrame, quiet: set[int], lanes: int
     columns = ("lane", "version", "outcome", "error_code")
     rows = zip(starts, wanted.tolist(), *(imports[column].tolist() for column in columns), strict=True)
     for start, labelled, lane, version, outcome, code in rows:
-        failed = outcome == "Failed"
-        text = f"{version} {code}" if failed and pd.notna(code) else str(version)
         if not labelled or start < free.get(lane, -math.inf):
             continue
+        failed = outcome == "Failed"
+        text = f"{version} {code}" if failed and pd.notna(code) else str(version)
         free[lane] = start + (_LABEL_OFFSET + len(text) * _CHAR_WIDTH) / 72 * days_per_inch
         ax.annotate(
             text,

@@ -77,8 +77,8 @@ def scan(
         as dask.distributed's ``Client.get_executor()`` for a cluster. By
         default a process pool as large as the machine reads them when there
         are enough to pay for starting it (:data:`POOL_AT`; never inside
-        another pool's worker), and this process reads them otherwise. The inventory is the same, in the same order,
-        whatever reads them.
+        another pool's worker), and this process reads them otherwise. The
+        inventory is the same, in the same order, whatever reads them.
     cache
         A Parquet file (:meth:`Inventory.to_parquet`) of an earlier scan: the
         packages whose content (:func:`amkit.deps.parquet.content_hash`) it

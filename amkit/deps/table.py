@@ -19,7 +19,7 @@ nuspecs), releases before prereleases. A requirement is:
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -149,32 +149,40 @@ def _dependency_frame(resolutions: list[Resolution]) -> pd.DataFrame:
     if not resolutions:
         return _frame([], DEPENDENCY_COLUMNS)
     records, requirements, resolved, statuses, notes = zip(*resolutions, strict=True)
-    columns = {"status": _strings(statuses), "note": _strings(notes)}
-    codes, distinct = _distinct(records)
-    for column, attribute in (("module", "name"), ("source", "source")):
-        columns[column] = _strings([getattr(record, attribute) for record in distinct]).take(codes)
-    columns["version"] = _strings([str(record.version) for record in distinct]).take(codes)
-    codes, distinct = _distinct(requirements)
-    cells = map(operator.attrgetter(*(attribute for _, attribute in _REQUIREMENT_COLUMNS)), distinct)
-    for (column, _), values in zip(_REQUIREMENT_COLUMNS, zip(*cells, strict=True), strict=True):
-        columns[column] = _strings(values).take(codes)
-    codes, distinct = _distinct(resolved)
-    versions = [str(record.version) if record is not None else None for record in distinct]
-    columns["resolved_version"] = _strings(versions).take(codes)
+    columns = {
+        "status": _strings(statuses),
+        "note": _strings(notes),
+        **_repeated(
+            records, ("module", "version", "source"), lambda record: (record.name, str(record.version), record.source)
+        ),
+        **_repeated(requirements, tuple(_REQUIREMENT_COLUMNS), operator.attrgetter(*_REQUIREMENT_COLUMNS.values())),
+        **_repeated(
+            resolved, ("resolved_version",), lambda record: (str(record.version) if record is not None else None,)
+        ),
+    }
     return pd.DataFrame({column: columns[column] for column in DEPENDENCY_COLUMNS}, copy=False)
 
 
-#: The columns that come from the requirement, and its attribute each shows.
-_REQUIREMENT_COLUMNS = (
-    ("dependency", "name"),
-    ("kind", "kind"),
-    ("min_version", "min_version"),
-    ("required_version", "required_version"),
-    ("max_version", "max_version"),
-    ("guid", "guid"),
-    ("semantics", "semantics"),
-    ("written", "written"),
-)
+#: The columns that come from the requirement, each with the attribute it shows.
+_REQUIREMENT_COLUMNS = {
+    "dependency": "name",
+    "kind": "kind",
+    "min_version": "min_version",
+    "required_version": "required_version",
+    "max_version": "max_version",
+    "guid": "guid",
+    "semantics": "semantics",
+    "written": "written",
+}
+
+
+def _repeated(
+    objects: Sequence[Any], columns: Sequence[str], cells: Callable[[Any], tuple[str | None, ...]]
+) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """The ``columns`` of ``objects``: each distinct object's ``cells`` made once, and repeated where it is."""
+    codes, distinct = _distinct(objects)
+    by_column = zip(*map(cells, distinct), strict=True)
+    return {column: _strings(list(values)).take(codes) for column, values in zip(columns, by_column, strict=True)}
 
 
 def _distinct(objects: Sequence[object]) -> tuple[np.ndarray, list[Any]]:

@@ -45,26 +45,26 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
     where :func:`amkit.bulk.pool_workers` says no pool may start) are left
     to be parsed when asked for.
     """
+    scripts = [entry for entry in package.source.entries if entry.path.casefold().endswith(_SCRIPTS)]
     wanted = [
-        (version, entry.path)
+        (version, entry)
         for version in package.versions
-        for entry in package.source.entries
-        if entry.path.casefold().endswith(_SCRIPTS) and version.holds(entry.path) and not version.has_script(entry.path)
+        for entry in scripts
+        if version.holds(entry.path) and not version.has_script(entry.path)
     ]
-    size = sum(package.source.entry(path).size for _, path in wanted)
-    workers = pool_workers(len(wanted)) if size >= POOL_BYTES else 0
+    workers = pool_workers(len(wanted)) if sum(entry.size for _, entry in wanted) >= POOL_BYTES else 0
     if not wanted or (executor is None and not workers):
         return
     readable: list[tuple[ModuleVersion, str, bytes]] = []
-    for version, path in wanted:
+    for version, entry in wanted:
         try:
-            readable.append((version, path, package.read(path)))
+            readable.append((version, entry.path, package.read(entry.path)))
         except AmkitError:
             continue  # too large or damaged: left for script() to refuse, as it would one by one
     # Largest first: one left for last would keep a worker busy while the others wait (results go by path).
     readable.sort(key=lambda item: len(item[2]), reverse=True)
-    scripts = [(data, package.member_name(path)) for _, path, data in readable]
-    parsed = mapped(functools.partial(_parse, limits=package.source.limits), scripts, executor, workers)
+    named = [(data, package.member_name(path)) for _, path, data in readable]
+    parsed = mapped(functools.partial(_parse, limits=package.source.limits), named, executor, workers)
     for (version, path, _), info in zip(readable, parsed, strict=True):
         if info is not None:
             version.keep_script(path, info)
