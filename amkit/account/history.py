@@ -191,8 +191,8 @@ def operations(history: pd.DataFrame) -> pd.DataFrame:
             "runtime_environment": (
                 first["runtime_environment"].to_numpy() if "runtime_environment" in first else pd.NA
             ),
-            "start": first["time"].to_numpy(),
-            "end": last["time"].to_numpy(),
+            "start": first["time"].array,  # with its zone: to_numpy() would make a Timestamp of each
+            "end": last["time"].array,
             "state": last["state"].to_numpy(),
             "error_code": last["error_code"].to_numpy() if "error_code" in last else pd.NA,
         }
