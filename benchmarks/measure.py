@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -14,10 +15,16 @@ def measure(action: Callable[[], Any], *, repeat: int = 3) -> tuple[float, int]:
     """Best-of-``repeat`` seconds of one call, and its peak traced bytes in a separate run.
 
     tracemalloc slows allocation-heavy code several times over, so time and
-    memory are measured in different runs.
+    memory are measured in different runs. The garbage of what ran before is
+    collected before each run, so that no run pays for another's: building
+    200,000 requirements leaves a full collection due, and whichever call
+    came next would spend half a second on it. (``timeit`` goes further and
+    turns the collector off; here it stays on, so a run pays for the garbage
+    it makes itself.)
     """
     seconds = []
     for _ in range(repeat):
+        gc.collect()
         started = time.perf_counter()
         action()
         seconds.append(time.perf_counter() - started)

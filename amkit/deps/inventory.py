@@ -46,7 +46,7 @@ INVENTORY_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModuleRecord:
     """One module version of an inventory: what dependency tables and import plans need of it.
 

@@ -31,7 +31,7 @@ __all__ = ["REQUIREMENT_KINDS", "Requirement", "declared_requirements"]
 REQUIREMENT_KINDS = ("required", "nested", "external", "nuspec")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Requirement:
     """One module that a module version declares it needs.
 

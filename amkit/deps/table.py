@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from amkit.bulk import collector_paused
-from amkit.deps.graph import cycles
-from amkit.deps.inventory import Inventory, ModuleRecord
+from amkit.deps.inventory import ModuleRecord
 from amkit.deps.requirements import Requirement
+from amkit.deps.resolution import ResolvedRows, resolved_rows
 from amkit.deps.scanning import as_inventory
 
 __all__ = ["DEPENDENCY_COLUMNS", "STATUSES", "Resolution", "dependencies", "resolve", "reverse_dependencies"]
@@ -56,8 +56,8 @@ DEPENDENCY_COLUMNS = [
 class Resolution(NamedTuple):
     """One requirement of one module version, resolved against a source.
 
-    A named tuple: a gallery's table makes hundreds of thousands of them, and a
-    frozen dataclass costs several times as much to make.
+    A named tuple: a gallery has hundreds of thousands of them, and a frozen
+    dataclass costs several times as much to make.
     """
 
     record: ModuleRecord
@@ -67,97 +67,56 @@ class Resolution(NamedTuple):
     note: str | None = None
 
 
-def _versions(found: tuple[ModuleRecord, ...]) -> str:
-    return ", ".join(str(record.version) for record in found)
-
-
-def _resolve_one(inventory: Inventory, record: ModuleRecord, requirement: Requirement) -> Resolution:
-    found = inventory.versions(requirement.name)
-    if not found:
-        status = "external" if requirement.provided_outside or requirement.kind == "external" else "missing"
-        return Resolution(record, requirement, None, status, requirement.note)
-    best = inventory.best(requirement.name, (requirement,))
-    if best is not None:
-        return Resolution(record, requirement, best, "ok", requirement.note)
-    by_version = [item for item in found if item.version is not None and requirement.accepts_version(item.version)]
-    if by_version:
-        guids = ", ".join(sorted({str(item.guid) for item in by_version}))
-        note = f"{requirement.name} {_versions(tuple(by_version))} has GUID {guids}, not {requirement.guid}"
-        return Resolution(record, requirement, None, "guid-mismatch", _joined(requirement.note, note))
-    note = f"available: {_versions(found)}"
-    return Resolution(record, requirement, None, "version-conflict", _joined(requirement.note, note))
-
-
-def _joined(*notes: str | None) -> str | None:
-    return "; ".join(note for note in notes if note) or None
-
-
 def resolve(source: object) -> list[Resolution]:
     """Every requirement of every usable module version in ``source``, resolved against ``source`` itself.
 
     ``source`` is anything :func:`amkit.deps.scanning.as_inventory` takes. The
     resolutions come in the inventory's order of records, then declaration
     order; resolutions whose versions depend on each other are marked
-    ``cycle``, with the cycle in their note.
+    ``cycle``, with the cycle in their note. Equal requirements share one
+    object, the first declared.
     """
     inventory = as_inventory(source)
     with collector_paused():
-        return _resolved(inventory)
+        rows = resolved_rows(inventory)
+        columns = (rows.owner.tolist(), rows.which.tolist(), rows.statuses.tolist(), rows.notes.tolist())
+        return [
+            Resolution(rows.records[owner], rows.requirements[which], rows.outcomes[which].resolved, status, note)
+            for owner, which, status, note in zip(*columns, strict=True)
+        ]
 
 
-def _resolved(inventory: Inventory) -> list[Resolution]:
-    # A gallery repeats requirements (every Az module asks for Az.Accounts): each distinct one is resolved once.
-    known: dict[Requirement, Resolution] = {}
-    resolutions = []
-    graph: dict[int, list[int]] = {}  # each usable record to the records its requirements resolve to
-    for record in inventory.records:
-        if not record.usable:
-            continue
-        graph[id(record)] = edges = []
-        for requirement in record.requirements:
-            found = known.get(requirement)
-            if found is None:
-                found = known[requirement] = _resolve_one(inventory, record, requirement)
-            elif found.record is not record:  # an equal requirement: its resolution, for this record
-                found = Resolution(record, found.requirement, found.resolved, found.status, found.note)
-            resolutions.append(found)
-            if found.resolved is not None:
-                edges.append(id(found.resolved))
-    looped = {node: group for group in cycles(graph) for node in group}
-    if not looped:
-        return resolutions
-    labels = {id(item.record): item.record.label for item in resolutions}
-    marked = []
-    for item in resolutions:
-        group = looped.get(id(item.record))
-        if item.resolved is not None and group is not None and id(item.resolved) in group:
-            path = " -> ".join(labels[node] for node in group) + f" -> {labels[group[0]]}"
-            item = Resolution(item.record, item.requirement, item.resolved, "cycle", _joined(item.note, path))
-        marked.append(item)
-    return marked
-
-
-def _dependency_frame(resolutions: list[Resolution]) -> pd.DataFrame:
-    """The dependency table of ``resolutions``, a column at a time.
+def _dependency_frame(rows: ResolvedRows) -> pd.DataFrame:
+    """The dependency table of ``rows``, a column at a time.
 
     A gallery's table has hundreds of thousands of rows but far fewer
-    distinct module versions and requirements (:func:`resolve` hands equal
-    requirements one object): each one's cells are made once, as pandas
-    string arrays, and repeated by position. Making a tuple per row and
-    letting pandas turn them into columns cost more than resolving them.
+    distinct module versions and requirements: each one's cells are made
+    once, as pandas string arrays, and repeated by position. Making a tuple
+    per row and letting pandas turn them into columns cost more than
+    resolving them.
     """
-    if not resolutions:
+    if not len(rows.owner):
         return _frame([], DEPENDENCY_COLUMNS)
-    records, requirements, resolved, statuses, notes = zip(*resolutions, strict=True)
     columns = {
-        "status": _strings(statuses),
-        "note": _strings(notes),
+        "status": _strings(rows.statuses),
+        "note": _strings(rows.notes),
         **_repeated(
-            records, ("module", "version", "source"), lambda record: (record.name, str(record.version), record.source)
+            rows.records,
+            rows.owner,
+            ("module", "version", "source"),
+            lambda record: (record.name, str(record.version), record.source),
         ),
-        **_repeated(requirements, tuple(_REQUIREMENT_COLUMNS), operator.attrgetter(*_REQUIREMENT_COLUMNS.values())),
         **_repeated(
-            resolved, ("resolved_version",), lambda record: (str(record.version) if record is not None else None,)
+            rows.requirements,
+            rows.which,
+            tuple(_REQUIREMENT_COLUMNS),
+            operator.attrgetter(*_REQUIREMENT_COLUMNS.values()),
+        ),
+        **_repeated(
+            rows.outcomes,
+            rows.which,
+            ("resolved_version",),
+            lambda outcome: (str(outcome.resolved.version) if outcome.resolved is not None else None,),
         ),
     }
     return pd.DataFrame({column: columns[column] for column in DEPENDENCY_COLUMNS}, copy=False)
@@ -177,22 +136,17 @@ _REQUIREMENT_COLUMNS = {
 
 
 def _repeated(
-    objects: Sequence[Any], columns: Sequence[str], cells: Callable[[Any], tuple[str | None, ...]]
+    objects: Sequence[Any],
+    positions: np.ndarray,
+    columns: Sequence[str],
+    cells: Callable[[Any], tuple[str | None, ...]],
 ) -> dict[str, pd.api.extensions.ExtensionArray]:
-    """The ``columns`` of ``objects``: each distinct object's ``cells`` made once, and repeated where it is."""
-    codes, distinct = _distinct(objects)
-    by_column = zip(*map(cells, distinct), strict=True)
-    return {column: _strings(list(values)).take(codes) for column, values in zip(columns, by_column, strict=True)}
+    """The ``columns`` of the rows at ``positions`` of ``objects``: each object's ``cells`` made once."""
+    by_column = zip(*map(cells, objects), strict=True)
+    return {column: _strings(list(values)).take(positions) for column, values in zip(columns, by_column, strict=True)}
 
 
-def _distinct(objects: Sequence[object]) -> tuple[np.ndarray, list[Any]]:
-    """Each object's position among the distinct ones (by identity), and those, in order of first appearance."""
-    codes, _ = pd.factorize(np.fromiter(map(id, objects), dtype=np.int64, count=len(objects)))
-    _, first = np.unique(codes, return_index=True)
-    return codes, [objects[position] for position in first.tolist()]
-
-
-def _strings(values: Sequence[str | None]) -> pd.api.extensions.ExtensionArray:
+def _strings(values: Sequence[str | None] | np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype="string")
 
 
@@ -225,7 +179,7 @@ def dependencies(source: object) -> pd.DataFrame:
     # One pause for both steps, and the resolutions gone before it ends: the collector then has only the
     # table to look at, not the hundreds of thousands of objects the table was made from.
     with collector_paused():
-        return _dependency_frame(_resolved(inventory))
+        return _dependency_frame(resolved_rows(inventory))
 
 
 REVERSE_COLUMNS = ["module", "version", "depth", "dependency", "kind", "status", "path", "source"]

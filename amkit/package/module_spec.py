@@ -60,7 +60,7 @@ def _looks_like_path(name: str) -> bool:
     return any(sep in name for sep in "/\\") or name.casefold().endswith(_MODULE_EXTENSIONS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModuleSpec:
     r"""One entry of RequiredModules, NestedModules or ModuleList, in any written form.
 

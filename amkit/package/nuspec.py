@@ -52,7 +52,7 @@ def nuget_version_key(version: str | PSVersion) -> tuple[Any, ...] | None:
     return numbers, label_order(label or None, ignore_case=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NuGetRange:
     """A NuGet version range; bounds are version strings as written, ``None`` when open."""
 
