@@ -48,10 +48,11 @@ class ResolvedRows:
     which
         Per row, the position in ``requirements`` of its requirement.
     outcomes
-        Per distinct requirement, its :class:`Outcome`.
-    statuses, notes
-        Per row, its status and note: the outcome's, except on a cycle
-        (``cycle``, with the cycle as ``A 1.0 -> B 2.0 -> A 1.0`` in the note).
+        What the requirements resolve to: first one per distinct requirement,
+        then one per distinct requirement and cycle it is on (status
+        ``cycle``, with the cycle as ``A 1.0 -> B 2.0 -> A 1.0`` in the note).
+    outcome_at
+        Per row, the position in ``outcomes`` of its outcome.
     """
 
     records: list[ModuleRecord]
@@ -59,8 +60,7 @@ class ResolvedRows:
     requirements: list[Requirement]
     which: np.ndarray
     outcomes: list[Outcome]
-    statuses: np.ndarray
-    notes: np.ndarray
+    outcome_at: np.ndarray
 
 
 def joined(*notes: str | None) -> str | None:
@@ -103,18 +103,17 @@ def resolved_rows(inventory: Inventory) -> ResolvedRows:
     which, first = pd.factorize(flat)  # equal requirements share one position, in order of first declaration
     requirements: list[Requirement] = first.tolist()
     outcomes = [_outcome(inventory, requirement) for requirement in requirements]
-    position = {id(record): number for number, record in enumerate(records)}
-    resolved_at = np.array([position.get(id(item.resolved), -1) for item in outcomes], dtype=np.intp)
-    statuses = np.array([item.status for item in outcomes], dtype=object)[which]
-    notes = np.array([item.note for item in outcomes], dtype=object)[which]
-    _mark_cycles(records, owner, resolved_at[which] if len(which) else owner, statuses, notes)
-    return ResolvedRows(records, owner, requirements, which, outcomes, statuses, notes)
+    outcome_at = which.copy()
+    _mark_cycles(records, owner, which, outcomes, outcome_at)
+    return ResolvedRows(records, owner, requirements, which, outcomes, outcome_at)
 
 
 def _mark_cycles(
-    records: list[ModuleRecord], owner: np.ndarray, target: np.ndarray, statuses: np.ndarray, notes: np.ndarray
+    records: list[ModuleRecord], owner: np.ndarray, which: np.ndarray, outcomes: list[Outcome], at: np.ndarray
 ) -> None:
-    """Mark ``cycle`` the rows from a version to a version (``target``, -1 for none) on a cycle with it."""
+    """Give the rows from a version to a version on a cycle with it a ``cycle`` outcome (in ``outcomes`` and ``at``)."""
+    position = {id(record): number for number, record in enumerate(records)}
+    target = np.array([position.get(id(item.resolved), -1) for item in outcomes], dtype=np.intp)[which]
     linked = target >= 0
     graph: dict[int, list[int]] = {number: [] for number in range(len(records))}
     for source, destination in zip(owner[linked].tolist(), target[linked].tolist(), strict=True):
@@ -128,6 +127,11 @@ def _mark_cycles(
     own_group = group_of[owner]
     looped = np.flatnonzero(linked & (own_group >= 0) & (own_group == group_of[np.where(linked, target, 0)]))
     paths = [" -> ".join(records[node].label for node in [*group, group[0]]) for group in groups]
-    for row, group in zip(looped.tolist(), own_group[looped].tolist(), strict=True):
-        statuses[row] = "cycle"
-        notes[row] = joined(notes[row], paths[group])
+    marked: dict[tuple[int, int], int] = {}  # (distinct requirement, cycle): its outcome's position
+    on_cycles = zip(looped.tolist(), which[looped].tolist(), own_group[looped].tolist(), strict=True)
+    for row, requirement, group in on_cycles:
+        if (requirement, group) not in marked:
+            marked[requirement, group] = len(outcomes)
+            found = outcomes[requirement]
+            outcomes.append(Outcome(found.resolved, "cycle", joined(found.note, paths[group])))
+        at[row] = marked[requirement, group]

@@ -79,10 +79,11 @@ def resolve(source: object) -> list[Resolution]:
     inventory = as_inventory(source)
     with collector_paused():
         rows = resolved_rows(inventory)
-        columns = (rows.owner.tolist(), rows.which.tolist(), rows.statuses.tolist(), rows.notes.tolist())
+        records, requirements = rows.records, rows.requirements
+        columns = (rows.owner.tolist(), rows.which.tolist(), [rows.outcomes[at] for at in rows.outcome_at.tolist()])
         return [
-            Resolution(rows.records[owner], rows.requirements[which], rows.outcomes[which].resolved, status, note)
-            for owner, which, status, note in zip(*columns, strict=True)
+            Resolution(records[owner], requirements[which], outcome.resolved, outcome.status, outcome.note)
+            for owner, which, outcome in zip(*columns, strict=True)
         ]
 
 
@@ -98,8 +99,6 @@ def _dependency_frame(rows: ResolvedRows) -> pd.DataFrame:
     if not len(rows.owner):
         return _frame([], DEPENDENCY_COLUMNS)
     columns = {
-        "status": _strings(rows.statuses),
-        "note": _strings(rows.notes),
         **_repeated(
             rows.records,
             rows.owner,
@@ -114,9 +113,13 @@ def _dependency_frame(rows: ResolvedRows) -> pd.DataFrame:
         ),
         **_repeated(
             rows.outcomes,
-            rows.which,
-            ("resolved_version",),
-            lambda outcome: (str(outcome.resolved.version) if outcome.resolved is not None else None,),
+            rows.outcome_at,
+            ("resolved_version", "status", "note"),
+            lambda outcome: (
+                str(outcome.resolved.version) if outcome.resolved is not None else None,
+                outcome.status,
+                outcome.note,
+            ),
         ),
     }
     return pd.DataFrame({column: columns[column] for column in DEPENDENCY_COLUMNS}, copy=False)
@@ -146,7 +149,7 @@ def _repeated(
     return {column: _strings(list(values)).take(positions) for column, values in zip(columns, by_column, strict=True)}
 
 
-def _strings(values: Sequence[str | None] | np.ndarray) -> pd.api.extensions.ExtensionArray:
+def _strings(values: Sequence[str | None]) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype="string")
 
 
