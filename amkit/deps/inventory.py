@@ -297,10 +297,7 @@ class Inventory:
         """
         accepts = _all_accept(requirements)
         found = self._index.get(name.casefold(), ())
-
-        def satisfies(record: ModuleRecord) -> bool:
-            return record.version not in excluded and accepts(record)
-
+        satisfies = (lambda record: record.version not in excluded and accepts(record)) if excluded else accepts
         if allow_prerelease:
             return next((record for record in reversed(found) if satisfies(record)), None)
         release = _first_of_highest(found, lambda record: not _version_of(record).is_prerelease and satisfies(record))

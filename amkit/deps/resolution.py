@@ -115,8 +115,15 @@ def _mark_cycles(
     position = {id(record): number for number, record in enumerate(records)}
     target = np.array([position.get(id(item.resolved), -1) for item in outcomes], dtype=np.intp)[which]
     linked = target >= 0
-    graph: dict[int, list[int]] = {number: [] for number in range(len(records))}
-    for source, destination in zip(owner[linked].tolist(), target[linked].tolist(), strict=True):
+    sources, destinations = owner[linked], target[linked]
+    # A version on a cycle both needs a version and is needed by one: most versions are not both (only the
+    # latest of a module is usually needed), and the search for cycles leaves them out.
+    needs, needed = np.zeros(len(records), dtype=bool), np.zeros(len(records), dtype=bool)
+    needs[sources] = needed[destinations] = True
+    candidate = needs & needed
+    graph: dict[int, list[int]] = {node: [] for node in np.flatnonzero(candidate).tolist()}
+    kept = candidate[sources] & candidate[destinations]
+    for source, destination in zip(sources[kept].tolist(), destinations[kept].tolist(), strict=True):
         graph[source].append(destination)
     groups = cycles(graph)
     if not groups:
