@@ -88,6 +88,34 @@ def test_every_status(tmp_path: Path) -> None:
     assert pd.isna(notes["Gone"])
 
 
+def test_only_the_requirements_along_a_cycle_are_marked(tmp_path: Path) -> None:
+    """A cycle of three, a version leading into it, one hanging off it, one requiring itself; and one
+    requirement ('Ping') declared both on the cycle and off it."""
+    frame = table(
+        tmp_path,
+        module("App", "1.0.0", RequiredModules=requires("'Ping'")),
+        module("Ping", "1.0.0", RequiredModules=requires("'Pong'", "'Leaf'")),
+        module("Pong", "1.0.0", RequiredModules=requires("'Pang'")),
+        module("Pang", "1.0.0", RequiredModules=requires("'Ping'")),
+        module("Leaf", "1.0.0"),
+        module("Self", "1.0.0", RequiredModules=requires("'Self'")),
+        module("Self", "0.9.0", RequiredModules=requires("'Self'")),
+    )
+    assert rows(frame, "module", "version", "dependency", "status") == [
+        ["App", "1.0.0", "Ping", "ok"],
+        ["Ping", "1.0.0", "Pong", "cycle"],
+        ["Ping", "1.0.0", "Leaf", "ok"],
+        ["Pong", "1.0.0", "Pang", "cycle"],
+        ["Pang", "1.0.0", "Ping", "cycle"],
+        ["Self", "1.0.0", "Self", "cycle"],
+        ["Self", "0.9.0", "Self", "ok"],  # it needs Self 1.0.0, which does not need it back
+    ]
+    loop = "Ping 1.0.0 -> Pong 1.0.0 -> Pang 1.0.0 -> Ping 1.0.0"
+    assert [note for (note,) in rows(frame, "note")] == [None, loop, None, loop, loop, "Self 1.0.0 -> Self 1.0.0", None]
+    resolutions = amkit.deps.table.resolve(amkit.scan(tmp_path / "shelf", progress=False))
+    assert [item.status for item in resolutions] == frame["status"].tolist()
+
+
 @pytest.mark.parametrize(
     ("declared", "available", "resolved"),
     [
