@@ -126,6 +126,21 @@ def test_timeline_labels_nothing_when_lanes_are_closer_than_a_label_is_tall() ->
     assert len(marks(ax)["Failed"]) == failed and ax.get_title().endswith(f", {failed} failed")
 
 
+@pytest.mark.parametrize("x_on_top", [False, True])
+def test_titles_sit_above_the_axes_and_what_tops_them(x_on_top: bool) -> None:
+    history = synthetic_history(12, 200)
+    for chart in (import_timeline, lambda frame, ax: version_history(frame, "Module001", ax=ax)):
+        ax = Figure(figsize=(8, 4)).subplots()
+        if x_on_top:  # the dates along the top: the title goes above their labels
+            ax.xaxis.tick_top()
+        chart(history, ax=ax)
+        renderer = FigureCanvasAgg(ax.figure).get_renderer()
+        ax.figure.draw(renderer)
+        title = ax.title.get_window_extent(renderer)
+        covered = ax.xaxis.get_tightbbox(renderer) if x_on_top else ax.get_window_extent(renderer)
+        assert covered is not None and covered.y1 <= title.y0 <= covered.y1 + 10
+
+
 def test_activity_counts_per_period_by_outcome(account: amkit.AutomationAccount) -> None:
     ax = import_activity(account.history(), "W", ax=Figure().subplots())
     bars = {

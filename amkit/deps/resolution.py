@@ -12,6 +12,7 @@ when it is asked for them.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,7 +69,7 @@ def joined(*notes: str | None) -> str | None:
     return "; ".join(note for note in notes if note) or None
 
 
-def _versions(found: tuple[ModuleRecord, ...] | list[ModuleRecord]) -> str:
+def _versions(found: Sequence[ModuleRecord]) -> str:
     return ", ".join(str(record.version) for record in found)
 
 
