@@ -260,6 +260,16 @@ def test_import_history_filters_and_charts(account: amkit.AutomationAccount) -> 
     assert history.figure.axes[0].get_title() == "SideBySide: version over time"
 
 
+def test_import_history_axis_labels_stay_clear_of_the_tick_labels() -> None:
+    history = ImportHistory(synthetic_history(20, 300))
+    history.chart = "activity"  # its y axis is labelled "imports"
+    ax = history.figure.axes[0]
+    renderer = history.figure.canvas.get_renderer()
+    label = ax.yaxis.label.get_window_extent(renderer)
+    ticks = [tick.get_window_extent(renderer) for tick in ax.get_yticklabels() if tick.get_text()]
+    assert ax.get_ylabel() == "imports" and ticks and all(label.x1 <= tick.x0 for tick in ticks)
+
+
 def test_import_history_table_shows_the_filtered_rows_when_opened(account: amkit.AutomationAccount) -> None:
     history = ImportHistory(account)
     history.modules_picker.value = ("SideBySide",)
