@@ -9,6 +9,7 @@ What a version declares it needs is a :class:`~amkit.deps.requirements.Requireme
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -111,7 +112,7 @@ class ModuleRecord:
         """A record from :meth:`to_data`'s data."""
         return cls(
             name=data["name"],
-            version=PSVersion(data["version"]) if data["version"] is not None else None,
+            version=_version_of_text(data["version"]) if data["version"] is not None else None,
             guid=data["guid"],
             module_type=data["module_type"],
             commands=tuple(data["commands"]),
@@ -133,6 +134,11 @@ class ModuleRecord:
     def label(self) -> str:
         """``Name version``, how messages name the record."""
         return f"{self.name} {self.version}" if self.version is not None else self.name
+
+
+@functools.lru_cache(maxsize=65536)  # versions are immutable, and a gallery writes the same few over and over
+def _version_of_text(text: str) -> PSVersion:
+    return PSVersion(text)
 
 
 # Reading packages ------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ made from is noted.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -148,7 +147,12 @@ class Requirement:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Requirement:
         """A requirement from :meth:`to_data`'s data."""
-        spec = _spec_of(json.dumps(data["spec"], sort_keys=True)) if data["spec"] is not None else None
+        written = data["spec"]
+        spec = (
+            None
+            if written is None
+            else _spec_of(tuple(sorted(written.items())) if isinstance(written, dict) else written)
+        )
         nuget: NuGetRange | None = None
         if data["range"] is not None:
             try:
@@ -189,9 +193,9 @@ def _acceptor(requirement: Requirement) -> Callable[[ModuleRecord], bool]:
 
 
 @functools.lru_cache(maxsize=65536)  # specifications are immutable; a gallery's are mostly the same few
-def _spec_of(written: str) -> ModuleSpec:
-    """The specification :meth:`Requirement.to_data` wrote as ``spec``, given as JSON text."""
-    return ModuleSpec.from_value(json.loads(written))
+def _spec_of(written: str | tuple[tuple[str, Any], ...]) -> ModuleSpec:
+    """The specification :meth:`Requirement.to_data` wrote as ``spec``: a name, or a hashtable's sorted items."""
+    return ModuleSpec.from_value(dict(written) if isinstance(written, tuple) else written)
 
 
 def _names_a_file(version: ModuleVersion, spec: ModuleSpec, kind: str) -> bool:

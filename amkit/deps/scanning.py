@@ -117,7 +117,10 @@ def scan(
     records: list[ModuleRecord] = []
     for path, digest in zip(packages, hashes, strict=True):
         if digest is not None and digest in known:
-            records += [dataclasses.replace(item, source=str(path)) for item in known[digest]]
+            source = str(path)  # the package may have moved, or be a copy of another
+            records += [
+                item if item.source == source else dataclasses.replace(item, source=source) for item in known[digest]
+            ]
         else:
             records += [dataclasses.replace(item, content_hash=digest) for item in next(fresh)]
     bar.close()
