@@ -125,17 +125,20 @@ def draw_chart(
 
     The axes leave room on both sides for lane labels and a legend beside
     them, so that the figure is most often drawn once (see :func:`show_figure`).
-    An axis that ``draw`` leaves without a label has its (empty) label pinned
-    in place: matplotlib would otherwise measure every tick label to move it
-    clear of them, each time the figure is drawn or measured.
+    ``draw`` keeps the x axis below and makes no twin axes, as the widgets'
+    charts do: the title goes at the top of the axes (unless ``axes.titley``
+    says where), and an axis left without a label has its empty label pinned
+    in place. matplotlib would put them there too, but only after measuring
+    every tick label to be sure, each time the figure is drawn or measured.
     """
     if draw is None:
         output.outputs = ()
         return None
     figure = Figure(figsize=size, dpi=SCREEN_DPI)
     figure.subplots_adjust(left=0.16, right=0.86)
-    ax = figure.subplots()
-    draw(ax)
+    with matplotlib.rc_context({"axes.titley": 1.0} if matplotlib.rcParams["axes.titley"] is None else {}):
+        ax = figure.subplots()
+        draw(ax)
     for axis in (ax.xaxis, ax.yaxis):
         if not axis.label.get_text():
             axis.set_label_coords(*axis.label.get_position())
