@@ -116,6 +116,24 @@ def test_only_the_requirements_along_a_cycle_are_marked(tmp_path: Path) -> None:
     assert [item.status for item in resolutions] == frame["status"].tolist()
 
 
+def test_a_version_listed_twice_is_one_version_of_the_cycle(tmp_path: Path) -> None:
+    ping, pong = amkit.scan(
+        shelf(
+            tmp_path,
+            module("Ping", "1.0.0", RequiredModules=requires("'Pong'")),
+            module("Pong", "1.0.0", RequiredModules=requires("'Ping'")),
+        ),
+        progress=False,
+    ).records
+    frame = amkit.dependencies(amkit.Inventory([ping, pong, ping]))  # as a rescan lists a package given twice
+    loop = "Ping 1.0.0 -> Pong 1.0.0 -> Ping 1.0.0"
+    assert rows(frame, "module", "status", "note") == [
+        ["Ping", "cycle", loop],
+        ["Pong", "cycle", loop],
+        ["Ping", "cycle", loop],
+    ]
+
+
 @pytest.mark.parametrize(
     ("declared", "available", "resolved"),
     [

@@ -112,9 +112,16 @@ def resolved_rows(inventory: Inventory) -> ResolvedRows:
 def _mark_cycles(
     records: list[ModuleRecord], owner: np.ndarray, which: np.ndarray, outcomes: list[Outcome], at: np.ndarray
 ) -> None:
-    """Give the rows from a version to a version on a cycle with it a ``cycle`` outcome (in ``outcomes`` and ``at``)."""
-    position = {id(record): number for number, record in enumerate(records)}
-    target = np.array([position.get(id(item.resolved), -1) for item in outcomes], dtype=np.intp)[which]
+    """Give the rows from a version to a version on a cycle with it a ``cycle`` outcome (in ``outcomes`` and ``at``).
+
+    The graph's nodes are record objects: one listed twice is one node, at its first position.
+    """
+    first: dict[int, int] = {}
+    for number, record in enumerate(records):
+        first.setdefault(id(record), number)
+    node_of = np.fromiter((first[id(record)] for record in records), dtype=np.intp, count=len(records))
+    owner = node_of[owner]
+    target = np.array([first.get(id(item.resolved), -1) for item in outcomes], dtype=np.intp)[which]
     linked = target >= 0
     sources, destinations = owner[linked], target[linked]
     # A version on a cycle both needs a version and is needed by one: most versions are not both (only the
