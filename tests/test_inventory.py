@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
+import io
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -209,6 +213,30 @@ def test_requirements_of_a_nupkg_with_its_nuspec(tmp_path: Path) -> None:
     core = record.requirements[4]
     assert (core.min_version, core.max_version, core.required_version) == ("1.0", "2.0", None)
     assert record.requirements[5].required_version == "1.0"
+
+
+class _DictPickler(pickle.Pickler):
+    """Pickles records, requirements, specifications and ranges with a dict of fields, as before they had slots."""
+
+    def reducer_override(self, obj: object) -> object:
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return (
+                copyreg.__newobj__,
+                (type(obj),),
+                {field.name: getattr(obj, field.name) for field in dataclasses.fields(obj)},
+            )
+        return NotImplemented
+
+
+def test_records_pickled_with_or_without_slots_read_back_the_same(tmp_path: Path) -> None:
+    records = amkit.scan(gallery_nupkg(tmp_path / "gallery.tool.3.1.0.nupkg"), progress=False).records
+    assert any(item.range is not None for item in records[0].requirements)  # a NuGet range among them
+    old = io.BytesIO()
+    _DictPickler(old).dump(records)
+    for restored in (pickle.loads(old.getvalue()), pickle.loads(pickle.dumps(records))):
+        assert restored == records
+        assert [item.to_data() for item in restored] == [item.to_data() for item in records]
+        assert [hash(item) for item in restored[0].requirements] == [hash(item) for item in records[0].requirements]
 
 
 def test_records_and_inventories_from_code() -> None:

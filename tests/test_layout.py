@@ -25,7 +25,7 @@ PACKAGE = Path(amkit.__file__).parent
 #: The layers, bottom first. A module may import its own folder and anything in a lower layer;
 #: the package's own ``__init__`` and ``__main__`` (the façade) may import anything.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "bulk", "defaults", "jsontext", "limits", "markup"}),
+    frozenset({"errors", "bulk", "defaults", "jsontext", "limits", "markup", "slotted"}),
     frozenset({"powershell"}),
     frozenset({"package"}),
     frozenset({"deps", "samples"}),

@@ -24,6 +24,7 @@ from amkit.package.assemblies import shipped_assemblies, target_frameworks
 from amkit.package.commands import exported_commands
 from amkit.package.module_package import ModulePackage, ModuleVersion
 from amkit.powershell.version import PSVersion
+from amkit.slotted import restore_fields
 
 __all__ = [
     "INVENTORY_COLUMNS",
@@ -80,6 +81,8 @@ class ModuleRecord:
     commands_complete: bool = True
     #: SHA-256 of the package the version was read from (:func:`amkit.deps.parquet.content_hash`), when scanned.
     content_hash: str | None = field(default=None, compare=False)
+
+    __setstate__ = restore_fields  # pickles made before slots, too
 
     @property
     def usable(self) -> bool:
@@ -303,7 +306,7 @@ class Inventory:
         """
         accepts = _all_accept(requirements)
         found = self._index.get(name.casefold(), ())
-        satisfies = (lambda record: record.version not in excluded and accepts(record)) if excluded else accepts
+        satisfies = (lambda record: record.version not in excluded and accepts(record)) if len(excluded) else accepts
         if allow_prerelease:
             return next((record for record in reversed(found) if satisfies(record)), None)
         release = _first_of_highest(found, lambda record: not _version_of(record).is_prerelease and satisfies(record))

@@ -20,6 +20,7 @@ from amkit.package.module_package import ModuleVersion
 from amkit.package.module_spec import ModuleSpec
 from amkit.package.nuspec import NuGetRange, NuspecDependency, nuget_version_key, parse_nuget_range
 from amkit.powershell.version import PSVersion
+from amkit.slotted import restore_fields
 
 if TYPE_CHECKING:
     from amkit.deps.inventory import ModuleRecord
@@ -67,6 +68,8 @@ class Requirement:
     range: NuGetRange | None = None
     provided_outside: bool = False
     note: str | None = None
+
+    __setstate__ = restore_fields  # pickles made before slots, too
 
     def __hash__(self) -> int:
         # Equal requirements have equal fields, so two of them hash alike: the name and declaration are
@@ -147,12 +150,7 @@ class Requirement:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Requirement:
         """A requirement from :meth:`to_data`'s data."""
-        written = data["spec"]
-        spec = (
-            None
-            if written is None
-            else _spec_of(tuple(sorted(written.items())) if isinstance(written, dict) else written)
-        )
+        spec = _spec_from_data(data["spec"]) if data["spec"] is not None else None
         nuget: NuGetRange | None = None
         if data["range"] is not None:
             try:
@@ -192,9 +190,22 @@ def _acceptor(requirement: Requirement) -> Callable[[ModuleRecord], bool]:
     )
 
 
+def _spec_from_data(written: Any) -> ModuleSpec:
+    """The specification :meth:`Requirement.to_data` wrote as ``spec``: a name, or a hashtable of texts.
+
+    Those are read once per distinct value. Anything else (a damaged file's)
+    is read as it is, uncached: a cache would take ``1``, ``1.0`` and ``True``
+    for one key.
+    """
+    if isinstance(written, str):
+        return _spec_of(written)
+    if isinstance(written, dict) and all(isinstance(item, str) for pair in written.items() for item in pair):
+        return _spec_of(tuple(sorted(written.items())))
+    return ModuleSpec.from_value(written)
+
+
 @functools.lru_cache(maxsize=65536)  # specifications are immutable; a gallery's are mostly the same few
-def _spec_of(written: str | tuple[tuple[str, Any], ...]) -> ModuleSpec:
-    """The specification :meth:`Requirement.to_data` wrote as ``spec``: a name, or a hashtable's sorted items."""
+def _spec_of(written: str | tuple[tuple[str, str], ...]) -> ModuleSpec:
     return ModuleSpec.from_value(dict(written) if isinstance(written, tuple) else written)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.psd1 import Symbolic
 from amkit.powershell.version import PSVersion
+from amkit.slotted import restore_fields
 
 __all__ = ["ModuleSpec", "as_text"]
 
@@ -79,6 +80,8 @@ class ModuleSpec:
     maximum_version: str | None = None
     path: str | None = None
     problems: tuple[str, ...] = ()
+
+    __setstate__ = restore_fields  # pickles made before slots, too
 
     @classmethod
     def from_value(cls, value: Any) -> ModuleSpec:

@@ -19,6 +19,7 @@ from typing import Any
 from amkit.errors import PackageError
 from amkit.package.xmlfile import local_name, parse_xml
 from amkit.powershell.version import PSVersion, label_order
+from amkit.slotted import restore_fields
 
 __all__ = [
     "NuGetRange",
@@ -61,6 +62,8 @@ class NuGetRange:
     minimum_inclusive: bool
     maximum: str | None
     maximum_inclusive: bool
+
+    __setstate__ = restore_fields  # pickles made before slots, too
 
     @property
     def is_exact(self) -> bool:
