@@ -141,6 +141,17 @@ def test_a_rescan_reads_only_what_changed(tmp_path: Path, monkeypatch: pytest.Mo
     assert opened == [] and cache.stat().st_mtime_ns == written
 
 
+def test_a_package_named_twice_is_read_and_listed_once(tmp_path: Path) -> None:
+    root = mirror(tmp_path / "mirror", 2)
+    first, second = sorted(root.glob("Mirror.*.zip"))
+    cache = tmp_path / "scan.parquet"
+    fresh = amkit.scan([first, second, first, root], progress=False)
+    assert [record.source for record in fresh.records].count(str(first)) == 1
+    for _ in range(3):  # a rescan gives what a fresh scan gives, every time
+        again = amkit.scan([first, second, first, root], progress=False, cache=cache)
+        assert [record.label for record in again] == [record.label for record in fresh]
+
+
 @pytest.fixture(scope="module")
 def scripted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two versions of a module made of real scripts (generated ones without the corpus), one undecodable."""

@@ -89,8 +89,9 @@ def scan(
     Returns
     -------
     Inventory
-        One record per module version. A package that cannot be read is
-        listed with its error; it never stops the scan.
+        One record per module version, of each package once however many
+        times it is named. A package that cannot be read is listed with its
+        error; it never stops the scan.
     """
     from tqdm.auto import tqdm
 
@@ -106,6 +107,7 @@ def scan(
             packages += find_packages(start)
         except OSError:
             packages.append(Path(start))  # opening it says why it cannot be read
+    packages = list(dict.fromkeys(packages))  # a package named twice (a folder and a file in it) is read once
     if cache is not None and not Path(cache).parent.is_dir():  # say so before reading a whole mirror
         raise AmkitError("cannot hold a scan's cache: its folder does not exist", file=str(cache))
     written = stamp(limits or Limits())
