@@ -24,7 +24,7 @@ def is_module_folder(folder: Path) -> bool:
         if any(item.name.casefold() in wanted and item.is_file() for item in children):
             return True
         for child in children:
-            if PSVersion.parse(child.name) and child.is_dir():
+            if child.is_dir() and PSVersion.parse(child.name):  # the type is known: the name is parsed for folders only
                 with os.scandir(child.path) as listing:
                     if any(item.name.casefold() in wanted and item.is_file() for item in listing):
                         return True
