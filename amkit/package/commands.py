@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COMMAND_COLUMNS",
     "ExportedCommand",
+    "command_rows",
     "command_table",
     "exported_commands",
     "parameters_by_set",
@@ -281,6 +282,17 @@ def parameters_by_set(parameters: Any, default: str | None) -> dict[str, list[An
     return sets
 
 
+def command_rows(version: ModuleVersion) -> list[dict[str, Any]]:
+    """The rows of :func:`command_table` as dicts (by :data:`COMMAND_COLUMNS`), for readers that want no table.
+
+    Raises
+    ------
+    PackageError, HelpFileError
+        As :func:`command_table` does.
+    """
+    return [_row(version, command) for command in exported_commands(version)]
+
+
 def command_table(version: ModuleVersion) -> pd.DataFrame:
     """One row per exported command of ``version`` (see ``ModuleVersion.commands``).
 
@@ -291,7 +303,7 @@ def command_table(version: ModuleVersion) -> pd.DataFrame:
     HelpFileError
         When a help file of a binary cmdlet is malformed, too large or declares a DTD.
     """
-    rows = [_row(version, command) for command in exported_commands(version)]
+    rows = command_rows(version)
     frame = pd.DataFrame(rows, columns=COMMAND_COLUMNS)
     # Missing help is None, not NaN, whatever the other rows hold.
     for column in _TEXT_COLUMNS:
