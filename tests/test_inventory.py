@@ -111,6 +111,23 @@ def test_what_a_folder_stands_for(shelf: Path) -> None:
     ]
 
 
+def test_a_link_that_loops_hides_no_package(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    members = module("Looped", "1.0.0")
+    write_folder(mirror / "Looped" / "1.0.0", {name.split("/", 1)[1]: text for name, text in members.items()})
+    (mirror / "Looped" / "2.0").symlink_to("2.0")  # named like a version folder
+    (mirror / "a-loop").symlink_to("a-loop")
+    write_zip(mirror / "Next.zip", module("Next", "2.0.0"))
+    assert find_packages(mirror) == [mirror / "Looped", mirror / "Next.zip", mirror / "a-loop"]
+    inventory = amkit.scan(mirror, progress=False)  # each is listed: the link a package holds is refused with it
+    assert [(record.label, record.error is None) for record in inventory] == [
+        ("Looped", False),
+        ("Next 2.0.0", True),
+        ("a-loop", False),
+    ]
+    assert "refusing symlink '2.0'" in str(inventory.records[0].error)
+
+
 def test_several_paths_and_a_missing_one(shelf: Path, tmp_path: Path) -> None:
     inventory = amkit.scan(
         [shelf / "Az.Accounts.zip", shelf / "src" / "Folder.Module", tmp_path / "gone.zip"], progress=False

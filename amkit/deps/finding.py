@@ -24,11 +24,19 @@ def is_module_folder(folder: Path) -> bool:
         if any(item.name.casefold() in wanted and item.is_file() for item in children):
             return True
         for child in children:
-            if child.is_dir() and PSVersion.parse(child.name):  # the type is known: the name is parsed for folders only
+            if PSVersion.parse(child.name) and _is_dir(child):
                 with os.scandir(child.path) as listing:
                     if any(item.name.casefold() in wanted and item.is_file() for item in listing):
                         return True
         return False
+    except OSError:
+        return False
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a folder; not when its type cannot be known (a link that loops, say)."""
+    try:
+        return entry.is_dir()
     except OSError:
         return False
 
@@ -40,9 +48,9 @@ def find_packages(path: str | os.PathLike[str]) -> list[Path]:
     Any other folder is searched, sorted by name, for package files and
     module folders, descending into folders that are neither; folders whose
     names start with ``.`` (``.git``) and folders already visited through a
-    link are not searched. A path that does not exist, or a folder below
-    ``path`` that cannot be listed, is returned as it is, so that opening it
-    reports why.
+    link are not searched. A path that does not exist, a folder below
+    ``path`` that cannot be listed, or an entry whose type cannot be known
+    (a link that loops) is returned as it is, so that opening it reports why.
 
     Raises
     ------
@@ -71,9 +79,15 @@ def find_packages(path: str | os.PathLike[str]) -> list[Path]:
             found.append(folder)  # opening it says why it cannot be read
             continue
         for child in children:
-            if os.path.splitext(child.name)[1].casefold() in PACKAGE_SUFFIXES and child.is_file():
+            try:
+                package_file = os.path.splitext(child.name)[1].casefold() in PACKAGE_SUFFIXES and child.is_file()
+                searched = not package_file and not child.name.startswith(".") and child.is_dir()
+            except OSError:  # its type cannot be known (a link that loops): opening it says why
                 found.append(folder / child.name)
-            elif not child.name.startswith(".") and child.is_dir():
+                continue
+            if package_file:
+                found.append(folder / child.name)
+            elif searched:
                 if is_module_folder(folder / child.name):
                     found.append(folder / child.name)
                 else:
