@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import ipywidgets
+import matplotlib
 import pandas as pd
 import pytest
 import traitlets
@@ -268,6 +269,16 @@ def test_import_history_axis_labels_stay_clear_of_the_tick_labels() -> None:
     label = ax.yaxis.label.get_window_extent(renderer)
     ticks = [tick.get_window_extent(renderer) for tick in ax.get_yticklabels() if tick.get_text()]
     assert ax.get_ylabel() == "imports" and ticks and all(label.x1 <= tick.x0 for tick in ticks)
+
+
+def test_import_history_titles_stay_above_tick_labels_drawn_on_top() -> None:
+    with matplotlib.rc_context({"xtick.labeltop": True, "xtick.top": True}):
+        history = ImportHistory(synthetic_history(20, 300))
+        ax = history.figure.axes[0]
+        renderer = history.figure.canvas.get_renderer()
+        history.figure.draw(renderer)
+        dates = ax.xaxis.get_tightbbox(renderer)
+        assert dates is not None and ax.title.get_window_extent(renderer).y0 >= dates.y1
 
 
 def test_import_history_table_shows_the_filtered_rows_when_opened(account: amkit.AutomationAccount) -> None:

@@ -127,16 +127,18 @@ def draw_chart(
     them, so that the figure is most often drawn once (see :func:`show_figure`).
     ``draw`` keeps the x axis below and makes no twin axes, as the widgets'
     charts do: the title goes at the top of the axes (unless ``axes.titley``
-    says where), and an axis left without a label has its empty label pinned
-    in place. matplotlib would put them there too, but only after measuring
-    every tick label to be sure, each time the figure is drawn or measured.
+    says where, or ``xtick.labeltop`` puts tick labels there), and an axis
+    left without a label has its empty label pinned in place. matplotlib
+    would put them there too, but only after measuring every tick label to be
+    sure, each time the figure is drawn or measured.
     """
     if draw is None:
         output.outputs = ()
         return None
     figure = Figure(figsize=size, dpi=SCREEN_DPI)
     figure.subplots_adjust(left=0.16, right=0.86)
-    with matplotlib.rc_context({"axes.titley": 1.0} if matplotlib.rcParams["axes.titley"] is None else {}):
+    top_free = matplotlib.rcParams["axes.titley"] is None and not matplotlib.rcParams["xtick.labeltop"]
+    with matplotlib.rc_context({"axes.titley": 1.0} if top_free else {}):
         ax = figure.subplots()
         draw(ax)
     for axis in (ax.xaxis, ax.yaxis):
