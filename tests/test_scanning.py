@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -145,10 +146,12 @@ def test_a_package_named_twice_is_read_and_listed_once(tmp_path: Path) -> None:
     root = mirror(tmp_path / "mirror", 2)
     first, second = sorted(root.glob("Mirror.*.zip"))
     cache = tmp_path / "scan.parquet"
-    fresh = amkit.scan([first, second, first, root], progress=False)
+    named = [first, second, Path(os.path.relpath(first)), root]  # the first package three times, spelled two ways
+    fresh = amkit.scan(named, progress=False)
     assert [record.source for record in fresh.records].count(str(first)) == 1
+    assert len(fresh) == len(amkit.scan(root, progress=False))
     for _ in range(3):  # a rescan gives what a fresh scan gives, every time
-        again = amkit.scan([first, second, first, root], progress=False, cache=cache)
+        again = amkit.scan(named, progress=False, cache=cache)
         assert [record.label for record in again] == [record.label for record in fresh]
 
 

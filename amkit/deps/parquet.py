@@ -36,12 +36,18 @@ _JSON_COLUMNS = ("requirements", "assemblies")
 _STAMP = b"amkit"
 
 
+#: Counted up when what a scan's rows hold changes within one version of amkit, so that caches written before are
+#: read from scratch: 2 since a package named twice is listed once (caches before could hold its rows twice).
+_ROWS_REVISION = 2
+
+
 def stamp(limits: Limits | None = None) -> str:
     """What a file's metadata says of how its rows were read: this amkit's version, and ``limits`` when given."""
     try:
         version = f"amkit {importlib.metadata.version('amkit')}"
     except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
         version = "amkit (not installed)"
+    version += f", rows {_ROWS_REVISION}"
     return version if limits is None else f"{version}, {limits!r}"
 
 

@@ -90,8 +90,9 @@ def scan(
     -------
     Inventory
         One record per module version, of each package once however many
-        times it is named. A package that cannot be read is listed with its
-        error; it never stops the scan.
+        times its path is given (relative or absolute, or found in a folder
+        given too). A package that cannot be read is listed with its error;
+        it never stops the scan.
     """
     from tqdm.auto import tqdm
 
@@ -107,7 +108,11 @@ def scan(
             packages += find_packages(start)
         except OSError:
             packages.append(Path(start))  # opening it says why it cannot be read
-    packages = list(dict.fromkeys(packages))  # a package named twice (a folder and a file in it) is read once
+    # A package named twice (a folder and a file in it, a relative path and an absolute one) is read once.
+    unique: dict[str, Path] = {}
+    for package in packages:
+        unique.setdefault(os.path.normcase(os.path.abspath(package)), package)
+    packages = list(unique.values())
     if cache is not None and not Path(cache).parent.is_dir():  # say so before reading a whole mirror
         raise AmkitError("cannot hold a scan's cache: its folder does not exist", file=str(cache))
     written = stamp(limits or Limits())
