@@ -8,6 +8,7 @@ import io
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from packages import guid_of, module, requires, spec, write_folder, write_zip
@@ -254,6 +255,31 @@ def test_records_pickled_with_or_without_slots_read_back_the_same(tmp_path: Path
         assert restored == records
         assert [item.to_data() for item in restored] == [item.to_data() for item in records]
         assert [hash(item) for item in restored[0].requirements] == [hash(item) for item in records[0].requirements]
+
+
+def test_requirements_read_back_whatever_their_specification_holds() -> None:
+    """What a damaged cache may hold is read as it is, never mistaken for an equal value of another type."""
+    base = {"name": "A", "kind": "required", "written": "A", "range": None, "provided_outside": False, "note": None}
+    versions = [
+        amkit.Requirement.from_data({**base, "spec": {"ModuleName": "A", "ModuleVersion": value}}).spec
+        for value in ("1.0", 1, 1.0, ["1.0"])
+    ]
+    assert [(spec.version, bool(spec.problems)) for spec in versions if spec is not None] == [
+        ("1.0", False),
+        ("1", True),
+        ("1.0", False),
+        ("['1.0']", True),
+    ]
+    names = [amkit.Requirement.from_data({**base, "spec": value}).spec for value in (True, 1.0, "A")]
+    assert [spec.name for spec in names if spec is not None] == ["True", "1.0", "A"]
+
+
+def test_the_best_version_passes_over_any_collection_of_excluded_ones() -> None:
+    inventory = amkit.Inventory([amkit.ModuleRecord("A", amkit.PSVersion(text)) for text in ("1.0", "2.0")])
+    for excluded in ((), set(), np.array([], dtype=object), pd.Index([], dtype=object)):
+        assert str(getattr(inventory.best("A", excluded=excluded), "version", None)) == "2.0"
+    for excluded in ({amkit.PSVersion("2.0")}, np.array([amkit.PSVersion("2.0")]), pd.Index([amkit.PSVersion("2.0")])):
+        assert str(getattr(inventory.best("A", excluded=excluded), "version", None)) == "1.0"
 
 
 def test_records_and_inventories_from_code() -> None:
