@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,13 +12,17 @@ from pathlib import Path
 import ipywidgets
 import matplotlib
 import pandas as pd
+import PIL.Image
 import pytest
 import traitlets
+from matplotlib.figure import Figure
 from packages import module, requires, write_zip
 from test_charts_history import synthetic_history
 
 import amkit
+from amkit.charts import import_timeline
 from amkit.widgets import AccountDashboard, DependencyExplorer, ImportHistory, PackageExplorer, RunbookExplorer, explore
+from amkit.widgets.common import show_figure
 
 EVIL = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -574,70 +580,42 @@ def test_runbook_explorer_follows_the_environment_it_reads_against(
     assert repr(inventory_only).startswith("RunbookExplorer(Tenant.ps1: may fail at run time")
 
 
-def test_a_chart_is_cropped_to_what_it_draws_as_a_tight_save_would(tmp_path: Path) -> None:
-    import base64
-    import io
+def shown(figure: Figure) -> PIL.Image.Image:
+    """The image :func:`show_figure` puts into an Output for ``figure``."""
+    output = ipywidgets.Output()
+    show_figure(output, figure)
+    data = output.outputs[0]["data"]["image/png"]
+    return PIL.Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data)))
 
-    import matplotlib
-    from matplotlib.figure import Figure
-    from PIL import Image
 
-    from amkit.charts import import_timeline
-    from amkit.widgets.common import show_figure
+def saved_tight(figure: Figure) -> PIL.Image.Image:
+    """``figure`` as ``savefig(bbox_inches="tight")`` writes it at a screen's resolution."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    return PIL.Image.open(buffer)
 
+
+def test_a_chart_is_cropped_to_what_it_draws_as_a_tight_save_would() -> None:
     for settings in ({}, {"figure.autolayout": True}, {"figure.constrained_layout.use": True}):
         with matplotlib.rc_context(settings):
             figure = Figure(figsize=(6, 3))
             import_timeline(synthetic_history(8, 40), ax=figure.subplots())
-            tight = io.BytesIO()
-            figure.savefig(tight, format="png", dpi=96, bbox_inches="tight")
-            output = ipywidgets.Output()
-            show_figure(output, figure)
-        data = output.outputs[0]["data"]["image/png"]
-        shown = Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data))).size
-        expected = Image.open(tight).size
-        assert all(abs(a - b) <= 8 for a, b in zip(shown, expected, strict=True)), (settings, shown, expected)
+            expected = saved_tight(figure).size
+            size = shown(figure).size
+        assert all(abs(a - b) <= 8 for a, b in zip(size, expected, strict=True)), (settings, size, expected)
 
 
 def test_a_chart_drawn_past_its_canvas_is_shown_whole() -> None:
-    import base64
-    import io
-
-    import matplotlib
-    from matplotlib.figure import Figure
-    from PIL import Image
-
-    from amkit.widgets.common import show_figure
-
     figure = Figure(figsize=(3, 2))
     ax = figure.subplots()
     ax.set_yticks([0, 1], ["Short", "A module name far longer than the room left of the axes " * 2])
-    tight = io.BytesIO()
     with matplotlib.rc_context({"text.hinting": "no_hinting"}):  # as widgets draw text
-        figure.savefig(tight, format="png", dpi=96, bbox_inches="tight")
-    output = ipywidgets.Output()
-    show_figure(output, figure)
-    data = output.outputs[0]["data"]["image/png"]
-    width, _ = Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data))).size
-    assert width > 3 * 96 and abs(width - Image.open(tight).size[0]) <= 8  # the whole label, as a tight save holds it
+        expected = saved_tight(figure).size[0]
+    width = shown(figure).size[0]
+    assert width > 3 * 96 and abs(width - expected) <= 8  # the whole label, as a tight save holds it
 
 
 def test_a_chart_is_shown_as_savefig_would_show_it() -> None:
-    import base64
-    import io
-
-    import matplotlib
-    from matplotlib.figure import Figure
-    from PIL import Image
-
-    from amkit.widgets.common import show_figure
-
-    def shown(figure: Figure) -> Image.Image:
-        output = ipywidgets.Output()
-        show_figure(output, figure)
-        data = output.outputs[0]["data"]["image/png"]
-        return Image.open(io.BytesIO(data if isinstance(data, bytes) else base64.b64decode(data)))
-
     figure = Figure(figsize=(3, 2), dpi=100)
     figure.subplots().plot([0, 1])
     figure.text(1.2, 0.5, "wholly past the right edge")  # draws no pixel of the canvas

@@ -41,7 +41,7 @@ _COMMAND_FIELDS = ("name", "kind", "synopsis", "help_uri", "output_types", "para
 
 def _commands(version: ModuleVersion) -> list[dict[str, Any]]:
     # From the rows the commands table is made of: a table per version, only to turn it back into rows,
-    # was a sixth of a full inspection.
+    # was a twelfth of a full inspection.
     return [{field: _plain(row[field]) for field in _COMMAND_FIELDS} for row in command_rows(version)]
 
 

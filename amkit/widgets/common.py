@@ -85,10 +85,7 @@ def show_figure(output: widgets.Output, figure: Figure) -> None:
     try:
         figure.set_dpi(SCREEN_DPI)
         with matplotlib.rc_context({"text.hinting": "no_hinting"}):
-            engine = figure.get_layout_engine()
-            if engine is not None:  # rcParams may ask for one: place the axes as the drawing will
-                engine.execute(figure)
-            canvas.draw()
+            canvas.draw()  # which runs the figure's layout engine, if rcParams asked for one
             crop = figure.get_tightbbox(canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
             pixels = _cropped(np.asarray(canvas.buffer_rgba()), crop, figure.bbox_inches)
             if pixels is not None:
