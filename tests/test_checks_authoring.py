@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from packages import CONTOSO_TOOLS, compile_assembly, maml, maml_command, manifest, needs_mcs, write_zip
 
-from amkit import samples
+from amkit import open_package, samples
 from amkit.checks import Report, all_rules, check
+from amkit.package.summary import package_summary
 
 MODULE = "TestModule"
 PSM1 = f"{MODULE}/{MODULE}.psm1"
@@ -439,6 +440,17 @@ function Reset-GlobalNum {
    $script:globalNum = 0
 }
 """
+
+
+def test_am206_after_an_inspection_that_left_the_variables_unread(tmp_path: Path) -> None:
+    path = build(tmp_path, GLOBAL_NUM + GOOD)
+    with open_package(path) as package:
+        package_summary(package)
+        (script,) = package.versions[0].scripts.values()
+        assert not script.variables_read
+        report = check(package)
+    assert found(report, "AM206") == found(check(path), "AM206")
+    assert len(found(report, "AM206")) == 3
 
 
 def test_am206_the_documentations_global_num_example(tmp_path: Path) -> None:

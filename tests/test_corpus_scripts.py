@@ -39,6 +39,25 @@ def test_script_parses_without_error_and_yields_its_functions(row: dict[str, str
     assert len(names) == int(row["function_count"])
 
 
+@pytest.mark.parametrize("row", ROWS, ids=[row["file"] for row in ROWS])
+def test_variables_read_later_are_those_read_at_once(row: dict[str, str]) -> None:
+    path = SCRIPTS / "files" / row["file"]
+    later = amkit.parse_script(path, defer_variables=True)
+    at_once = amkit.parse_script(path)
+    assert (later.variables, later.script_assignments, later.scope_writes) == (
+        at_once.variables,
+        at_once.script_assignments,
+        at_once.scope_writes,
+    )
+    for deferred, read in zip(later.functions, at_once.functions, strict=True):
+        assert (deferred.variables, deferred.free_variables, deferred.scope_writes) == (
+            read.variables,
+            read.free_variables,
+            read.scope_writes,
+        )
+    assert later == at_once
+
+
 def test_the_corpus_is_all_there() -> None:
     assert len(ROWS) == 80
     assert {path.name for path in (SCRIPTS / "files").iterdir()} == {row["file"] for row in ROWS}

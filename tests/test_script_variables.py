@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 import textwrap
 
 import pytest
 
+from amkit.errors import ScriptError
+from amkit.limits import Limits
 from amkit.powershell.script import AUTOMATIC_VARIABLES, ScriptInfo, VariableUse, parse_script
 
 
@@ -216,3 +219,68 @@ def test_automatic_variables_are_listed_in_lower_case() -> None:
     wanted = "_ psitem args input this null true false psscriptroot pscmdlet psboundparameters myinvocation"
     assert set(wanted.split()) | {"erroractionpreference", "confirmpreference", "$", "?", "^"} <= AUTOMATIC_VARIABLES
     assert all(name == name.casefold() for name in AUTOMATIC_VARIABLES)
+
+
+# Variables read later (defer_variables) -----------------------------------------------------------
+
+STATEFUL = """
+$script:cache = @{}
+$limit = 10
+function Get-Thing {
+    param($Name)
+    $script:cache[$Name] = $limit
+    Set-Variable -Name last -Value $Name -Scope Global
+    function Inner { $Name; $other }
+}
+"""
+
+
+def every_variable_field(info: ScriptInfo) -> list[object]:
+    fields: list[object] = [info.variables, info.script_assignments, info.scope_writes]
+    for function in info.functions:
+        fields += [function.variables, function.free_variables, function.scope_writes]
+    return fields
+
+
+def test_variables_read_later_are_those_read_at_once() -> None:
+    text = textwrap.dedent(STATEFUL)
+    later = parse_script(text, defer_variables=True)
+    assert not later.variables_read
+    assert [function.name for function in later.functions] == ["Get-Thing", "Inner"]  # the rest is read now
+    at_once = parse_script(text)
+    assert at_once.variables_read
+    assert every_variable_field(later) == every_variable_field(at_once)
+    assert later.variables_read
+    assert uses(later.functions[1].free_variables) == [("$other", "read", 8)]
+    assert [write.target for write in later.scope_writes] == ["$script:cache", "$script:cache[$Name]", "Set-Variable"]
+    assert later == at_once
+
+
+def test_scripts_differing_only_in_their_variables_are_not_equal() -> None:
+    one = parse_script("function F { $a }", defer_variables=True)
+    other = parse_script("function F { $b }", defer_variables=True)
+    assert one.functions[0].name == other.functions[0].name
+    assert one != other
+    assert one.functions[0] != other.functions[0]
+    assert one == parse_script("function F { $a }")
+
+
+def test_a_pickled_script_reads_its_variables_from_its_text() -> None:
+    text = textwrap.dedent(STATEFUL)
+    later = pickle.loads(pickle.dumps(parse_script(text, defer_variables=True)))
+    assert not later.variables_read
+    assert every_variable_field(later) == every_variable_field(parse_script(text))
+    read = pickle.loads(pickle.dumps(later))  # read already: the pickle holds what was read
+    assert read.variables_read
+    assert every_variable_field(read) == every_variable_field(later)
+
+
+def test_reading_variables_later_keeps_to_the_time_limit() -> None:
+    # No command, comment or function: reading the rest sees no node, the variables 3,000.
+    text = "$a = " + " + ".join(f"$v{n}" for n in range(3000))
+    info = parse_script(text, file="Slow.ps1", limits=Limits(max_parse_seconds=1e-9), defer_variables=True)
+    assert info.functions == ()
+    with pytest.raises(ScriptError, match="max_parse_seconds") as raised:
+        _ = info.variables
+    assert raised.value.file == "Slow.ps1"
+    assert raised.value.line == 1

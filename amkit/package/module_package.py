@@ -87,6 +87,7 @@ class ModulePackage:
     def __init__(self, source: PackageSource, executor: Executor | None = None) -> None:
         self.source = source
         self.executor = executor
+        self.reads_variables = False  # whether scripts are parsed with their variables (parse_scripts)
         self.kind: str = source.kind
         self.location = Path(source.location)
         self.nuspec: NuspecInfo | None = None
@@ -125,13 +126,17 @@ class ModulePackage:
             )
         return read_nuspec(self.read(nuspecs[0]), file=f"{self.location}!{nuspecs[0]}")
 
-    def parse_scripts(self, executor: Executor | None = None) -> None:
+    def parse_scripts(self, executor: Executor | None = None, *, variables: bool = False) -> None:
         """Parse every script of every version now: on ``executor`` or :attr:`executor`, or a pool when they are large.
 
         A full inspection or a check reads them all: parsed side by side,
         on every core, they are there when asked for, exactly as parsed one
-        by one (see :func:`amkit.package.parallel.parse_scripts`).
+        by one (see :func:`amkit.package.parallel.parse_scripts`). With
+        ``variables`` (the checks of module state read them), what each does
+        with variables is read with it, from now on; otherwise when first
+        asked for, by parsing that script again (see :func:`amkit.parse_script`).
         """
+        self.reads_variables |= variables
         parse_scripts(self, executor or self.executor)
 
     # Files -----------------------------------------------------------------
@@ -361,8 +366,9 @@ class ModuleVersion:
         return not self.folder or path.startswith(f"{self.folder}/")
 
     def has_script(self, path: str) -> bool:
-        """Whether the script at ``path`` is parsed already."""
-        return path in self._parsed
+        """Whether the script at ``path`` is parsed already (with its variables, when the package reads them)."""
+        info = self._parsed.get(path)
+        return info is not None and (info.variables_read or not self.package.reads_variables)
 
     def keep_script(self, path: str, info: ScriptInfo) -> None:
         """Keep ``info`` as what :meth:`script` gives for ``path``, parsed elsewhere (:mod:`amkit.package.parallel`)."""
@@ -374,7 +380,10 @@ class ModuleVersion:
             from amkit.powershell.script import parse_script
 
             self._parsed[path] = parse_script(
-                self.package.read(path), file=self.package.member_name(path), limits=self.package.source.limits
+                self.package.read(path),
+                file=self.package.member_name(path),
+                limits=self.package.source.limits,
+                defer_variables=not self.package.reads_variables,
             )
         return self._parsed[path]
 

@@ -4,8 +4,10 @@
 version of a package at once, on an executor, and keeps each result where
 :meth:`amkit.package.module_package.ModuleVersion.script` finds it, so what
 reads them afterwards (commands, help, the checks) parses nothing. Each
-script is parsed exactly as it would be alone (same bytes, name and limits);
-a script that cannot be read is left for ``script()`` to refuse again.
+script is parsed exactly as it would be alone (same bytes, name and limits,
+and its variables read with it only when the package reads them: a script
+parsed without them is parsed again then); a script that cannot be read is
+left for ``script()`` to refuse again.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ POOL_BYTES = 2 * 1024 * 1024
 _SCRIPTS = (".ps1", ".psm1")
 
 
-def _parse(script: tuple[bytes, str], limits: Limits) -> ScriptInfo | None:
+def _parse(script: tuple[bytes, str], limits: Limits, defer_variables: bool) -> ScriptInfo | None:
     """One script (bytes, name) parsed as ``ModuleVersion.script`` parses it; ``None`` when it cannot be."""
     try:
-        return parse_script(script[0], file=script[1], limits=limits)
+        return parse_script(script[0], file=script[1], limits=limits, defer_variables=defer_variables)
     except AmkitError:
         return None
 
@@ -64,7 +66,8 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
     # Largest first: one left for last would keep a worker busy while the others wait (results go by path).
     readable.sort(key=lambda item: len(item[2]), reverse=True)
     named = [(data, package.member_name(path)) for _, path, data in readable]
-    parsed = mapped(functools.partial(_parse, limits=package.source.limits), named, executor, workers)
+    parse = functools.partial(_parse, limits=package.source.limits, defer_variables=not package.reads_variables)
+    parsed = mapped(parse, named, executor, workers)
     for (version, path, _), info in zip(readable, parsed, strict=True):
         if info is not None:
             version.keep_script(path, info)

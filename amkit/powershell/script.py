@@ -7,7 +7,8 @@ writes to ``$script:``/``$global:`` variables, the variables each one uses and
 which of them it takes from the script's scope (see
 :mod:`amkit.powershell.variables`), the modules the file imports or requires,
 and what it exports. Syntax errors are collected, not raised, so a
-file with one bad line is still listed.
+file with one bad line is still listed. What the variables do can be read
+when first asked for instead (:mod:`amkit.powershell.script_variables`).
 """
 
 from __future__ import annotations
@@ -20,15 +21,25 @@ from typing import TYPE_CHECKING, Any
 from amkit.bulk import collector_paused
 from amkit.errors import ScriptError
 from amkit.limits import Clock, Limits
-from amkit.powershell import calls, recovery, variables
+from amkit.powershell import calls, recovery
 from amkit.powershell.calls import ExportInfo, ModuleReference, RequiresInfo
 from amkit.powershell.comment_help import CommentHelp, CommentIndex
 from amkit.powershell.hashtable import PSHashtable
-from amkit.powershell.literals import number_value
 from amkit.powershell.param_block import CmdletBinding, ParameterInfo, read_param_block
-from amkit.powershell.syntax import children, nodes_of, unwrap
+from amkit.powershell.script_variables import (
+    DeferredFunction,
+    DeferredVariables,
+    NodeReader,
+    ScopeWrite,
+    ScriptVariables,
+    VariableReader,
+    called_name,
+    function_name,
+    read_nodes,
+)
+from amkit.powershell.syntax import children, unwrap
 from amkit.powershell.textfile import load_source
-from amkit.powershell.variables import AUTOMATIC_VARIABLES, RecordedUse, VariableRecorder, VariableUse
+from amkit.powershell.variables import AUTOMATIC_VARIABLES, VariableUse
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -48,25 +59,7 @@ __all__ = [
     "parse_script",
 ]
 
-_WRITTEN_SCOPES = frozenset({"global", "script"})
 _EXPORTS = (("function", "functions"), ("cmdlet", "cmdlets"), ("variable", "variables"), ("alias", "aliases"))
-
-
-@dataclass(frozen=True)
-class ScopeWrite:
-    """A write to a ``$script:`` or ``$global:`` variable.
-
-    ``target`` is what was assigned as written (``$script:cache[$key]`` for an
-    element) or the command (``Set-Variable``); ``function`` is the innermost
-    function, ``None`` at script level.
-    """
-
-    scope: str
-    variable: str
-    line: int
-    column: int = 0
-    function: str | None = None
-    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,10 +118,23 @@ class FunctionInfo:
     aliases: tuple[str, ...] = ()
     parameters: tuple[ParameterInfo, ...] = ()
     commands: tuple[str, ...] = ()
-    scope_writes: tuple[ScopeWrite, ...] = ()
-    variables: tuple[VariableUse, ...] = ()
-    free_variables: tuple[VariableUse, ...] = ()
     is_advanced: bool = False
+    _variables: DeferredFunction | None = field(default=None, repr=False, hash=False)
+
+    @property
+    def scope_writes(self) -> tuple[ScopeWrite, ...]:
+        """Writes to ``$script:``/``$global:`` variables in its body."""
+        return self._variables.get().scope_writes if self._variables is not None else ()
+
+    @property
+    def variables(self) -> tuple[VariableUse, ...]:
+        """Every use of a variable in its body and parameters, in source order."""
+        return self._variables.get().variables if self._variables is not None else ()
+
+    @property
+    def free_variables(self) -> tuple[VariableUse, ...]:
+        """The uses of :attr:`variables` that reach past the function."""
+        return self._variables.get().free_variables if self._variables is not None else ()
 
     def parameter(self, name: str) -> ParameterInfo | None:
         """Return the parameter called ``name`` (any case, ``$`` optional), or ``None``."""
@@ -182,10 +188,7 @@ class ScriptInfo:
     functions: tuple[FunctionInfo, ...] = ()
     module_references: tuple[ModuleReference, ...] = ()
     requires: RequiresInfo = field(default_factory=RequiresInfo)
-    scope_writes: tuple[ScopeWrite, ...] = ()
     commands: tuple[str, ...] = ()
-    variables: tuple[VariableUse, ...] = ()
-    script_assignments: tuple[VariableUse, ...] = ()
     exports: ExportInfo | None = None
     aliases: Mapping[str, str] = field(default_factory=PSHashtable, hash=False)
     help: CommentHelp | None = None
@@ -193,6 +196,29 @@ class ScriptInfo:
     cmdlet_binding: CmdletBinding | None = None
     output_types: tuple[str, ...] = ()
     errors: tuple[ScriptError, ...] = ()
+    _variables: DeferredVariables = field(
+        default_factory=lambda: DeferredVariables(ScriptVariables()), repr=False, hash=False
+    )
+
+    @property
+    def scope_writes(self) -> tuple[ScopeWrite, ...]:
+        """Every write to a ``$script:``/``$global:`` variable, in source order."""
+        return self._variables.get().scope_writes
+
+    @property
+    def variables(self) -> tuple[VariableUse, ...]:
+        """Every use of a variable, at script level and in functions, in source order."""
+        return self._variables.get().variables
+
+    @property
+    def variables_read(self) -> bool:
+        """Whether what the script does with variables is read yet (see ``defer_variables`` of :func:`parse_script`)."""
+        return self._variables.is_read
+
+    @property
+    def script_assignments(self) -> tuple[VariableUse, ...]:
+        """The uses of :attr:`variables` that set a variable of the script's own scope."""
+        return self._variables.get().script_assignments
 
     def function(self, name: str) -> FunctionInfo | None:
         """Return the last function called ``name`` (any case): the one PowerShell would call."""
@@ -206,6 +232,7 @@ def parse_script(
     file: str | None = None,
     strict: bool = False,
     limits: Limits | None = None,
+    defer_variables: bool = False,
 ) -> ScriptInfo:
     """Read a PowerShell script or script module without running it.
 
@@ -222,6 +249,12 @@ def parse_script(
     limits
         The bounds on its size and on the time reading it may take
         (:attr:`Limits.max_script_size`, :attr:`Limits.max_parse_seconds`).
+    defer_variables
+        Read what the script and its functions do with variables
+        (``variables``, ``script_assignments``, ``scope_writes``,
+        ``free_variables``) when first asked for, by parsing the text again,
+        instead of now: a third less time for a reader that wants only
+        functions, help, parameters and commands. The results are the same.
 
     Returns
     -------
@@ -236,7 +269,14 @@ def parse_script(
     limits = limits or Limits()
     text, file = load_source(source, file=file, error=ScriptError, caller="parse_script", limits=limits)
     with collector_paused():
-        info = _ScriptReader(text, file, Clock(limits, file, ScriptError)).read()
+        reader = _ScriptReader(text, file)
+        variables = None if defer_variables else VariableReader(reader.source)
+        readers: list[NodeReader] = [reader] if variables is None else [reader, variables]
+        read_nodes(reader.source, readers, Clock(limits, file, ScriptError))
+        if variables is None:
+            info = reader.result(DeferredVariables(text=text, file=file, limits=limits))
+        else:
+            info = reader.result(DeferredVariables(variables.result()))
     if strict and info.errors:
         raise info.errors[0]
     return info
@@ -244,7 +284,7 @@ def parse_script(
 
 @dataclass
 class _Function:
-    """A function being read: where it is, and what its body does."""
+    """A function being read: where it is, and what its body calls."""
 
     node: Node
     kind: str
@@ -256,58 +296,41 @@ class _Function:
     script_block: Node | None
     declared: Node | None = None
     commands: dict[str, str] = field(default_factory=dict)
-    writes: list[ScopeWrite] = field(default_factory=list)
-    uses: list[RecordedUse] = field(default_factory=list)
 
 
 class _ScriptReader:
-    """Walk one parsed file, in source order, once."""
+    """Read one parsed file's functions, help, commands and module references as :func:`read_nodes` walks it."""
 
-    #: The node types :meth:`read` does anything with.
-    KINDS = VariableRecorder.KINDS | {"comment", "function_statement", "command", "using_statement"}
+    #: The node types :meth:`visit` does anything with.
+    KINDS = frozenset({"comment", "function_statement", "command", "using_statement"})
 
-    def __init__(self, text: str, file: str | None, clock: Clock) -> None:
+    def __init__(self, text: str, file: str | None) -> None:
         self.source, self.errors, remaining = recovery.parse_source(text, file)
-        self.file, self.clock = file, clock
+        self.file = file
         self.functions: list[_Function] = []
         self.comments: list[Node] = []
         self.errors += [recovery.syntax_error(self.source, node) for node in remaining]
         self.references: list[ModuleReference] = []
-        self.writes: list[ScopeWrite] = []
-        self.recorder = VariableRecorder(self.source)
-        self.uses: list[RecordedUse] = []
         self.commands: dict[str, str] = {}
         self.every_command: dict[str, str] = {}
         self.exports: dict[str, list[str]] | None = None
         self.aliases = PSHashtable()
 
-    def read(self) -> ScriptInfo:
-        stack: list[_Function] = []
-        for node in nodes_of(self.source.root, self.KINDS):  # most nodes are none of these: skipped in C
-            self.clock.tick(node)
-            while stack and node.start_byte >= stack[-1].node.end_byte:
-                stack.pop()
-            current = stack[-1] if stack else None
-            kind = node.type
-            if kind == "variable":
-                self.use(self.recorder.use(node, current.name if current else None), current)
-            elif kind == "assignment_expression" or kind in variables.INCREMENTS:
-                for target in self.recorder.assignment(node):
-                    self.write_variable(target, current)
-            elif kind in ("foreach_statement", "script_parameter"):
-                self.recorder.declaration(node)
-            elif kind == "class_statement":
-                self.recorder.class_statement(node)
-            elif kind == "comment":
-                self.comments.append(node)
-            elif kind == "function_statement":
-                stack.append(self.function(node, current))
-            elif kind == "command":
-                self.command(node, current)
-            elif kind == "using_statement" and node.children[1].type == "module":
-                module = node.child_by_field_name("name")
-                call = calls.Call(node, {"name": [module] if module is not None else []})
-                self.references += self.modules(call, "using-module", current)
+    def visit(self, node: Node, kind: str, current: int | None) -> None:
+        function = self.functions[current] if current is not None else None
+        if kind == "comment":
+            self.comments.append(node)
+        elif kind == "function_statement":
+            self.function(node, function)
+        elif kind == "command":
+            self.command(node, function)
+        elif kind == "using_statement" and node.children[1].type == "module":
+            module = node.child_by_field_name("name")
+            call = calls.Call(node, {"name": [module] if module is not None else []})
+            self.references += self.modules(call, "using-module", function)
+
+    def result(self, variables: DeferredVariables) -> ScriptInfo:
+        """What was read, with what the script does with variables (read, or to be read)."""
         index = CommentIndex(self.source, self.comments)
         requires = self.requires()
         help_ = index.script_help(self.first_function())
@@ -316,13 +339,13 @@ class _ScriptReader:
         exports = self.exports
         return ScriptInfo(
             file=self.file,
-            functions=tuple(self.function_info(function, index) for function in self.functions),
+            functions=tuple(
+                self.function_info(function, index, variables.function(number))
+                for number, function in enumerate(self.functions)
+            ),
             module_references=tuple(sorted(self.references, key=lambda r: (r.line, r.column))),
             requires=requires,
-            scope_writes=tuple(sorted(self.writes, key=lambda w: (w.line, w.column))),
             commands=tuple(self.every_command.values()),
-            variables=tuple(item.use for item in self.uses),
-            script_assignments=variables.script_assignments(self.uses),
             exports=None if exports is None else ExportInfo(**{k: tuple(v) for k, v in exports.items()}),
             aliases=self.aliases,
             help=help_,
@@ -330,21 +353,19 @@ class _ScriptReader:
             cmdlet_binding=declared.cmdlet_binding,
             output_types=declared.output_types,
             errors=tuple(sorted(self.errors, key=lambda e: (e.line or 0, e.column or 0))),
+            _variables=variables,
         )
 
     # -- functions -----------------------------------------------------------------------
 
-    def function(self, node: Node, parent: _Function | None) -> _Function:
+    def function(self, node: Node, parent: _Function | None) -> None:
         keyword = node.children[0]
-        name_node = next((c for c in node.named_children if c.type == "function_name"), None)
-        written = self.source.node_text(name_node) if name_node is not None else ""
-        prefix, colon, bare = written.partition(":")
-        scope = prefix.casefold() if colon and prefix.casefold() in calls.SCOPES else None
+        name, scope = function_name(self.source, node)
         braces = [c for c in node.children if c.type in ("{", "}")]
         function = _Function(
             node,
             keyword.type,
-            bare if scope else written,
+            name,
             scope,
             parent,
             keyword,
@@ -353,7 +374,6 @@ class _ScriptReader:
             next((c for c in node.named_children if c.type == "function_parameter_declaration"), None),
         )
         self.functions.append(function)
-        return function
 
     def first_function(self) -> Node | None:
         """Return the file's first statement when it is a function."""
@@ -363,7 +383,7 @@ class _ScriptReader:
                 return statement if statement.type == "function_statement" else None
         return None
 
-    def function_info(self, function: _Function, index: CommentIndex) -> FunctionInfo:
+    def function_info(self, function: _Function, index: CommentIndex, variables: DeferredFunction) -> FunctionInfo:
         help_ = index.function_help(function.keyword, *function.braces)
         block = function.script_block
         param_block = next((c for c in block.named_children if c.type == "param_block"), None) if block else None
@@ -383,30 +403,23 @@ class _ScriptReader:
             aliases=declared.aliases,
             parameters=declared.parameters,
             commands=tuple(function.commands.values()),
-            scope_writes=tuple(function.writes),
-            variables=tuple(item.use for item in function.uses),
-            free_variables=variables.free_uses(function.uses, _enclosing_owned(function)),
             is_advanced=declared.cmdlet_binding is not None or any(p.parameter_sets for p in declared.parameters),
+            _variables=variables,
         )
 
-    # -- commands and variables ----------------------------------------------------------
+    # -- commands ------------------------------------------------------------------------
 
     def command(self, node: Node, current: _Function | None) -> None:
         """Record a command call, and what it imports, exports or aliases."""
-        name = calls.command_name(self.source, node)
-        if name is None or number_value(name.partition("..")[0]) is not None:
-            return  # computed, or a number or range the grammar took for a command (1..10)
+        name = called_name(self.source, node)
+        if name is None:
+            return
         folded = name.casefold().rpartition("\\")[2]  # Microsoft.PowerShell.Core\Import-Module
-        arguments = _arguments(node)
-        if arguments and self.source.node_text(arguments[0]) == "=":
-            return  # a DSC resource property (Ensure = 'Present'), not a call
         (current.commands if current else self.commands).setdefault(name.casefold(), name)
         self.every_command.setdefault(name.casefold(), name)
         if folded in ("import-module", "ipmo"):
             call = calls.bind(self.source, node, calls.IMPORT_MODULE)
             self.references += self.modules(call, "import-module", current)
-        elif folded in ("set-variable", "new-variable", "set", "sv", "nv"):
-            self.set_variable(calls.bind(self.source, node, calls.SET_VARIABLE), name, current)
         elif current is None and folded == "export-modulemember":
             self.export(calls.bind(self.source, node, calls.EXPORT_MODULE_MEMBER))
         elif current is None and folded in ("set-alias", "new-alias", "sal", "nal"):
@@ -417,22 +430,6 @@ class _ScriptReader:
 
     def modules(self, call: calls.Call, kind: str, current: _Function | None) -> list[ModuleReference]:
         return calls.module_references(self.source, call, kind, current.name if current else None)
-
-    def set_variable(self, call: calls.Call, command: str, current: _Function | None) -> None:
-        """Record ``Set-Variable``/``New-Variable``: a use of each name, a scope write with ``-Scope Global|Script``."""
-        scope = None
-        if "scope" in call.named:
-            written = next(iter(calls.words(self.source, call.named["scope"])), None)
-            if written is None or written.casefold() not in calls.SCOPES:
-                return  # a computed or numbered scope: which variable it sets is not known here
-            scope = written.casefold()
-        line, column = self.source.position(call.node)
-        function = current.name if current else None
-        for variable in calls.words(self.source, call.named.get("name")):
-            if variable:
-                self.use(self.recorder.command(call.node, variable, scope, function), current)
-                if scope in _WRITTEN_SCOPES:
-                    self.write(ScopeWrite(scope, variable, line, column, function, command), current)
 
     def export(self, call: calls.Call) -> None:
         if self.exports is None:
@@ -446,29 +443,6 @@ class _ScriptReader:
                     text, key = f"-{parameter.title()} {self.source.node_text(item)}", "unresolved"
                 self.exports[key].append(text)
 
-    def write_variable(self, target: Node, current: _Function | None) -> None:
-        base = variables.assigned_variable(target)
-        if base is None:
-            return
-        scope, name = calls.variable_name(self.source.node_text(base))
-        if scope in _WRITTEN_SCOPES:
-            line, column = self.source.position(target)
-            function = current.name if current else None
-            self.write(
-                ScopeWrite(scope, name, line, column, function, self.source.node_text(target)),
-                current,
-            )
-
-    def use(self, use: RecordedUse, current: _Function | None) -> None:
-        self.uses.append(use)
-        if current is not None:
-            current.uses.append(use)
-
-    def write(self, write: ScopeWrite, current: _Function | None) -> None:
-        self.writes.append(write)
-        if current is not None:
-            current.writes.append(write)
-
     def requires(self) -> RequiresInfo:
         """Merge every ``#Requires`` comment (a line comment starting ``#requires``)."""
         found: dict[str, Any] = {}
@@ -481,19 +455,3 @@ class _ScriptReader:
                 self.references += references
                 self.errors += errors
         return RequiresInfo(**found)
-
-
-def _arguments(command: Node) -> list[Node]:
-    """Return the parameters and arguments of a command, without separators."""
-    elements = next((c for c in command.named_children if c.type == "command_elements"), None)
-    return [c for c in children(elements) if c.type != "command_argument_sep"] if elements else []
-
-
-def _enclosing_owned(function: _Function) -> set[str]:
-    """The names the functions enclosing ``function`` own: a nested function gets their variables."""
-    names: set[str] = set()
-    parent = function.parent
-    while parent is not None:
-        names |= variables.owned(parent.uses)
-        parent = parent.parent
-    return names

@@ -1,0 +1,337 @@
+"""The variables a script and its functions use, and the ``$script:``/``$global:`` variables they write.
+
+:func:`amkit.parse_script` reads a file's functions, help and commands; what
+its variables do is a second look at the same syntax tree
+(:class:`VariableReader`), which the checks of module state want and the
+commands table, help and a package's inspection do not. So it is read either
+in the same pass as the rest (one walk of the tree), or when first asked for
+(:class:`DeferredVariables`: the file is parsed again then), and a reader
+that never asks saves a third of the time.
+
+:class:`FunctionScopes` says which function each node is in, for both
+readers: functions are numbered in source order, which is how the script's
+readers and this one agree on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from amkit.errors import ScriptError
+from amkit.limits import Clock, Limits
+from amkit.powershell import calls, recovery, variables
+from amkit.powershell.literals import number_value
+from amkit.powershell.syntax import children, nodes_of
+from amkit.powershell.variables import RecordedUse, VariableRecorder, VariableUse
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from amkit.powershell.syntax import SourceText
+
+__all__ = [
+    "DeferredFunction",
+    "DeferredVariables",
+    "FunctionScopes",
+    "FunctionVariables",
+    "NodeReader",
+    "ScopeWrite",
+    "ScriptVariables",
+    "VariableReader",
+    "called_name",
+    "function_name",
+    "read_nodes",
+]
+
+_WRITTEN_SCOPES = frozenset({"global", "script"})
+_SET_VARIABLE = frozenset({"set-variable", "new-variable", "set", "sv", "nv"})
+
+
+@dataclass(frozen=True)
+class ScopeWrite:
+    """A write to a ``$script:`` or ``$global:`` variable.
+
+    ``target`` is what was assigned as written (``$script:cache[$key]`` for an
+    element) or the command (``Set-Variable``); ``function`` is the innermost
+    function, ``None`` at script level.
+    """
+
+    scope: str
+    variable: str
+    line: int
+    column: int = 0
+    function: str | None = None
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class FunctionVariables:
+    """What one function does with variables (see :class:`amkit.powershell.script.FunctionInfo`)."""
+
+    scope_writes: tuple[ScopeWrite, ...] = ()
+    variables: tuple[VariableUse, ...] = ()
+    free_variables: tuple[VariableUse, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScriptVariables:
+    """What a script does with variables (see :class:`amkit.powershell.script.ScriptInfo`), and each function."""
+
+    variables: tuple[VariableUse, ...] = ()
+    script_assignments: tuple[VariableUse, ...] = ()
+    scope_writes: tuple[ScopeWrite, ...] = ()
+    functions: tuple[FunctionVariables, ...] = ()
+
+
+class NodeReader(Protocol):
+    """A reader of some kinds of node, in source order, told which function each is in."""
+
+    KINDS: frozenset[str]
+
+    def visit(self, node: Node, kind: str, current: int | None) -> None:
+        """Read ``node`` (of type ``kind``), in the function numbered ``current`` (``None`` at script level)."""
+
+
+class FunctionScopes:
+    """Which function each node is in, as nodes come in source order; functions are numbered as they come."""
+
+    def __init__(self) -> None:
+        self.parents: list[int | None] = []
+        self._open: list[tuple[int, int]] = []  # (number, end byte) of the functions the last node was in
+
+    def current(self, node: Node) -> int | None:
+        """The number of the innermost function holding ``node``; ``None`` at script level."""
+        while self._open and node.start_byte >= self._open[-1][1]:
+            self._open.pop()
+        return self._open[-1][0] if self._open else None
+
+    def enter(self, function: Node, parent: int | None) -> None:
+        """Number the function ``function`` (a ``function_statement`` in ``parent``)."""
+        self._open.append((len(self.parents), function.end_byte))
+        self.parents.append(parent)
+
+
+def read_nodes(source: SourceText, readers: Iterable[NodeReader], clock: Clock) -> None:
+    """Walk ``source``'s tree once, giving each reader the nodes of its kinds with the function they are in."""
+    readers = list(readers)
+    kinds = frozenset().union(*(reader.KINDS for reader in readers))
+    scopes = FunctionScopes()
+    for node in nodes_of(source.root, kinds):  # most nodes are none of these: skipped in C
+        clock.tick(node)
+        current = scopes.current(node)
+        kind = node.type
+        for reader in readers:
+            if kind in reader.KINDS:
+                reader.visit(node, kind, current)
+        if kind == "function_statement":
+            scopes.enter(node, current)
+
+
+def function_name(source: SourceText, node: Node) -> tuple[str, str | None]:
+    """A ``function_statement``'s name without its scope prefix, and the scope (``function global:X``)."""
+    name_node = next((c for c in node.named_children if c.type == "function_name"), None)
+    written = source.node_text(name_node) if name_node is not None else ""
+    prefix, colon, bare = written.partition(":")
+    scope = prefix.casefold() if colon and prefix.casefold() in calls.SCOPES else None
+    return (bare, scope) if scope else (written, None)
+
+
+def called_name(source: SourceText, node: Node) -> str | None:
+    """The name a ``command`` node calls, as written; ``None`` when it is no call of a named command.
+
+    Not a call: a computed name (``& $block``), a number or range the grammar
+    took for a command (``1..10``), a DSC resource's property (``Ensure = 'Present'``).
+    """
+    name = calls.command_name(source, node)
+    if name is None or number_value(name.partition("..")[0]) is not None:
+        return None
+    arguments = _arguments(node)
+    if arguments and source.node_text(arguments[0]) == "=":
+        return None
+    return name
+
+
+def _arguments(command: Node) -> list[Node]:
+    """The parameters and arguments of a command, without separators."""
+    elements = next((c for c in command.named_children if c.type == "command_elements"), None)
+    return [c for c in children(elements) if c.type != "command_argument_sep"] if elements else []
+
+
+@dataclass
+class _Function:
+    name: str
+    parent: _Function | None
+    uses: list[RecordedUse] = field(default_factory=list)
+    writes: list[ScopeWrite] = field(default_factory=list)
+
+
+class VariableReader:
+    """Read a script's variable uses and scope writes as :func:`read_nodes` walks it (see :mod:`variables`)."""
+
+    KINDS = VariableRecorder.KINDS | {"function_statement", "command"}
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.recorder = VariableRecorder(source)
+        self.functions: list[_Function] = []
+        self.uses: list[RecordedUse] = []
+        self.writes: list[ScopeWrite] = []
+
+    def visit(self, node: Node, kind: str, current: int | None) -> None:
+        """Record what ``node`` does with variables (see :class:`NodeReader`)."""
+        function = self.functions[current] if current is not None else None
+        if kind == "variable":
+            self._use(self.recorder.use(node, function.name if function else None), function)
+        elif kind == "assignment_expression" or kind in variables.INCREMENTS:
+            for target in self.recorder.assignment(node):
+                self._write_variable(target, function)
+        elif kind in ("foreach_statement", "script_parameter"):
+            self.recorder.declaration(node)
+        elif kind == "class_statement":
+            self.recorder.class_statement(node)
+        elif kind == "function_statement":
+            self.functions.append(_Function(function_name(self.source, node)[0], function))
+        elif kind == "command":
+            name = called_name(self.source, node)
+            if name is not None and name.casefold().rpartition("\\")[2] in _SET_VARIABLE:
+                self._set_variable(calls.bind(self.source, node, calls.SET_VARIABLE), name, function)
+
+    def result(self) -> ScriptVariables:
+        """What the script read so far does with variables."""
+        return ScriptVariables(
+            variables=tuple(item.use for item in self.uses),
+            script_assignments=variables.script_assignments(self.uses),
+            scope_writes=tuple(sorted(self.writes, key=lambda w: (w.line, w.column))),
+            functions=tuple(
+                FunctionVariables(
+                    scope_writes=tuple(function.writes),
+                    variables=tuple(item.use for item in function.uses),
+                    free_variables=variables.free_uses(function.uses, _enclosing_owned(function)),
+                )
+                for function in self.functions
+            ),
+        )
+
+    def _set_variable(self, call: calls.Call, command: str, current: _Function | None) -> None:
+        """Record ``Set-Variable``/``New-Variable``: a use of each name, a scope write with ``-Scope Global|Script``."""
+        scope = None
+        if "scope" in call.named:
+            written = next(iter(calls.words(self.source, call.named["scope"])), None)
+            if written is None or written.casefold() not in calls.SCOPES:
+                return  # a computed or numbered scope: which variable it sets is not known here
+            scope = written.casefold()
+        line, column = self.source.position(call.node)
+        function = current.name if current else None
+        for variable in calls.words(self.source, call.named.get("name")):
+            if variable:
+                self._use(self.recorder.command(call.node, variable, scope, function), current)
+                if scope in _WRITTEN_SCOPES:
+                    self._write(ScopeWrite(scope, variable, line, column, function, command), current)
+
+    def _write_variable(self, target: Node, current: _Function | None) -> None:
+        base = variables.assigned_variable(target)
+        if base is None:
+            return
+        scope, name = calls.variable_name(self.source.node_text(base))
+        if scope in _WRITTEN_SCOPES:
+            line, column = self.source.position(target)
+            function = current.name if current else None
+            self._write(ScopeWrite(scope, name, line, column, function, self.source.node_text(target)), current)
+
+    def _use(self, use: RecordedUse, current: _Function | None) -> None:
+        self.uses.append(use)
+        if current is not None:
+            current.uses.append(use)
+
+    def _write(self, write: ScopeWrite, current: _Function | None) -> None:
+        self.writes.append(write)
+        if current is not None:
+            current.writes.append(write)
+
+
+def _enclosing_owned(function: _Function) -> set[str]:
+    """The names the functions enclosing ``function`` own: a nested function gets their variables."""
+    names: set[str] = set()
+    parent = function.parent
+    while parent is not None:
+        names |= variables.owned(parent.uses)
+        parent = parent.parent
+    return names
+
+
+class DeferredVariables:
+    """A script's :class:`ScriptVariables`: read with the script, or from its text when first asked for.
+
+    Equal when what they hold (or read) is equal. A pickle holds what was
+    read, or the text to read it from: never a syntax tree.
+    """
+
+    __slots__ = ("_file", "_limits", "_read", "_text")
+
+    def __init__(
+        self,
+        read: ScriptVariables | None = None,
+        *,
+        text: str = "",
+        file: str | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        # The text is kept rather than the syntax tree, which takes some forty times the memory.
+        self._read = read
+        self._text, self._file, self._limits = text, file, limits
+
+    def get(self) -> ScriptVariables:
+        """What the script does with variables, read now if it was not.
+
+        Raises
+        ------
+        ScriptError
+            When reading them takes longer than :attr:`Limits.max_parse_seconds`.
+        """
+        if self._read is None:
+            limits = self._limits or Limits()
+            source = recovery.parse_source(self._text, self._file)[0]
+            reader = VariableReader(source)
+            read_nodes(source, [reader], Clock(limits, self._file, ScriptError))
+            self._read, self._text = reader.result(), ""
+        return self._read
+
+    @property
+    def is_read(self) -> bool:
+        """Whether what the script does with variables is read yet."""
+        return self._read is not None
+
+    def function(self, index: int) -> DeferredFunction:
+        """What the script's function numbered ``index`` (in source order) does with variables."""
+        return DeferredFunction(self, index)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeferredVariables) and (self is other or self.get() == other.get())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> tuple[ScriptVariables | None, str, str | None, Limits | None]:
+        return self._read, self._text, self._file, self._limits
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self._read, self._text, self._file, self._limits = state
+
+
+class DeferredFunction:
+    """One function's part of :class:`DeferredVariables`: equal when what the two functions do is."""
+
+    __slots__ = ("index", "script")
+
+    def __init__(self, script: DeferredVariables, index: int) -> None:
+        self.script, self.index = script, index
+
+    def get(self) -> FunctionVariables:
+        """What the function does with variables, read now if its script's were not (:meth:`DeferredVariables.get`)."""
+        return self.script.get().functions[self.index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeferredFunction) and self.get() == other.get()
+
+    __hash__ = None  # type: ignore[assignment]
