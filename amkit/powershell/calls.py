@@ -259,13 +259,11 @@ def word(source: SourceText, node: Node) -> str | None:
 
 def command_name(source: SourceText, command: Node) -> str | None:
     """Return the name a command is called by, ``None`` when computed (``& $block``)."""
-    for child in command.named_children:
-        if child.type == "command_name":
-            return source.node_text(child)
-        if child.type == "command_name_expr":
-            inner = child.named_children[0] if child.named_children else child
-            return source.node_text(inner) if inner.type == "command_name" else string_value(inner, source)
-    return None
+    child = command.child_by_field_name("command_name")  # a command_name, or after & or . a command_name_expr
+    if child is None or child.type == "command_name":
+        return None if child is None else source.node_text(child)
+    inner = child.named_child(0) or child
+    return source.node_text(inner) if inner.type == "command_name" else string_value(inner, source)
 
 
 def words(source: SourceText, nodes: list[Node] | None) -> list[str | None]:

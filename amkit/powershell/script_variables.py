@@ -23,7 +23,7 @@ from amkit.errors import ScriptError
 from amkit.limits import Clock, Limits
 from amkit.powershell import calls, recovery, variables
 from amkit.powershell.literals import number_value
-from amkit.powershell.syntax import children, nodes_of
+from amkit.powershell.syntax import nodes_of
 from amkit.powershell.variables import RecordedUse, VariableRecorder, VariableUse
 
 if TYPE_CHECKING:
@@ -147,16 +147,20 @@ def called_name(source: SourceText, node: Node) -> str | None:
     name = calls.command_name(source, node)
     if name is None or number_value(name.partition("..")[0]) is not None:
         return None
-    arguments = _arguments(node)
-    if arguments and source.node_text(arguments[0]) == "=":
+    first = _first_argument(node)
+    return None if first is not None and source.node_text(first) == "=" else name
+
+
+def _first_argument(command: Node) -> Node | None:
+    """The first parameter or argument of a command (not a separator or comment), ``None`` without one."""
+    elements = command.child_by_field_name("command_elements")
+    if elements is None:
         return None
-    return name
-
-
-def _arguments(command: Node) -> list[Node]:
-    """The parameters and arguments of a command, without separators."""
-    elements = next((c for c in command.named_children if c.type == "command_elements"), None)
-    return [c for c in children(elements) if c.type != "command_argument_sep"] if elements else []
+    for index in range(elements.named_child_count):
+        child = elements.named_child(index)
+        if child is not None and child.type not in ("command_argument_sep", "comment"):
+            return child
+    return None
 
 
 @dataclass
