@@ -33,18 +33,19 @@ R = TypeVar("R")
 def mapped(function: Callable[[T], R], items: Sequence[T], executor: Executor | None, workers: int) -> Iterator[R]:
     """``function`` of each item, in order: on ``executor``, else on a pool of ``workers`` processes (0: here).
 
-    Items go to a process pool in chunks, eight per worker (``chunksize``,
-    which :meth:`Executor.map` takes and a thread pool or dask ignore): one
-    round trip per item costs a process pool a tenth of the work when the
-    items are scripts. The work is handed over with the collector running,
-    even inside :func:`collector_paused`: a process pool forks its workers
-    when it is first given work, and a worker forked with the collector
-    paused would keep it paused for the rest of its life.
+    Items go to a process pool in chunks, eight per worker: one round trip
+    per item costs it a tenth of the work when the items are scripts (other
+    executors are given no ``chunksize``, which some do not take). The work
+    is handed over with the collector running, even inside
+    :func:`collector_paused`: a process pool forks its workers when it is
+    first given work, and a worker forked with the collector paused would
+    keep it paused for the rest of its life.
     """
     chunks = max(1, len(items) // ((workers or os.cpu_count() or 1) * 8))
     if executor is not None:
         with _collector_resumed():
-            results = executor.map(function, items, chunksize=chunks)  # submits every item now
+            chunked = {"chunksize": chunks} if isinstance(executor, ProcessPoolExecutor) else {}
+            results = executor.map(function, items, **chunked)  # submits every item now
         yield from results
     elif workers:
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -19,6 +21,8 @@ import amkit.deps.parquet
 import amkit.deps.scanning
 from amkit.deps.scanning import POOL_AT
 from amkit.package.summary import package_summary
+
+R = TypeVar("R")
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "scripts" / "files"
 
@@ -183,11 +187,33 @@ def test_scripts_parsed_on_every_core_give_the_same_inspection_and_check(scripte
             assert all(version.has_script(f"{version.folder}/Part0.psm1") for version in package.versions)
             assert not package.versions[0].has_script("Scripted/1.0.0/Broken.ps1")  # left for script() to refuse
             assert package_summary(package) == alone
-            scripts = [script for version in package.versions for script in version.scripts.values()]
-            assert scripts and not any(script.variables_read for script in scripts)  # no inspection reads them
+            inspected = [script for version in package.versions for script in version.scripts.values()]
+            assert inspected and not any(script.variables_read for script in inspected)  # no inspection reads them
             assert amkit.check(package).to_dict() == alone_report  # the check has them read again, on the pool
             assert all(script.variables_read for version in package.versions for script in version.scripts.values())
+            assert not any(script.variables_read for script in inspected)  # the rules read the new ones
         assert amkit.check(scripted, executor=pool).to_dict() == alone_report
+
+
+class Minimal(Executor):
+    """An executor with only what the base class asks for: a ``map`` that takes no ``chunksize``."""
+
+    def submit(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> Future[R]:
+        future: Future[R] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+    def map(self, fn: Callable[..., R], *iterables: Iterable[object], timeout: float | None = None) -> Iterator[R]:
+        return iter([self.submit(fn, *items).result() for items in zip(*iterables, strict=True)])
+
+
+def test_any_executor_parses_the_scripts(scripted: Path) -> None:
+    with amkit.open_package(scripted) as package:
+        alone = package_summary(package)
+    with amkit.open_package(scripted, executor=Minimal()) as package:
+        package.parse_scripts()
+        assert all(version.has_script(f"{version.folder}/Part0.psm1") for version in package.versions)
+        assert package_summary(package) == alone
 
 
 def collecting(_: object) -> bool:

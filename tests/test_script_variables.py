@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import pickle
 import textwrap
 
@@ -9,7 +11,7 @@ import pytest
 
 from amkit.errors import ScriptError
 from amkit.limits import Limits
-from amkit.powershell.script import AUTOMATIC_VARIABLES, ScriptInfo, VariableUse, parse_script
+from amkit.powershell.script import AUTOMATIC_VARIABLES, FunctionInfo, ScriptInfo, VariableUse, parse_script
 
 
 def ps(text: str) -> ScriptInfo:
@@ -284,3 +286,38 @@ def test_reading_variables_later_keeps_to_the_time_limit() -> None:
         _ = info.variables
     assert raised.value.file == "Slow.ps1"
     assert raised.value.line == 1
+
+
+def test_a_script_and_its_functions_copy_pickle_and_convert_with_their_variables() -> None:
+    text = textwrap.dedent(STATEFUL)
+    read = parse_script(text)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        for info in (parse_script(text, defer_variables=True), read):
+            again = pickle.loads(pickle.dumps(info, protocol=protocol))
+            assert every_variable_field(again) == every_variable_field(read)
+            function = pickle.loads(pickle.dumps(info.functions[0], protocol=protocol))
+            assert function == read.functions[0]
+    assert copy.deepcopy(parse_script(text, defer_variables=True)) == read
+    later = dataclasses.replace(parse_script(text, defer_variables=True), file="Renamed.ps1")
+    assert (later.file, every_variable_field(later)) == ("Renamed.ps1", every_variable_field(read))
+    fields = dataclasses.asdict(parse_script(text, defer_variables=True))
+    assert fields["variables"] == tuple(dataclasses.asdict(use) for use in read.variables)
+    free = read.functions[1].free_variables
+    assert fields["functions"][1]["free_variables"] == tuple(dataclasses.asdict(use) for use in free)
+
+
+def test_a_function_pickled_alone_holds_its_own_variables_not_its_scripts() -> None:
+    text = "\n".join(f"function F{n} {{ $script:v{n} = $a{n} + $b{n} }}" for n in range(300))
+    info = parse_script(text)
+    alone = pickle.dumps(info.functions[0])
+    assert len(alone) * 50 < len(pickle.dumps(info))
+    assert pickle.loads(alone) == info.functions[0]
+
+
+def test_a_function_made_by_hand_equals_one_read_that_uses_no_variable() -> None:
+    read = parse_script("function Get-Thing { Get-Date }").functions[0]
+    made = FunctionInfo(name="Get-Thing", kind="function", line=1, column=1, end_line=1, commands=("Get-Date",))
+    assert (made.variables, made.free_variables, made.scope_writes) == ((), (), ())
+    assert dataclasses.replace(read, help=None) == made
+    with pytest.raises(AttributeError, match="no attribute 'undefined'"):
+        _ = made.undefined  # type: ignore[attr-defined]

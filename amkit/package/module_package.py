@@ -129,12 +129,10 @@ class ModulePackage:
     def parse_scripts(self, executor: Executor | None = None, *, variables: bool = False) -> None:
         """Parse every script of every version now: on ``executor`` or :attr:`executor`, or a pool when they are large.
 
-        A full inspection or a check reads them all: parsed side by side,
-        on every core, they are there when asked for, exactly as parsed one
-        by one (see :func:`amkit.package.parallel.parse_scripts`). With
-        ``variables`` (the checks of module state read them), what each does
-        with variables is read with it, from now on; otherwise when first
-        asked for, by parsing that script again (see :func:`amkit.parse_script`).
+        A full inspection or a check reads them all: parsed side by side, on every core, they are
+        there when asked for, exactly as parsed one by one (:func:`amkit.package.parallel.parse_scripts`).
+        With ``variables`` (the checks of module state read them), each is read with its variables
+        from now on; otherwise they are read when first asked for (see :func:`amkit.parse_script`).
         """
         self.reads_variables |= variables
         parse_scripts(self, executor or self.executor)
@@ -371,20 +369,21 @@ class ModuleVersion:
         return info is not None and (info.variables_read or not self.package.reads_variables)
 
     def keep_script(self, path: str, info: ScriptInfo) -> None:
-        """Keep ``info`` as what :meth:`script` gives for ``path``, parsed elsewhere (:mod:`amkit.package.parallel`)."""
+        """Keep ``info`` as what :meth:`script` gives for ``path`` (parsed here or by :mod:`amkit.package.parallel`)."""
         self._parsed[path] = info
+        self.__dict__.pop("scripts", None)  # listed before, it would hold the parse this one replaces
 
     def script(self, path: str) -> ScriptInfo:
-        """The script or script module at package path ``path``, parsed once (see :func:`amkit.parse_script`)."""
-        if path not in self._parsed:
+        """The script or script module at package path ``path``, parsed once (see :func:`amkit.parse_script`).
+
+        Parsed again, with its variables, once the package reads them (:meth:`ModulePackage.parse_scripts`).
+        """
+        if not self.has_script(path):
             from amkit.powershell.script import parse_script
 
-            self._parsed[path] = parse_script(
-                self.package.read(path),
-                file=self.package.member_name(path),
-                limits=self.package.source.limits,
-                defer_variables=not self.package.reads_variables,
-            )
+            data, member, limits = self.package.read(path), self.package.member_name(path), self.package.source.limits
+            defer = not self.package.reads_variables
+            self.keep_script(path, parse_script(data, file=member, limits=limits, defer_variables=defer))
         return self._parsed[path]
 
     @property

@@ -29,11 +29,13 @@ from amkit.powershell.param_block import CmdletBinding, ParameterInfo, read_para
 from amkit.powershell.script_variables import (
     DeferredFunction,
     DeferredVariables,
+    FunctionVariables,
     NodeReader,
     ScopeWrite,
     ScriptVariables,
     VariableReader,
     called_name,
+    deferred_field,
     function_name,
     read_nodes,
 )
@@ -118,23 +120,23 @@ class FunctionInfo:
     aliases: tuple[str, ...] = ()
     parameters: tuple[ParameterInfo, ...] = ()
     commands: tuple[str, ...] = ()
+    scope_writes: tuple[ScopeWrite, ...] = field(init=False, hash=False)
+    variables: tuple[VariableUse, ...] = field(init=False, hash=False)
+    free_variables: tuple[VariableUse, ...] = field(init=False, hash=False)
     is_advanced: bool = False
-    _variables: DeferredFunction | None = field(default=None, repr=False, hash=False)
+    _variables: DeferredFunction | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def scope_writes(self) -> tuple[ScopeWrite, ...]:
-        """Writes to ``$script:``/``$global:`` variables in its body."""
-        return self._variables.get().scope_writes if self._variables is not None else ()
+    if not TYPE_CHECKING:  # to a type checker, the fields are the only attributes
 
-    @property
-    def variables(self) -> tuple[VariableUse, ...]:
-        """Every use of a variable in its body and parameters, in source order."""
-        return self._variables.get().variables if self._variables is not None else ()
+        def __getattr__(self, name: str) -> Any:
+            return deferred_field(self, name, FunctionVariables.FIELDS, self.__dict__.get("_variables"))
 
-    @property
-    def free_variables(self) -> tuple[VariableUse, ...]:
-        """The uses of :attr:`variables` that reach past the function."""
-        return self._variables.get().free_variables if self._variables is not None else ()
+    def __getstate__(self) -> dict[str, Any]:
+        # Its variables read, a function pickled alone holds its own, not its script's (or the script's text).
+        state = dict(self.__dict__)
+        if self._variables is not None and self._variables.script.is_read:
+            state.update({name: getattr(self, name) for name in FunctionVariables.FIELDS}, _variables=None)
+        return state
 
     def parameter(self, name: str) -> ParameterInfo | None:
         """Return the parameter called ``name`` (any case, ``$`` optional), or ``None``."""
@@ -188,7 +190,10 @@ class ScriptInfo:
     functions: tuple[FunctionInfo, ...] = ()
     module_references: tuple[ModuleReference, ...] = ()
     requires: RequiresInfo = field(default_factory=RequiresInfo)
+    scope_writes: tuple[ScopeWrite, ...] = field(init=False, hash=False)
     commands: tuple[str, ...] = ()
+    variables: tuple[VariableUse, ...] = field(init=False, hash=False)
+    script_assignments: tuple[VariableUse, ...] = field(init=False, hash=False)
     exports: ExportInfo | None = None
     aliases: Mapping[str, str] = field(default_factory=PSHashtable, hash=False)
     help: CommentHelp | None = None
@@ -197,28 +202,18 @@ class ScriptInfo:
     output_types: tuple[str, ...] = ()
     errors: tuple[ScriptError, ...] = ()
     _variables: DeferredVariables = field(
-        default_factory=lambda: DeferredVariables(ScriptVariables()), repr=False, hash=False
+        default_factory=lambda: DeferredVariables(ScriptVariables()), repr=False, compare=False
     )
 
-    @property
-    def scope_writes(self) -> tuple[ScopeWrite, ...]:
-        """Every write to a ``$script:``/``$global:`` variable, in source order."""
-        return self._variables.get().scope_writes
+    if not TYPE_CHECKING:  # to a type checker, the fields are the only attributes
 
-    @property
-    def variables(self) -> tuple[VariableUse, ...]:
-        """Every use of a variable, at script level and in functions, in source order."""
-        return self._variables.get().variables
+        def __getattr__(self, name: str) -> Any:
+            return deferred_field(self, name, ScriptVariables.FIELDS, self.__dict__.get("_variables"))
 
     @property
     def variables_read(self) -> bool:
         """Whether what the script does with variables is read yet (see ``defer_variables`` of :func:`parse_script`)."""
         return self._variables.is_read
-
-    @property
-    def script_assignments(self) -> tuple[VariableUse, ...]:
-        """The uses of :attr:`variables` that set a variable of the script's own scope."""
-        return self._variables.get().script_assignments
 
     def function(self, name: str) -> FunctionInfo | None:
         """Return the last function called ``name`` (any case): the one PowerShell would call."""
@@ -269,10 +264,11 @@ def parse_script(
     limits = limits or Limits()
     text, file = load_source(source, file=file, error=ScriptError, caller="parse_script", limits=limits)
     with collector_paused():
+        clock = Clock(limits, file, ScriptError)  # parsing (and repairing) counts too
         reader = _ScriptReader(text, file)
         variables = None if defer_variables else VariableReader(reader.source)
         readers: list[NodeReader] = [reader] if variables is None else [reader, variables]
-        read_nodes(reader.source, readers, Clock(limits, file, ScriptError))
+        read_nodes(reader.source, readers, clock)
         if variables is None:
             info = reader.result(DeferredVariables(text=text, file=file, limits=limits))
         else:

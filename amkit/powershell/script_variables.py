@@ -15,9 +15,10 @@ readers and this one agree on them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from amkit.errors import ScriptError
 from amkit.limits import Clock, Limits
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 _WRITTEN_SCOPES = frozenset({"global", "script"})
+#: Held while a script's variables are read later: two threads asking at once read them once.
+_READING_LATER = threading.Lock()
 _SET_VARIABLE = frozenset({"set-variable", "new-variable", "set", "sv", "nv"})
 
 
@@ -70,6 +73,8 @@ class ScopeWrite:
 class FunctionVariables:
     """What one function does with variables (see :class:`amkit.powershell.script.FunctionInfo`)."""
 
+    FIELDS: ClassVar[tuple[str, ...]] = ("scope_writes", "variables", "free_variables")
+
     scope_writes: tuple[ScopeWrite, ...] = ()
     variables: tuple[VariableUse, ...] = ()
     free_variables: tuple[VariableUse, ...] = ()
@@ -78,6 +83,8 @@ class FunctionVariables:
 @dataclass(frozen=True)
 class ScriptVariables:
     """What a script does with variables (see :class:`amkit.powershell.script.ScriptInfo`), and each function."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("variables", "script_assignments", "scope_writes")
 
     variables: tuple[VariableUse, ...] = ()
     script_assignments: tuple[VariableUse, ...] = ()
@@ -295,11 +302,13 @@ class DeferredVariables:
             When reading them takes longer than :attr:`Limits.max_parse_seconds`.
         """
         if self._read is None:
-            limits = self._limits or Limits()
-            source = recovery.parse_source(self._text, self._file)[0]
-            reader = VariableReader(source)
-            read_nodes(source, [reader], Clock(limits, self._file, ScriptError))
-            self._read, self._text = reader.result(), ""
+            with _READING_LATER:
+                if self._read is None:
+                    clock = Clock(self._limits or Limits(), self._file, ScriptError)  # parsing counts too
+                    source = recovery.parse_source(self._text, self._file)[0]
+                    reader = VariableReader(source)
+                    read_nodes(source, [reader], clock)
+                    self._read, self._text = reader.result(), ""
         return self._read
 
     @property
@@ -339,3 +348,30 @@ class DeferredFunction:
         return isinstance(other, DeferredFunction) and self.get() == other.get()
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> tuple[DeferredVariables, int]:
+        return self.script, self.index
+
+    def __setstate__(self, state: tuple[DeferredVariables, int]) -> None:
+        self.script, self.index = state
+
+
+def deferred_field(
+    instance: object, name: str, fields: tuple[str, ...], variables: DeferredVariables | DeferredFunction | None
+) -> Any:
+    """``__getattr__`` of a script's or function's variable ``fields``: read from ``variables``, kept on ``instance``.
+
+    ``()`` without ``variables`` (a function made by hand).
+
+    Raises
+    ------
+    AttributeError
+        When ``name`` is none of ``fields`` (nothing is read for it).
+    ScriptError
+        When reading them passes a limit (see :meth:`DeferredVariables.get`).
+    """
+    if name not in fields:
+        raise AttributeError(f"{type(instance).__name__!r} object has no attribute {name!r}")
+    value = getattr(variables.get(), name) if variables is not None else ()
+    object.__setattr__(instance, name, value)
+    return value
