@@ -140,8 +140,9 @@ def read_param_block(
     reader = _AttributeReader(source)
     block = ParamBlock()
     for attribute in _attributes(param_block):
-        kind = _attribute_kind(source, attribute)
-        positional, named = reader.arguments(attribute)
+        parts = attribute.named_children
+        kind = _attribute_kind(source, parts)
+        positional, named = reader.arguments(parts)
         if kind == "cmdletbinding":
             block = ParamBlock(reader.cmdlet_binding(named), block.output_types, block.aliases)
         elif kind == "outputtype":
@@ -165,11 +166,14 @@ class _AttributeReader:
     def __init__(self, source: SourceText) -> None:
         self.source = source
 
-    def arguments(self, attribute: Node) -> tuple[list[Node], dict[str, Node | None]]:
-        """Return positional and named arguments (lower-case name, ``None`` for a bare name)."""
+    def arguments(self, parts: list[Node]) -> tuple[list[Node], dict[str, Node | None]]:
+        """Return the positional and named arguments (lower-case name, ``None`` for a bare name) of an attribute.
+
+        ``parts`` are the attribute's named children.
+        """
         positional: list[Node] = []
         named: dict[str, Node | None] = {}
-        for child in attribute.named_children:
+        for child in parts:
             if child.type == "attribute_arguments":
                 for argument in children(child):
                     parts = children(argument)
@@ -240,14 +244,14 @@ class _AttributeReader:
         aliases: tuple[str, ...] = ()
         others: list[str] = []
         for attribute in _attributes(node):
-            literal = next((c for c in attribute.named_children if c.type == "type_literal"), None)
+            parts = attribute.named_children
+            literal = next((c for c in parts if c.type == "type_literal"), None)
             if literal is not None:
                 type_ = type_ or _type_text(self.source, literal)
                 continue
-            kind = _attribute_kind(self.source, attribute)
-            written = self.source.node_text(attribute)[1:-1].strip()
-            positional, named = self.arguments(attribute)
+            kind = _attribute_kind(self.source, parts)
             if kind == "parameter":
+                named = self.arguments(parts)[1]
                 has_set = "parametersetname" in named
                 sets.append(str(self.value(named["parametersetname"])) if has_set else "__AllParameterSets")
                 for key in _FLAGS:
@@ -256,11 +260,10 @@ class _AttributeReader:
                 if position is None and isinstance(at, int) and not isinstance(at, bool):
                     position = at
             elif kind == "alias":
-                aliases += self.strings(positional)
-            elif kind.startswith("validate") or kind in _ALLOW:
-                validation.append(written)
+                aliases += self.strings(self.arguments(parts)[0])
             else:
-                others.append(written)
+                written = self.source.node_text(attribute)[1:-1].strip()
+                (validation if kind.startswith("validate") or kind in _ALLOW else others).append(written)
         default = next((c for c in node.named_children if c.type == "script_parameter_default"), None)
         values = children(default) if default is not None else []
         line, column = self.source.position(variable)
@@ -288,9 +291,12 @@ def _attributes(node: Node | None) -> list[Node]:
     return [c for c in children(attribute_list) if c.type == "attribute"] if attribute_list else []
 
 
-def _attribute_kind(source: SourceText, attribute: Node) -> str:
-    """Return ``parameter`` for ``[Parameter()]``, ``[ParameterAttribute()]`` and the .NET name."""
-    name_node = next((c for c in attribute.named_children if c.type == "attribute_name"), None)
+def _attribute_kind(source: SourceText, parts: list[Node]) -> str:
+    """Return ``parameter`` for ``[Parameter()]``, ``[ParameterAttribute()]`` and the .NET name.
+
+    ``parts`` are the attribute's named children.
+    """
+    name_node = next((c for c in parts if c.type == "attribute_name"), None)
     name = source.node_text(name_node).casefold() if name_node is not None else ""
     return name.removeprefix("system.management.automation.").removesuffix("attribute")
 

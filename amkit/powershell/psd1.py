@@ -127,6 +127,10 @@ def read_psd1(
         raise DataFileError(problem, file=file, construct="nesting") from None
 
 
+#: The bounds of :func:`constant_value`: made once, as scripts ask for thousands of constants.
+_DEFAULTS = Limits()
+
+
 def constant_value(node: Node, source: SourceText, *, manifest: bool = False) -> Any:
     """Return the value of one constant expression, as a data file would hold it.
 
@@ -141,7 +145,7 @@ def constant_value(node: Node, source: SourceText, *, manifest: bool = False) ->
     DataFileError
         For anything that is not a constant; nothing is ever evaluated.
     """
-    reader = _DataFileReader(source, manifest=manifest, limits=False, import_data_file=False, bounds=Limits())
+    reader = _DataFileReader(source, manifest=manifest, limits=False, import_data_file=False, bounds=_DEFAULTS)
     return reader.value(node)
 
 

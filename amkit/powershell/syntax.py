@@ -105,11 +105,15 @@ class SourceText:
             self._scan = _Scan(text)
             parsed = self._scan.without_nul().encode("utf-8", errors="surrogatepass")
         self.tree: Tree = _parser().parse(parsed)
-        # PowerShell counts lines ended by CR LF, LF or a lone CR.
-        self._line_starts = [0, *(match.end() for match in re.finditer(rb"\r\n?|\n", self.data))]
         # Whether tree-sitter's (row, byte column) of a node is its line and column less one: with no line
         # ended by a lone CR (tree-sitter counts LF only) and every character one byte.
-        self._points = self.data.isascii() and len(self._line_starts) == self.data.count(b"\n") + 1
+        self._points = self.data.isascii() and self.data.count(b"\r") == self.data.count(b"\r\n")
+
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        """Where each line starts (byte offsets), for positions tree-sitter's points do not give."""
+        # PowerShell counts lines ended by CR LF, LF or a lone CR.
+        return [0, *(match.end() for match in re.finditer(rb"\r\n?|\n", self.data))]
 
     def blanked(self, spans: list[tuple[int, int]]) -> SourceText:
         """The source with the byte ``spans`` blanked (line ends kept, so no position moves), parsed again.
