@@ -122,16 +122,17 @@ class FunctionScopes:
 
 def read_nodes(source: SourceText, readers: Iterable[NodeReader], clock: Clock) -> None:
     """Walk ``source``'s tree once, giving each reader the nodes of its kinds with the function they are in."""
-    readers = list(readers)
-    kinds = frozenset().union(*(reader.KINDS for reader in readers))
+    visits = [(reader.KINDS, reader.visit) for reader in readers]
+    kinds = frozenset().union(*(wanted for wanted, _ in visits))
     scopes = FunctionScopes()
+    tick, current_of = clock.tick, scopes.current  # bound once: this loop runs for every node read
     for node in nodes_of(source.root, kinds):  # most nodes are none of these: skipped in C
-        clock.tick(node)
-        current = scopes.current(node)
+        tick(node)
+        current = current_of(node)
         kind = node.type
-        for reader in readers:
-            if kind in reader.KINDS:
-                reader.visit(node, kind, current)
+        for wanted, visit in visits:
+            if kind in wanted:
+                visit(node, kind, current)
         if kind == "function_statement":
             scopes.enter(node, current)
 
