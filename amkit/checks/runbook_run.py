@@ -62,9 +62,9 @@ def check_runbook(
         runtime, where = environment.version, f"{environment.name}"
     else:
         inventory, where = as_inventory(account_or_inventory), "the inventory"
-    context = RunbookContext(
-        location, text_or_error, parse_script(text_or_error), scan_runbook(text_or_error, file=location.name), inventory
-    )
+    parsed = parse_script(text_or_error, defer_variables=True)  # no runbook rule reads them
+    scanned = scan_runbook(text_or_error, file=location.name)
+    context = RunbookContext(location, text_or_error, parsed, scanned, inventory)
     context.runtime, context.environment = runtime, where
     findings: list[Finding] = []
     for item in all_rules():
