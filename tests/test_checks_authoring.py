@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from packages import CONTOSO_TOOLS, compile_assembly, maml, maml_command, manifest, needs_mcs, write_zip
 
-from amkit import open_package, samples
+from amkit import Limits, open_package, samples
 from amkit.checks import Report, all_rules, check
 from amkit.package.summary import package_summary
 
@@ -451,6 +451,18 @@ def test_am206_after_an_inspection_that_left_the_variables_unread(tmp_path: Path
         report = check(package)
     assert found(report, "AM206") == found(check(path), "AM206")
     assert len(found(report, "AM206")) == 3
+
+
+def test_a_check_after_scripts_were_listed_without_variables_is_a_fresh_check(tmp_path: Path) -> None:
+    # Reading the functions alone sees no node of these 2,000 lines, reading them with their variables thousands:
+    # past a limit of a nanosecond, only the second runs out of time, in a fresh check as after an inspection.
+    path = build(tmp_path, GOOD + "$v = $script:w\n" * 2000)
+    limits = Limits(max_parse_seconds=1e-9)
+    fresh = check(path, limits=limits).to_dict()
+    assert any(item["rule"] == "AM100" for item in fresh["findings"])
+    with open_package(path, limits=limits) as package:
+        assert [function.name for script in package.versions[0].scripts.values() for function in script.functions]
+        assert check(package).to_dict()["findings"] == fresh["findings"]
 
 
 def test_am206_the_documentations_global_num_example(tmp_path: Path) -> None:

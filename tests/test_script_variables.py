@@ -321,3 +321,35 @@ def test_a_function_made_by_hand_equals_one_read_that_uses_no_variable() -> None
     assert dataclasses.replace(read, help=None) == made
     with pytest.raises(AttributeError, match="no attribute 'undefined'"):
         _ = made.undefined  # type: ignore[attr-defined]
+
+
+def test_variables_given_by_hand_are_kept() -> None:
+    use = VariableUse("x", None, "read", 1, 1, "F")
+    made = FunctionInfo("F", "function", 1, 1, 1, variables=(use,), free_variables=(use,))
+    assert (made.variables, made.free_variables, made.scope_writes) == ((use,), (use,), ())
+    script = ScriptInfo(file="F.ps1", functions=(made,), variables=(use,))
+    assert (script.variables, script.script_assignments, script.variables_read) == ((use,), (), True)
+    read = parse_script("function F { $x }", defer_variables=True)
+    assert dataclasses.replace(read, variables=(use,)).variables == read.variables  # a read script's come from it
+    assert dataclasses.replace(read.functions[0], variables=(use,)).variables == (
+        VariableUse("x", None, "read", 1, 14, "F"),
+    )
+
+
+def test_a_reading_that_ran_out_of_time_is_refused_again_and_tried_again_where_unpickled() -> None:
+    text = "$a = " + " + ".join(f"$v{n}" for n in range(3000))
+    info = parse_script(text, file="Slow.ps1", limits=Limits(max_parse_seconds=1e-9), defer_variables=True)
+    for _ in range(2):
+        with pytest.raises(ScriptError, match="max_parse_seconds"):
+            _ = info.scope_writes
+    with pytest.raises(ScriptError, match="max_parse_seconds"):
+        _ = pickle.loads(pickle.dumps(info)).variables
+    assert not hasattr(info, "_repr_html_")  # probing for notebook displays reads nothing
+
+
+def test_a_function_ends_on_the_line_powershell_counts_after_a_lone_cr() -> None:
+    info = parse_script("function F {\r  1\r}\rfunction G {\n}")
+    assert [(function.name, function.line, function.end_line) for function in info.functions] == [
+        ("F", 1, 3),
+        ("G", 4, 5),
+    ]

@@ -129,12 +129,14 @@ class ModulePackage:
     def parse_scripts(self, executor: Executor | None = None, *, variables: bool = False) -> None:
         """Parse every script of every version now: on ``executor`` or :attr:`executor`, or a pool when they are large.
 
-        A full inspection or a check reads them all: parsed side by side, on every core, they are
-        there when asked for, exactly as parsed one by one (:func:`amkit.package.parallel.parse_scripts`).
-        With ``variables`` (the checks of module state read them), each is read with its variables
-        from now on; otherwise they are read when first asked for (see :func:`amkit.parse_script`).
+        A full inspection or a check reads them all: parsed side by side, on every core, they are there when asked
+        for, exactly as parsed one by one (:func:`amkit.package.parallel.parse_scripts`). With ``variables`` (the
+        checks of module state read them), they are read with their variables from now on (:func:`amkit.parse_script`).
         """
-        self.reads_variables |= variables
+        if variables and not self.reads_variables:
+            self.reads_variables = True
+            for version in self.versions:  # what was listed without variables is parsed again, with them
+                version.__dict__.pop("scripts", None)
         parse_scripts(self, executor or self.executor)
 
     # Files -----------------------------------------------------------------
@@ -374,10 +376,7 @@ class ModuleVersion:
         self.__dict__.pop("scripts", None)  # listed before, it would hold the parse this one replaces
 
     def script(self, path: str) -> ScriptInfo:
-        """The script or script module at package path ``path``, parsed once (see :func:`amkit.parse_script`).
-
-        Parsed again, with its variables, once the package reads them (:meth:`ModulePackage.parse_scripts`).
-        """
+        """The script or script module at ``path``: parsed once, again with variables when the package reads them."""
         if not self.has_script(path):
             from amkit.powershell.script import parse_script
 

@@ -36,6 +36,7 @@ from amkit.powershell.script_variables import (
     VariableReader,
     called_name,
     deferred_field,
+    forget_fields,
     function_name,
     read_nodes,
 )
@@ -120,11 +121,14 @@ class FunctionInfo:
     aliases: tuple[str, ...] = ()
     parameters: tuple[ParameterInfo, ...] = ()
     commands: tuple[str, ...] = ()
-    scope_writes: tuple[ScopeWrite, ...] = field(init=False, hash=False)
-    variables: tuple[VariableUse, ...] = field(init=False, hash=False)
-    free_variables: tuple[VariableUse, ...] = field(init=False, hash=False)
+    scope_writes: tuple[ScopeWrite, ...] = field(default_factory=tuple, hash=False)
+    variables: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
+    free_variables: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
     is_advanced: bool = False
     _variables: DeferredFunction | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        forget_fields(self, FunctionVariables.FIELDS, self._variables)
 
     if not TYPE_CHECKING:  # to a type checker, the fields are the only attributes
 
@@ -190,10 +194,10 @@ class ScriptInfo:
     functions: tuple[FunctionInfo, ...] = ()
     module_references: tuple[ModuleReference, ...] = ()
     requires: RequiresInfo = field(default_factory=RequiresInfo)
-    scope_writes: tuple[ScopeWrite, ...] = field(init=False, hash=False)
+    scope_writes: tuple[ScopeWrite, ...] = field(default_factory=tuple, hash=False)
     commands: tuple[str, ...] = ()
-    variables: tuple[VariableUse, ...] = field(init=False, hash=False)
-    script_assignments: tuple[VariableUse, ...] = field(init=False, hash=False)
+    variables: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
+    script_assignments: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
     exports: ExportInfo | None = None
     aliases: Mapping[str, str] = field(default_factory=PSHashtable, hash=False)
     help: CommentHelp | None = None
@@ -201,9 +205,10 @@ class ScriptInfo:
     cmdlet_binding: CmdletBinding | None = None
     output_types: tuple[str, ...] = ()
     errors: tuple[ScriptError, ...] = ()
-    _variables: DeferredVariables = field(
-        default_factory=lambda: DeferredVariables(ScriptVariables()), repr=False, compare=False
-    )
+    _variables: DeferredVariables | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        forget_fields(self, ScriptVariables.FIELDS, self._variables)
 
     if not TYPE_CHECKING:  # to a type checker, the fields are the only attributes
 
@@ -213,7 +218,7 @@ class ScriptInfo:
     @property
     def variables_read(self) -> bool:
         """Whether what the script does with variables is read yet (see ``defer_variables`` of :func:`parse_script`)."""
-        return self._variables.is_read
+        return self._variables is None or self._variables.is_read
 
     def function(self, name: str) -> FunctionInfo | None:
         """Return the last function called ``name`` (any case): the one PowerShell would call."""
@@ -249,7 +254,8 @@ def parse_script(
         (``variables``, ``script_assignments``, ``scope_writes``,
         ``free_variables``) when first asked for, by parsing the text again,
         instead of now: a third less time for a reader that wants only
-        functions, help, parameters and commands. The results are the same.
+        functions, help, parameters and commands. The results are the same
+        (each reading has the whole of ``max_parse_seconds``).
 
     Returns
     -------
@@ -390,7 +396,7 @@ class _ScriptReader:
             kind=function.kind,
             line=line,
             column=column,
-            end_line=function.node.end_point.row + 1,
+            end_line=self.source.end_line(function.node),
             scope=function.scope,
             parent=function.parent.name if function.parent else None,
             help=help_,

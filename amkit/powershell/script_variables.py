@@ -15,6 +15,7 @@ readers and this one agree on them.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,15 @@ __all__ = [
 _WRITTEN_SCOPES = frozenset({"global", "script"})
 #: Held while a script's variables are read later: two threads asking at once read them once.
 _READING_LATER = threading.Lock()
+
+
+def _unlock_in_child() -> None:
+    """A process forked while a thread here held the lock starts with one of its own (the thread is not there)."""
+    global _READING_LATER
+    _READING_LATER = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_unlock_in_child)
 _SET_VARIABLE = frozenset({"set-variable", "new-variable", "set", "sv", "nv"})
 
 
@@ -280,7 +290,7 @@ class DeferredVariables:
     read, or the text to read it from: never a syntax tree.
     """
 
-    __slots__ = ("_file", "_limits", "_read", "_text")
+    __slots__ = ("_failure", "_file", "_limits", "_read", "_text")
 
     def __init__(
         self,
@@ -293,6 +303,7 @@ class DeferredVariables:
         # The text is kept rather than the syntax tree, which takes some forty times the memory.
         self._read = read
         self._text, self._file, self._limits = text, file, limits
+        self._failure: ScriptError | None = None
 
     def get(self) -> ScriptVariables:
         """What the script does with variables, read now if it was not.
@@ -300,15 +311,23 @@ class DeferredVariables:
         Raises
         ------
         ScriptError
-            When reading them takes longer than :attr:`Limits.max_parse_seconds`.
+            When reading them takes longer than :attr:`Limits.max_parse_seconds`
+            (which each reading has in full); then each later call raises it
+            again without reading.
         """
         if self._read is None:
             with _READING_LATER:
+                if self._failure is not None:
+                    raise self._failure.with_traceback(None)
                 if self._read is None:
                     clock = Clock(self._limits or Limits(), self._file, ScriptError)  # parsing counts too
-                    source = recovery.parse_source(self._text, self._file)[0]
-                    reader = VariableReader(source)
-                    read_nodes(source, [reader], clock)
+                    try:
+                        source = recovery.parse_source(self._text, self._file)[0]
+                        reader = VariableReader(source)
+                        read_nodes(source, [reader], clock)
+                    except ScriptError as error:
+                        self._failure = error
+                        raise
                     self._read, self._text = reader.result(), ""
         return self._read
 
@@ -331,6 +350,7 @@ class DeferredVariables:
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self._read, self._text, self._file, self._limits = state
+        self._failure = None  # a reading that ran out of time is tried again where it is unpickled
 
 
 class DeferredFunction:
@@ -357,12 +377,25 @@ class DeferredFunction:
         self.script, self.index = state
 
 
+def forget_fields(
+    instance: object, fields: tuple[str, ...], variables: DeferredVariables | DeferredFunction | None
+) -> None:
+    """``__post_init__`` of a script or function :func:`amkit.parse_script` read: ``fields`` come from ``variables``.
+
+    Their values are dropped, so that :func:`deferred_field` reads them when
+    first asked for; without ``variables`` (made by hand) they are kept.
+    """
+    if variables is not None:
+        for name in fields:
+            object.__delattr__(instance, name)
+
+
 def deferred_field(
     instance: object, name: str, fields: tuple[str, ...], variables: DeferredVariables | DeferredFunction | None
 ) -> Any:
     """``__getattr__`` of a script's or function's variable ``fields``: read from ``variables``, kept on ``instance``.
 
-    ``()`` without ``variables`` (a function made by hand).
+    ``()`` without ``variables``.
 
     Raises
     ------

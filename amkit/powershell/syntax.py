@@ -105,9 +105,11 @@ class SourceText:
             self._scan = _Scan(text)
             parsed = self._scan.without_nul().encode("utf-8", errors="surrogatepass")
         self.tree: Tree = _parser().parse(parsed)
+        # Whether a lone CR ends a line: tree-sitter's rows count LF only, PowerShell's lines CR too.
+        self._lone_cr = self.data.count(b"\r") != self.data.count(b"\r\n")
         # Whether tree-sitter's (row, byte column) of a node is its line and column less one: with no line
-        # ended by a lone CR (tree-sitter counts LF only) and every character one byte.
-        self._points = self.data.isascii() and self.data.count(b"\r") == self.data.count(b"\r\n")
+        # ended by a lone CR and every character one byte.
+        self._points = self.data.isascii() and not self._lone_cr
 
     @functools.cached_property
     def _line_starts(self) -> list[int]:
@@ -133,7 +135,8 @@ class SourceText:
         blanked.data = bytes(data)
         blanked._scan = None
         blanked.tree = _parser().parse(blanked.data, tree)
-        blanked._line_starts, blanked._points = self._line_starts, self._points  # as written, not as blanked
+        # As written, not as blanked:
+        blanked._line_starts, blanked._points, blanked._lone_cr = self._line_starts, self._points, self._lone_cr
         return blanked
 
     def _point(self, offset: int) -> tuple[int, int]:
@@ -152,6 +155,10 @@ class SourceText:
             row, column = node.start_point
             return row + 1, column + 1
         return self._position(node.start_byte)
+
+    def end_line(self, node: Node) -> int:
+        """The 1-based line ``node`` ends on, counted as PowerShell counts lines."""
+        return bisect.bisect_right(self._line_starts, node.end_byte) if self._lone_cr else node.end_point.row + 1
 
     def _position(self, offset: int) -> tuple[int, int]:
         row = bisect.bisect_right(self._line_starts, offset) - 1
