@@ -154,9 +154,10 @@ def read_param_block(
     parameter_list = next((c for c in holder.named_children if c.type == "parameter_list"), None) if holder else None
     parameters = []
     for node in children(parameter_list) if parameter_list is not None else []:
-        variable = next((c for c in node.named_children if c.type == "variable"), None)
-        if node.type == "script_parameter" and variable is not None:
-            parameters.append(reader.parameter(node, variable, help, comments))
+        parts = node.named_children if node.type == "script_parameter" else []
+        variable = next((c for c in parts if c.type == "variable"), None)
+        if variable is not None:
+            parameters.append(reader.parameter(node, parts, variable, help, comments))
     return ParamBlock(block.cmdlet_binding, block.output_types, block.aliases, tuple(parameters))
 
 
@@ -233,8 +234,9 @@ class _AttributeReader:
         return tuple(text for text in found if text)
 
     def parameter(
-        self, node: Node, variable: Node, help_: CommentHelp | None, comments: CommentIndex | None
+        self, node: Node, elements: list[Node], variable: Node, help_: CommentHelp | None, comments: CommentIndex | None
     ) -> ParameterInfo:
+        """The ``script_parameter`` ``node`` (named children ``elements``) declaring ``variable``."""
         name = calls.variable_name(self.source.node_text(variable))[1]
         type_: str | None = None
         sets: list[str] = []
@@ -243,7 +245,7 @@ class _AttributeReader:
         validation: list[str] = []
         aliases: tuple[str, ...] = ()
         others: list[str] = []
-        for attribute in _attributes(node):
+        for attribute in _attributes(node, elements):
             parts = attribute.named_children
             literal = next((c for c in parts if c.type == "type_literal"), None)
             if literal is not None:
@@ -264,7 +266,7 @@ class _AttributeReader:
             else:
                 written = self.source.node_text(attribute)[1:-1].strip()
                 (validation if kind.startswith("validate") or kind in _ALLOW else others).append(written)
-        default = next((c for c in node.named_children if c.type == "script_parameter_default"), None)
+        default = next((c for c in elements if c.type == "script_parameter_default"), None)
         values = children(default) if default is not None else []
         line, column = self.source.position(variable)
         documented = help_.parameters.get(name) if help_ is not None else None
@@ -286,8 +288,10 @@ class _AttributeReader:
         )
 
 
-def _attributes(node: Node | None) -> list[Node]:
-    attribute_list = next((c for c in node.named_children if c.type == "attribute_list"), None) if node else None
+def _attributes(node: Node | None, parts: list[Node] | None = None) -> list[Node]:
+    """The attributes of ``node`` (a ``param_block`` or ``script_parameter``, its named children ``parts``)."""
+    parts = parts if parts is not None else node.named_children if node is not None else []
+    attribute_list = next((c for c in parts if c.type == "attribute_list"), None)
     return [c for c in children(attribute_list) if c.type == "attribute"] if attribute_list else []
 
 
