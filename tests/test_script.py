@@ -849,3 +849,23 @@ def test_crlf_line_endings() -> None:
         ("Az.Accounts", 8),
         ("Az.Resources", 8),
     ]
+
+
+def test_an_attribute_written_alike_in_many_parameters_says_the_same_in_each() -> None:
+    info = parse_script(
+        "function A { param([Parameter(Mandatory = $true, Position = 0)] [string] $One,"
+        " [Parameter(Mandatory = $true, Position = 0)] [int] $Two) }\n"
+        "function B { param([Parameter(Mandatory = $true, Position = 0)][Alias('n')] $Three,"
+        " [Parameter(Position = 1)] $Four) }\n"
+    )
+    read = [
+        (p.name, p.type, p.mandatory, p.position, p.aliases, p.parameter_sets)
+        for function in info.functions
+        for p in function.parameters
+    ]
+    assert read == [
+        ("One", "string", True, 0, (), ("__AllParameterSets",)),
+        ("Two", "int", True, 0, (), ("__AllParameterSets",)),
+        ("Three", None, True, 0, ("n",), ("__AllParameterSets",)),
+        ("Four", None, False, 1, (), ("__AllParameterSets",)),
+    ]

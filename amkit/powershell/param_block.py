@@ -10,7 +10,7 @@ with the data-file reader's constant evaluation, never run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from amkit.errors import DataFileError
 from amkit.powershell import calls
@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
     from amkit.powershell.comment_help import CommentHelp, CommentIndex
 
-__all__ = ["CmdletBinding", "ParamBlock", "ParameterInfo", "read_param_block"]
+__all__ = ["CmdletBinding", "ParamBlock", "ParameterInfo", "ParameterReader", "read_param_block"]
 
 _ALLOW = frozenset({"allownull", "allowemptystring", "allowemptycollection"})
 _FLAGS = ("mandatory", "valuefrompipeline", "valuefrompipelinebypropertyname")
+_ALL_SETS = "__AllParameterSets"
 _STRINGS = frozenset(
     {
         "verbatim_string_characters",
@@ -121,6 +122,7 @@ def read_param_block(
     declared: Node | None = None,
     help: CommentHelp | None = None,
     comments: CommentIndex | None = None,
+    reader: ParameterReader | None = None,
 ) -> ParamBlock:
     """Read a ``param_block`` node, or the ``function_parameter_declaration`` ``declared``.
 
@@ -136,8 +138,12 @@ def read_param_block(
         The comment help of the function, for ``.PARAMETER`` texts.
     comments
         The file's comments, for help written beside a parameter.
+    reader
+        The file's :class:`ParameterReader`, when it reads several blocks:
+        an attribute written alike in many (``[Parameter(Mandatory = $true)]``)
+        is then read once.
     """
-    reader = _AttributeReader(source)
+    reader = reader or ParameterReader(source)
     block = ParamBlock()
     for attribute in _attributes(param_block):
         parts = attribute.named_children
@@ -161,11 +167,25 @@ def read_param_block(
     return ParamBlock(block.cmdlet_binding, block.output_types, block.aliases, tuple(parameters))
 
 
-class _AttributeReader:
-    """Read attributes and parameters of one parsed file."""
+class _ParameterAttribute(NamedTuple):
+    """What one attribute of a parameter says."""
+
+    type: str | None  # a type constraint ([string]), as written
+    kind: str  # "parameter" ([Parameter()] and its .NET names), "alias", "validateset"...
+    parameter_set: str  # of [Parameter()]: its ParameterSetName, else __AllParameterSets
+    flags: frozenset[str]  # of [Parameter()]: those of _FLAGS it sets
+    position: int | None  # of [Parameter()]: its Position, when a whole number
+    aliases: tuple[str, ...]  # of [Alias()]
+    written: str  # as written, without brackets
+
+
+class ParameterReader:
+    """Read the attributes and parameters of one parsed file: each attribute's text once."""
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
+        # By text: what an attribute says depends on its text alone, and a module writes the same few many times.
+        self._read: dict[str, _ParameterAttribute] = {}
 
     def arguments(self, parts: list[Node]) -> tuple[list[Node], dict[str, Node | None]]:
         """Return the positional and named arguments (lower-case name, ``None`` for a bare name) of an attribute.
@@ -199,6 +219,8 @@ class _AttributeReader:
             return self.source.node_text(node)
 
     def cmdlet_binding(self, named: dict[str, Node | None]) -> CmdletBinding:
+        """The ``[CmdletBinding()]`` of the named arguments ``named``."""
+
         def text(key: str) -> str | None:
             return str(self.value(named[key])) if key in named else None
 
@@ -230,6 +252,7 @@ class _AttributeReader:
         return tuple(names)
 
     def strings(self, nodes: list[Node]) -> tuple[str, ...]:
+        """The constant words of ``nodes`` (``[Alias('a', 'b')]``), computed ones left out."""
         found = (calls.word(self.source, item) for node in nodes for item in calls.items(node))
         return tuple(text for text in found if text)
 
@@ -240,32 +263,23 @@ class _AttributeReader:
         name = calls.variable_name(self.source.node_text(variable))[1]
         type_: str | None = None
         sets: list[str] = []
-        flags = dict.fromkeys(_FLAGS, False)
+        flags: frozenset[str] = frozenset()
         position: int | None = None
         validation: list[str] = []
         aliases: tuple[str, ...] = ()
         others: list[str] = []
         for attribute in _attributes(node, elements):
-            parts = attribute.named_children
-            literal = next((c for c in parts if c.type == "type_literal"), None)
-            if literal is not None:
-                type_ = type_ or _type_text(self.source, literal)
-                continue
-            kind = _attribute_kind(self.source, parts)
-            if kind == "parameter":
-                named = self.arguments(parts)[1]
-                has_set = "parametersetname" in named
-                sets.append(str(self.value(named["parametersetname"])) if has_set else "__AllParameterSets")
-                for key in _FLAGS:
-                    flags[key] = flags[key] or (key in named and bool(self.value(named[key])))
-                at = self.value(named["position"]) if "position" in named else None
-                if position is None and isinstance(at, int) and not isinstance(at, bool):
-                    position = at
-            elif kind == "alias":
-                aliases += self.strings(self.arguments(parts)[0])
+            read = self.attribute(attribute)
+            if read.type is not None:
+                type_ = type_ or read.type
+            elif read.kind == "parameter":
+                sets.append(read.parameter_set)
+                flags |= read.flags
+                position = read.position if position is None else position
+            elif read.kind == "alias":
+                aliases += read.aliases
             else:
-                written = self.source.node_text(attribute)[1:-1].strip()
-                (validation if kind.startswith("validate") or kind in _ALLOW else others).append(written)
+                (validation if read.kind.startswith("validate") or read.kind in _ALLOW else others).append(read.written)
         default = next((c for c in elements if c.type == "script_parameter_default"), None)
         values = children(default) if default is not None else []
         line, column = self.source.position(variable)
@@ -273,11 +287,11 @@ class _AttributeReader:
         return ParameterInfo(
             name=name,
             type=type_,
-            mandatory=flags["mandatory"],
+            mandatory="mandatory" in flags,
             parameter_sets=tuple(dict.fromkeys(sets)),
             position=position,
-            value_from_pipeline=flags["valuefrompipeline"],
-            value_from_pipeline_by_property_name=flags["valuefrompipelinebypropertyname"],
+            value_from_pipeline="valuefrompipeline" in flags,
+            value_from_pipeline_by_property_name="valuefrompipelinebypropertyname" in flags,
             validation=tuple(validation),
             aliases=aliases,
             attributes=tuple(others),
@@ -285,6 +299,32 @@ class _AttributeReader:
             help=documented or (comments.parameter_comment(node) if comments else None),
             line=line,
             column=column,
+        )
+
+    def attribute(self, attribute: Node) -> _ParameterAttribute:
+        """What the attribute ``attribute`` of a parameter says (read once per text, unless it holds an error)."""
+        text = self.source.node_text(attribute)
+        read = self._read.get(text)
+        if read is None:
+            read = self._attribute(attribute, text)
+            if not attribute.has_error:  # the grammar's recovery from an error depends on what surrounds it
+                self._read[text] = read
+        return read
+
+    def _attribute(self, attribute: Node, text: str) -> _ParameterAttribute:
+        parts = attribute.named_children
+        literal = next((c for c in parts if c.type == "type_literal"), None)
+        kind = "" if literal is not None else _attribute_kind(self.source, parts)
+        positional, named = self.arguments(parts) if kind in ("parameter", "alias") else ([], {})
+        at = self.value(named["position"]) if "position" in named else None
+        return _ParameterAttribute(
+            type=_type_text(self.source, literal) if literal is not None else None,
+            kind=kind,
+            parameter_set=str(self.value(named["parametersetname"])) if "parametersetname" in named else _ALL_SETS,
+            flags=frozenset(key for key in _FLAGS if key in named and bool(self.value(named[key]))),
+            position=at if isinstance(at, int) and not isinstance(at, bool) else None,
+            aliases=self.strings(positional) if kind == "alias" else (),
+            written=text[1:-1].strip(),
         )
 
 

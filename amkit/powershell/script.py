@@ -25,7 +25,7 @@ from amkit.powershell import calls, recovery
 from amkit.powershell.calls import ExportInfo, ModuleReference, RequiresInfo
 from amkit.powershell.comment_help import CommentHelp, CommentIndex
 from amkit.powershell.hashtable import PSHashtable
-from amkit.powershell.param_block import CmdletBinding, ParameterInfo, read_param_block
+from amkit.powershell.param_block import CmdletBinding, ParameterInfo, ParameterReader, read_param_block
 from amkit.powershell.script_variables import (
     DeferredFunction,
     DeferredVariables,
@@ -313,6 +313,7 @@ class _ScriptReader:
         self.comments: list[Node] = []
         self.errors += [recovery.syntax_error(self.source, node) for node in remaining]
         self.references: list[ModuleReference] = []
+        self.parameters = ParameterReader(self.source)
         self.commands: dict[str, str] = {}
         self.every_command: dict[str, str] = {}
         self.exports: dict[str, list[str]] | None = None
@@ -337,7 +338,7 @@ class _ScriptReader:
         requires = self.requires()
         help_ = index.script_help(self.first_function())
         param_block = next((c for c in self.source.root.named_children if c.type == "param_block"), None)
-        declared = read_param_block(self.source, param_block, help=help_, comments=index)
+        declared = read_param_block(self.source, param_block, help=help_, comments=index, reader=self.parameters)
         exports = self.exports
         return ScriptInfo(
             file=self.file,
@@ -389,7 +390,9 @@ class _ScriptReader:
         help_ = index.function_help(function.keyword, *function.braces)
         block = function.script_block
         param_block = next((c for c in block.named_children if c.type == "param_block"), None) if block else None
-        declared = read_param_block(self.source, param_block, declared=function.declared, help=help_, comments=index)
+        declared = read_param_block(
+            self.source, param_block, declared=function.declared, help=help_, comments=index, reader=self.parameters
+        )
         line, column = self.source.position(function.keyword)
         return FunctionInfo(
             name=function.name,
