@@ -869,3 +869,13 @@ def test_an_attribute_written_alike_in_many_parameters_says_the_same_in_each() -
         ("Three", None, True, 0, ("n",), ("__AllParameterSets",)),
         ("Four", None, False, 1, (), ("__AllParameterSets",)),
     ]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_help_goes_where_powershell_puts_it_whatever_ends_the_lines(end: str) -> None:
+    lines = ["<#", ".SYNOPSIS", "The script.", "#>", "", "", "", "function F {", "<#", ".SYNOPSIS", "F itself.", "#>"]
+    info = parse_script(end.join([*lines, "param(", "  # the name", "  $Name)", "}"]))
+    assert info.help is not None and info.help.synopsis == "The script."  # four lines above F: too far to be its own
+    (function,) = info.functions
+    assert (function.help.synopsis if function.help else None, function.line, function.end_line) == ("F itself.", 8, 16)
+    assert [(p.name, p.help, p.line) for p in function.parameters] == [("Name", "the name", 15)]

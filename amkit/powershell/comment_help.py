@@ -258,7 +258,7 @@ class CommentIndex:
         return offset
 
     def preceding(self, offset: int, line: int, proximity: int) -> list[Node]:
-        """Return the comment block ending just before ``offset`` (0-based ``line``).
+        """Return the comment block ending just before ``offset``, on ``line`` (as ``SourceText.start_line`` counts).
 
         The last comment must end no more than ``proximity - 1`` lines above
         ``line``, each earlier one on the line before the next; only
@@ -269,10 +269,10 @@ class CommentIndex:
         index = bisect.bisect_right(self._ends, offset) - 1
         while index >= 0:
             comment = self.comments[index]
-            if comment.end_point.row < min_end or self._skip_space(offset, -1) != comment.end_byte:
+            if self.source.end_line(comment) < min_end or self._skip_space(offset, -1) != comment.end_byte:
                 break
             block.append(comment)
-            min_end = comment.start_point.row - 1
+            min_end = self.source.start_line(comment) - 1
             offset = comment.start_byte
             index -= 1
         block.reverse()
@@ -290,11 +290,11 @@ class CommentIndex:
             comment = self.comments[index]
             if self._skip_space(offset, 1) != comment.start_byte:
                 break
-            if block and comment.start_point.row > next_max:
+            if block and self.source.start_line(comment) > next_max:
                 yield block
                 block = []
             block.append(comment)
-            next_max = comment.end_point.row + 1
+            next_max = self.source.end_line(comment) + 1
             offset = comment.end_byte
             index += 1
         if block:
@@ -306,14 +306,14 @@ class CommentIndex:
 
     def function_help(self, keyword: Node, open_brace: Node | None, close_brace: Node | None) -> CommentHelp | None:
         """Return a function's help: before its keyword, else first in its body, else last in it."""
-        found = self.help_of(self.preceding(keyword.start_byte, keyword.start_point.row, PROXIMITY))
+        found = self.help_of(self.preceding(keyword.start_byte, self.source.start_line(keyword), PROXIMITY))
         if found is not None or open_brace is None or close_brace is None:
             return found
         for block in self.following(open_brace.end_byte):
             found = self.help_of(block)
             if found is not None:
                 return found
-        return self.help_of(self.preceding(close_brace.start_byte, close_brace.start_point.row, 1 << 30))
+        return self.help_of(self.preceding(close_brace.start_byte, self.source.start_line(close_brace), 1 << 30))
 
     def script_help(self, first_function: Node | None) -> CommentHelp | None:
         """Return the whole script's help: first at the top of the file, else last in it.
@@ -326,15 +326,18 @@ class CommentIndex:
             found = self.help_of(block)
             if found is None:
                 continue
-            if first_function is not None and first_function.start_point.row - block[-1].end_point.row <= PROXIMITY:
+            if (
+                first_function is not None
+                and self.source.start_line(first_function) - self.source.end_line(block[-1]) <= PROXIMITY
+            ):
                 break
             return found
         end = len(self.source.data)
-        return self.help_of(self.preceding(end, self.source.root.end_point.row, 1 << 30))
+        return self.help_of(self.preceding(end, self.source.end_line(self.source.root), 1 << 30))
 
     def parameter_comment(self, parameter: Node) -> str | None:
         """Return the comments on one parameter: just above it, inside it, and right after it."""
-        comments = self.preceding(parameter.start_byte, parameter.start_point.row, PROXIMITY)
+        comments = self.preceding(parameter.start_byte, self.source.start_line(parameter), PROXIMITY)
         first = bisect.bisect_left(self._starts, parameter.start_byte)
         last = bisect.bisect_left(self._starts, parameter.end_byte)
         comments += self.comments[first:last]

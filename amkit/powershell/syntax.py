@@ -156,6 +156,10 @@ class SourceText:
             return row + 1, column + 1
         return self._position(node.start_byte)
 
+    def start_line(self, node: Node) -> int:
+        """The 1-based line ``node`` starts on, counted as PowerShell counts lines (a lone CR ends one too)."""
+        return bisect.bisect_right(self._line_starts, node.start_byte) if self._lone_cr else node.start_point.row + 1
+
     def end_line(self, node: Node) -> int:
         """The 1-based line ``node`` ends on, counted as PowerShell counts lines."""
         return bisect.bisect_right(self._line_starts, node.end_byte) if self._lone_cr else node.end_point.row + 1
