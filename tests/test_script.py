@@ -763,8 +763,12 @@ def test_syntax_errors_are_listed_and_the_rest_is_read() -> None:
         ("Get-Thing -Name @{ a = ", 1, "Get-Thing -Name @{ a ="),
     ],
 )
-def test_a_broken_statement_does_not_hide_the_functions_after_it(broken: str, column: int, unexpected: str) -> None:
-    info = ps(f"function Get-Before {{ }}\n{broken}\n  function Get-After {{ Get-Item }}\nfunction Get-Last {{ }}\n")
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_a_broken_statement_does_not_hide_the_functions_after_it(
+    broken: str, column: int, unexpected: str, end: str
+) -> None:
+    lines = ["function Get-Before { }", broken, "  function Get-After { Get-Item }", "function Get-Last { }", ""]
+    info = parse_script(end.join(lines))
     assert [f.name for f in info.functions] == ["Get-Before", "Get-After", "Get-Last"]
     assert info.function("Get-After").commands == ("Get-Item",)
     (error,) = info.errors

@@ -74,7 +74,8 @@ def _restart(source: SourceText, statement: Node) -> int:
     The definition is a ``function`` (or ``filter``, ``workflow``,
     ``configuration``) keyword starting a later line inside the statement.
     """
-    if statement.end_point.row == statement.start_point.row:
+    first = source.start_line(statement)
+    if source.end_line(statement) == first:
         return 0  # one line: it has no later line to have swallowed (most broken statements)
     for node in walk(statement):
         if node.child_count or not _SHORTEST_KEYWORD <= node.end_byte - node.start_byte <= _LONGEST_KEYWORD_RUN:
@@ -82,10 +83,8 @@ def _restart(source: SourceText, statement: Node) -> int:
         text = source.node_text(node)
         keyword = text.lstrip()
         start = node.start_byte + len(text.encode("utf-8")) - len(keyword.encode("utf-8"))
-        row = node.start_point.row + text[: len(text) - len(keyword)].count("\n")
-        if keyword.casefold() in _DEFINITIONS and row > statement.start_point.row:
-            line_start = source.data.rfind(b"\n", 0, start) + 1
-            if not source.data[line_start:start].strip():
+        if keyword.casefold() in _DEFINITIONS and source.line_at(start) > first:
+            if not source.data[source.line_start(start) : start].strip():
                 return start
     return 0
 

@@ -158,11 +158,19 @@ class SourceText:
 
     def start_line(self, node: Node) -> int:
         """The 1-based line ``node`` starts on, counted as PowerShell counts lines (a lone CR ends one too)."""
-        return bisect.bisect_right(self._line_starts, node.start_byte) if self._lone_cr else node.start_point.row + 1
+        return self.line_at(node.start_byte) if self._lone_cr else node.start_point.row + 1
 
     def end_line(self, node: Node) -> int:
         """The 1-based line ``node`` ends on, counted as PowerShell counts lines."""
-        return bisect.bisect_right(self._line_starts, node.end_byte) if self._lone_cr else node.end_point.row + 1
+        return self.line_at(node.end_byte) if self._lone_cr else node.end_point.row + 1
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line holding the byte ``offset``, counted as PowerShell counts lines."""
+        return bisect.bisect_right(self._line_starts, offset)
+
+    def line_start(self, offset: int) -> int:
+        """The byte offset where the line holding the byte ``offset`` starts."""
+        return self._line_starts[self.line_at(offset) - 1]
 
     def _position(self, offset: int) -> tuple[int, int]:
         row = bisect.bisect_right(self._line_starts, offset) - 1
