@@ -197,13 +197,13 @@ class ParameterReader:
         for child in parts:
             if child.type == "attribute_arguments":
                 for argument in children(child):
-                    parts = children(argument)
-                    is_named = any(c.type == "=" for c in argument.children) or len(parts) == 1
-                    if parts and parts[0].type == "simple_name" and is_named:
-                        key = self.source.node_text(parts[0]).casefold()
-                        named[key] = parts[1] if len(parts) > 1 else None
-                    elif parts:
-                        positional.append(parts[0])
+                    pieces = children(argument)
+                    is_named = any(c.type == "=" for c in argument.children) or len(pieces) == 1
+                    if pieces and pieces[0].type == "simple_name" and is_named:
+                        key = self.source.node_text(pieces[0]).casefold()
+                        named[key] = pieces[1] if len(pieces) > 1 else None
+                    elif pieces:
+                        positional.append(pieces[0])
         return positional, named
 
     def value(self, node: Node | None) -> Any:

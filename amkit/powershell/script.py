@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from amkit.bulk import collector_paused
 from amkit.errors import ScriptError
@@ -29,14 +29,11 @@ from amkit.powershell.param_block import CmdletBinding, ParameterInfo, Parameter
 from amkit.powershell.script_variables import (
     DeferredFunction,
     DeferredVariables,
-    FunctionVariables,
     NodeReader,
+    ReadLater,
     ScopeWrite,
-    ScriptVariables,
     VariableReader,
     called_name,
-    deferred_field,
-    forget_fields,
     function_name,
     read_nodes,
 )
@@ -66,7 +63,7 @@ _EXPORTS = (("function", "functions"), ("cmdlet", "cmdlets"), ("variable", "vari
 
 
 @dataclass(frozen=True)
-class FunctionInfo:
+class FunctionInfo(ReadLater):
     """A function, filter, workflow or configuration defined in a script.
 
     Attributes
@@ -126,20 +123,13 @@ class FunctionInfo:
     free_variables: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
     is_advanced: bool = False
     _variables: DeferredFunction | None = field(default=None, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        forget_fields(self, FunctionVariables.FIELDS, self._variables)
-
-    if not TYPE_CHECKING:  # to a type checker, the fields are the only attributes
-
-        def __getattr__(self, name: str) -> Any:
-            return deferred_field(self, name, FunctionVariables.FIELDS, self.__dict__.get("_variables"))
+    VARIABLE_FIELDS: ClassVar[tuple[str, ...]] = ("scope_writes", "variables", "free_variables")
 
     def __getstate__(self) -> dict[str, Any]:
         # Its variables read, a function pickled alone holds its own, not its script's (or the script's text).
         state = dict(self.__dict__)
         if self._variables is not None and self._variables.script.is_read:
-            state.update({name: getattr(self, name) for name in FunctionVariables.FIELDS}, _variables=None)
+            state.update({name: getattr(self, name) for name in self.VARIABLE_FIELDS}, _variables=None)
         return state
 
     def parameter(self, name: str) -> ParameterInfo | None:
@@ -149,7 +139,7 @@ class FunctionInfo:
 
 
 @dataclass(frozen=True)
-class ScriptInfo:
+class ScriptInfo(ReadLater):
     """What :func:`parse_script` found in one script or script module.
 
     Attributes
@@ -206,14 +196,7 @@ class ScriptInfo:
     output_types: tuple[str, ...] = ()
     errors: tuple[ScriptError, ...] = ()
     _variables: DeferredVariables | None = field(default=None, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        forget_fields(self, ScriptVariables.FIELDS, self._variables)
-
-    if not TYPE_CHECKING:  # to a type checker, the fields are the only attributes
-
-        def __getattr__(self, name: str) -> Any:
-            return deferred_field(self, name, ScriptVariables.FIELDS, self.__dict__.get("_variables"))
+    VARIABLE_FIELDS: ClassVar[tuple[str, ...]] = ("variables", "script_assignments", "scope_writes")
 
     @property
     def variables_read(self) -> bool:

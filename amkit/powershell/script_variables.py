@@ -6,7 +6,8 @@ its variables do is a second look at the same syntax tree
 commands table, help and a package's inspection do not. So it is read either
 in the same pass as the rest (one walk of the tree), or when first asked for
 (:class:`DeferredVariables`: the file is parsed again then), and a reader
-that never asks saves a third of the time.
+that never asks saves a third of the time. :class:`ReadLater` gives
+``ScriptInfo`` and ``FunctionInfo`` their variable fields from it.
 
 :class:`FunctionScopes` says which function each node is in, for both
 readers: functions are numbered in source order, which is how the script's
@@ -39,6 +40,7 @@ __all__ = [
     "FunctionScopes",
     "FunctionVariables",
     "NodeReader",
+    "ReadLater",
     "ScopeWrite",
     "ScriptVariables",
     "VariableReader",
@@ -48,6 +50,7 @@ __all__ = [
 ]
 
 _WRITTEN_SCOPES = frozenset({"global", "script"})
+_SET_VARIABLE = frozenset({"set-variable", "new-variable", "set", "sv", "nv"})
 #: Held while a script's variables are read later: two threads asking at once read them once.
 _READING_LATER = threading.Lock()
 
@@ -59,7 +62,6 @@ def _unlock_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_unlock_in_child)
-_SET_VARIABLE = frozenset({"set-variable", "new-variable", "set", "sv", "nv"})
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,6 @@ class ScopeWrite:
 class FunctionVariables:
     """What one function does with variables (see :class:`amkit.powershell.script.FunctionInfo`)."""
 
-    FIELDS: ClassVar[tuple[str, ...]] = ("scope_writes", "variables", "free_variables")
-
     scope_writes: tuple[ScopeWrite, ...] = ()
     variables: tuple[VariableUse, ...] = ()
     free_variables: tuple[VariableUse, ...] = ()
@@ -93,8 +93,6 @@ class FunctionVariables:
 @dataclass(frozen=True)
 class ScriptVariables:
     """What a script does with variables (see :class:`amkit.powershell.script.ScriptInfo`), and each function."""
-
-    FIELDS: ClassVar[tuple[str, ...]] = ("variables", "script_assignments", "scope_writes")
 
     variables: tuple[VariableUse, ...] = ()
     script_assignments: tuple[VariableUse, ...] = ()
@@ -115,7 +113,7 @@ class FunctionScopes:
     """Which function each node is in, as nodes come in source order; functions are numbered as they come."""
 
     def __init__(self) -> None:
-        self.parents: list[int | None] = []
+        self._count = 0
         self._open: list[tuple[int, int]] = []  # (number, end byte) of the functions the last node was in
 
     def current(self, node: Node) -> int | None:
@@ -124,10 +122,10 @@ class FunctionScopes:
             self._open.pop()
         return self._open[-1][0] if self._open else None
 
-    def enter(self, function: Node, parent: int | None) -> None:
-        """Number the function ``function`` (a ``function_statement`` in ``parent``)."""
-        self._open.append((len(self.parents), function.end_byte))
-        self.parents.append(parent)
+    def enter(self, function: Node) -> None:
+        """Number the function ``function`` (a ``function_statement``): it holds the nodes up to its end."""
+        self._open.append((self._count, function.end_byte))
+        self._count += 1
 
 
 def read_nodes(source: SourceText, readers: Iterable[NodeReader], clock: Clock) -> None:
@@ -144,7 +142,7 @@ def read_nodes(source: SourceText, readers: Iterable[NodeReader], clock: Clock) 
             if kind in wanted:
                 visit(node, kind, current)
         if kind == "function_statement":
-            scopes.enter(node, current)
+            scopes.enter(node)
 
 
 def function_name(source: SourceText, node: Node) -> tuple[str, str | None]:
@@ -377,35 +375,28 @@ class DeferredFunction:
         self.script, self.index = state
 
 
-def forget_fields(
-    instance: object, fields: tuple[str, ...], variables: DeferredVariables | DeferredFunction | None
-) -> None:
-    """``__post_init__`` of a script or function :func:`amkit.parse_script` read: ``fields`` come from ``variables``.
+class ReadLater:
+    """A script's or function's variable fields, read from its ``_variables`` when first asked for, then kept.
 
-    Their values are dropped, so that :func:`deferred_field` reads them when
-    first asked for; without ``variables`` (made by hand) they are kept.
+    For the dataclasses :func:`amkit.parse_script` makes: their fields named in
+    :attr:`VARIABLE_FIELDS` are dropped when made with ``_variables`` (a
+    :class:`DeferredVariables` or :class:`DeferredFunction`) and read from it
+    on first access. Made by hand, without it, they keep the values given.
     """
-    if variables is not None:
-        for name in fields:
-            object.__delattr__(instance, name)
 
+    VARIABLE_FIELDS: ClassVar[tuple[str, ...]] = ()
 
-def deferred_field(
-    instance: object, name: str, fields: tuple[str, ...], variables: DeferredVariables | DeferredFunction | None
-) -> Any:
-    """``__getattr__`` of a script's or function's variable ``fields``: read from ``variables``, kept on ``instance``.
+    def __post_init__(self) -> None:
+        if self.__dict__.get("_variables") is not None:
+            for name in self.VARIABLE_FIELDS:
+                object.__delattr__(self, name)
 
-    ``()`` without ``variables``.
+    if not TYPE_CHECKING:  # to a type checker, the fields are the only attributes
 
-    Raises
-    ------
-    AttributeError
-        When ``name`` is none of ``fields`` (nothing is read for it).
-    ScriptError
-        When reading them passes a limit (see :meth:`DeferredVariables.get`).
-    """
-    if name not in fields:
-        raise AttributeError(f"{type(instance).__name__!r} object has no attribute {name!r}")
-    value = getattr(variables.get(), name) if variables is not None else ()
-    object.__setattr__(instance, name, value)
-    return value
+        def __getattr__(self, name: str) -> Any:
+            if name not in self.VARIABLE_FIELDS:  # nothing is read for other names (notebooks probe many)
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            variables = self.__dict__.get("_variables")
+            value = getattr(variables.get(), name) if variables is not None else ()
+            object.__setattr__(self, name, value)  # may raise ScriptError past a limit (DeferredVariables.get)
+            return value
