@@ -20,7 +20,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TypeVar
 
@@ -30,22 +30,29 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def mapped(function: Callable[[T], R], items: Sequence[T], executor: Executor | None, workers: int) -> Iterator[R]:
+def mapped(
+    function: Callable[[T], R], items: Iterable[T], executor: Executor | None, workers: int, count: int
+) -> Iterator[R]:
     """``function`` of each item, in order: on ``executor``, else on a pool of ``workers`` processes (0: here).
 
-    Items go to a process pool in chunks, eight per worker: one round trip
-    per item costs it a tenth of the work when the items are scripts (other
-    executors are given no ``chunksize``, which some do not take). The work
-    is handed over with the collector running, even inside
+    There are ``count`` items, which may come from a generator. A process
+    pool takes each as it hands it over, so the first are worked on while
+    the rest are still being made, and gets them in chunks, eight per
+    worker: one round trip per item costs it a tenth of the work when the
+    items are scripts. Other executors get a list and no ``chunksize``:
+    some take neither a generator (dask) nor that argument. The work is
+    handed over with the collector running, even inside
     :func:`collector_paused`: a process pool forks its workers when it is
     first given work, and a worker forked with the collector paused would
     keep it paused for the rest of its life.
     """
-    chunks = max(1, len(items) // ((workers or os.cpu_count() or 1) * 8))
+    chunks = max(1, count // ((workers or os.cpu_count() or 1) * 8))
     if executor is not None:
         with _collector_resumed():
-            chunked = {"chunksize": chunks} if isinstance(executor, ProcessPoolExecutor) else {}
-            results = executor.map(function, items, **chunked)  # submits every item now
+            if isinstance(executor, ProcessPoolExecutor):
+                results = executor.map(function, items, chunksize=chunks)  # submits every item now
+            else:
+                results = executor.map(function, list(items))
         yield from results
     elif workers:
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -263,9 +263,23 @@ def test_a_folder_s_content_hash_frames_every_file(tmp_path: Path) -> None:
     assert hashes[0] == hashes[2] and len(set(hashes)) == 3
 
 
-def test_a_script_too_large_to_read_is_left_to_the_check_as_one_by_one(tmp_path: Path) -> None:
-    path = write_zip(tmp_path / "C.zip", {**module("C", "1.0.0"), "C/Tools/big.ps1": "# " + "x" * 20_000})
+@pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])
+def test_a_script_too_large_to_read_is_left_to_the_check_as_one_by_one(
+    tmp_path: Path, pool: type[ThreadPoolExecutor | ProcessPoolExecutor]
+) -> None:
+    tools = {f"C/Tools/t{n}.ps1": "\n" * n + f"function Get-T{n} {{ }}\n" + "#" * 100 * n for n in range(1, 5)}
+    path = write_zip(tmp_path / "C.zip", {**module("C", "1.0.0"), "C/Tools/big.ps1": "# " + "x" * 20_000, **tools})
     limits = amkit.Limits(max_member_size=10_000)
     alone = amkit.check(path, limits=limits).to_dict()
-    with ThreadPoolExecutor(max_workers=2) as threads:
-        assert amkit.check(path, limits=limits, executor=threads).to_dict() == alone
+    with pool(max_workers=2) as executor:
+        assert amkit.check(path, limits=limits, executor=executor).to_dict() == alone
+        # Scripts go to the pool largest first: the one too large to read comes first, and each of the
+        # others must still be kept as the parse of its own file.
+        with amkit.open_package(path, limits=limits, executor=executor) as package:
+            package.parse_scripts()
+            version = package.latest
+            assert not version.has_script("C/Tools/big.ps1")
+            assert all(version.has_script(tool) for tool in tools)
+            assert [version.script(tool) for tool in tools] == [
+                amkit.parse_script(text, file=package.member_name(tool)) for tool, text in tools.items()
+            ]

@@ -148,7 +148,7 @@ def _read_all(
     """The records of each package, in order, read by ``executor``, a pool of this machine's cores, or here."""
     read = functools.partial(_scan_one, limits=limits)
     workers = pool_workers(len(packages)) if len(packages) >= POOL_AT else 0
-    return [_counted(found, bar) for found in mapped(read, packages, executor, workers)]
+    return [_counted(found, bar) for found in mapped(read, packages, executor, workers, len(packages))]
 
 
 def _counted(found: list[ModuleRecord], bar: Any) -> list[ModuleRecord]:

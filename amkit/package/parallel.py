@@ -13,6 +13,7 @@ left for ``script()`` to refuse again.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
@@ -57,17 +58,23 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
     workers = pool_workers(len(wanted)) if sum(entry.size for _, entry in wanted) >= POOL_BYTES else 0
     if not wanted or (executor is None and not workers):
         return
-    readable: list[tuple[ModuleVersion, str, bytes]] = []
-    for version, entry in wanted:
-        try:
-            readable.append((version, entry.path, package.read(entry.path)))
-        except AmkitError:
-            continue  # too large or damaged: left for script() to refuse, as it would one by one
     # Largest first: one left for last would keep a worker busy while the others wait (results go by path).
-    readable.sort(key=lambda item: len(item[2]), reverse=True)
-    named = [(data, package.member_name(path)) for _, path, data in readable]
+    wanted.sort(key=lambda item: item[1].size, reverse=True)
+    handed: list[tuple[ModuleVersion, str]] = []  # the scripts read and handed over, in order
+
+    def read_scripts() -> Iterator[tuple[bytes, str]]:
+        # Each is decompressed as it is handed over, while the workers parse those before it.
+        for version, entry in wanted:
+            try:
+                data = package.read(entry.path)
+            except AmkitError:
+                continue  # too large or damaged: left for script() to refuse, as it would one by one
+            handed.append((version, entry.path))
+            yield data, package.member_name(entry.path)
+
     parse = functools.partial(_parse, limits=package.source.limits, defer_variables=not package.reads_variables)
-    parsed = mapped(parse, named, executor, workers)
-    for (version, path, _), info in zip(readable, parsed, strict=True):
+    # The n-th result comes after the n-th script was read, which is all ``handed`` needs.
+    for number, info in enumerate(mapped(parse, read_scripts(), executor, workers, len(wanted))):
         if info is not None:
+            version, path = handed[number]
             version.keep_script(path, info)
