@@ -447,7 +447,7 @@ def test_am206_after_an_inspection_that_left_the_variables_unread(tmp_path: Path
     with open_package(path) as package:
         package_summary(package)
         (script,) = package.versions[0].scripts.values()
-        assert not script.variables_read
+        assert not script.usage_read
         report = check(package)
     assert found(report, "AM206") == found(check(path), "AM206")
     assert len(found(report, "AM206")) == 3

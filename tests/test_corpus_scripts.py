@@ -40,17 +40,25 @@ def test_script_parses_without_error_and_yields_its_functions(row: dict[str, str
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row["file"] for row in ROWS])
-def test_variables_read_later_are_those_read_at_once(row: dict[str, str]) -> None:
+def test_usage_read_later_is_what_is_read_at_once(row: dict[str, str]) -> None:
     path = SCRIPTS / "files" / row["file"]
-    later = amkit.parse_script(path, defer_variables=True)
+    later = amkit.parse_script(path, defer_usage=True)
     at_once = amkit.parse_script(path)
-    assert (later.variables, later.script_assignments, later.scope_writes) == (
+    assert (later.module_references, later.exports, later.aliases) == (
+        at_once.module_references,
+        at_once.exports,
+        at_once.aliases,
+    )
+    assert not later.usage_read
+    assert (later.commands, later.variables, later.script_assignments, later.scope_writes) == (
+        at_once.commands,
         at_once.variables,
         at_once.script_assignments,
         at_once.scope_writes,
     )
     for deferred, read in zip(later.functions, at_once.functions, strict=True):
-        assert (deferred.variables, deferred.free_variables, deferred.scope_writes) == (
+        assert (deferred.commands, deferred.variables, deferred.free_variables, deferred.scope_writes) == (
+            read.commands,
             read.variables,
             read.free_variables,
             read.scope_writes,

@@ -188,10 +188,10 @@ def test_scripts_parsed_on_every_core_give_the_same_inspection_and_check(scripte
             assert not package.versions[0].has_script("Scripted/1.0.0/Broken.ps1")  # left for script() to refuse
             assert package_summary(package) == alone
             inspected = [script for version in package.versions for script in version.scripts.values()]
-            assert inspected and not any(script.variables_read for script in inspected)  # no inspection reads them
+            assert inspected and not any(script.usage_read for script in inspected)  # no inspection reads them
             assert amkit.check(package).to_dict() == alone_report  # the check has them read again, on the pool
-            assert all(script.variables_read for version in package.versions for script in version.scripts.values())
-            assert not any(script.variables_read for script in inspected)  # the rules read the new ones
+            assert all(script.usage_read for version in package.versions for script in version.scripts.values())
+            assert not any(script.usage_read for script in inspected)  # the rules read the new ones
         assert amkit.check(scripted, executor=pool).to_dict() == alone_report
 
 

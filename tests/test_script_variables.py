@@ -223,64 +223,93 @@ def test_automatic_variables_are_listed_in_lower_case() -> None:
     assert all(name == name.casefold() for name in AUTOMATIC_VARIABLES)
 
 
-# Variables read later (defer_variables) -----------------------------------------------------------
+# What a script uses, read later (defer_usage) ------------------------------------------------
 
 STATEFUL = """
 $script:cache = @{}
 $limit = 10
+Import-Module Az.Accounts
 function Get-Thing {
     param($Name)
     $script:cache[$Name] = $limit
     Set-Variable -Name last -Value $Name -Scope Global
-    function Inner { $Name; $other }
+    function Inner { $Name; $other; Get-Date }
+    Write-Output $Name
 }
 """
 
 
-def every_variable_field(info: ScriptInfo) -> list[object]:
-    fields: list[object] = [info.variables, info.script_assignments, info.scope_writes]
+def every_usage_field(info: ScriptInfo) -> list[object]:
+    fields: list[object] = [info.commands, info.variables, info.script_assignments, info.scope_writes]
     for function in info.functions:
-        fields += [function.variables, function.free_variables, function.scope_writes]
+        fields += [function.commands, function.variables, function.free_variables, function.scope_writes]
     return fields
 
 
-def test_variables_read_later_are_those_read_at_once() -> None:
+def test_usage_read_later_is_what_is_read_at_once() -> None:
     text = textwrap.dedent(STATEFUL)
-    later = parse_script(text, defer_variables=True)
-    assert not later.variables_read
+    later = parse_script(text, defer_usage=True)
+    assert not later.usage_read
     assert [function.name for function in later.functions] == ["Get-Thing", "Inner"]  # the rest is read now
     at_once = parse_script(text)
-    assert at_once.variables_read
-    assert every_variable_field(later) == every_variable_field(at_once)
-    assert later.variables_read
-    assert uses(later.functions[1].free_variables) == [("$other", "read", 8)]
+    assert at_once.usage_read
+    assert every_usage_field(later) == every_usage_field(at_once)
+    assert later.usage_read
+    assert uses(later.functions[1].free_variables) == [("$other", "read", 9)]
     assert [write.target for write in later.scope_writes] == ["$script:cache", "$script:cache[$Name]", "Set-Variable"]
+    assert later.commands == ("Import-Module", "Set-Variable", "Get-Date", "Write-Output")
+    assert [function.commands for function in later.functions] == [("Set-Variable", "Write-Output"), ("Get-Date",)]
     assert later == at_once
 
 
-def test_scripts_differing_only_in_their_variables_are_not_equal() -> None:
-    one = parse_script("function F { $a }", defer_variables=True)
-    other = parse_script("function F { $b }", defer_variables=True)
-    assert one.functions[0].name == other.functions[0].name
-    assert one != other
-    assert one.functions[0] != other.functions[0]
-    assert one == parse_script("function F { $a }")
+def test_imports_exports_and_aliases_are_read_with_the_rest_not_later() -> None:
+    text = textwrap.dedent("""
+        Microsoft.PowerShell.Core\\Import-Module -Name Az.Accounts
+        & 'ipmo' Az.Storage
+        function Get-Thing { Import-Module Az.Compute; Get-Date }
+        Set-Alias -Name gt -Value Get-Thing
+        nal -Name gd -Value Get-Date
+        Export-ModuleMember -Function Get-Thing -Alias gt
+        function Get-Other { Export-ModuleMember -Function Nothing }
+    """)
+    later, at_once = parse_script(text, defer_usage=True), parse_script(text)
+    read = (later.module_references, later.exports, dict(later.aliases))
+    assert read == (at_once.module_references, at_once.exports, dict(at_once.aliases))
+    assert not later.usage_read
+    assert [(reference.name, reference.function) for reference in later.module_references] == [
+        ("Az.Accounts", None),
+        ("Az.Storage", None),
+        ("Az.Compute", "Get-Thing"),
+    ]
+    assert later.exports is not None and (later.exports.functions, later.exports.aliases) == (("Get-Thing",), ("gt",))
+    assert dict(later.aliases) == {"gt": "Get-Thing", "gd": "Get-Date"}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("function F { $a }", "function F { $b }"), ("function F { A }", "function F { B }")]
+)
+def test_scripts_differing_only_in_what_they_use_are_not_equal(one: str, other: str) -> None:
+    first, second = parse_script(one, defer_usage=True), parse_script(other, defer_usage=True)
+    assert first.functions[0].name == second.functions[0].name
+    assert first != second
+    assert first.functions[0] != second.functions[0]
+    assert first == parse_script(one)
 
 
 def test_a_pickled_script_reads_its_variables_from_its_text() -> None:
     text = textwrap.dedent(STATEFUL)
-    later = pickle.loads(pickle.dumps(parse_script(text, defer_variables=True)))
-    assert not later.variables_read
-    assert every_variable_field(later) == every_variable_field(parse_script(text))
+    later = pickle.loads(pickle.dumps(parse_script(text, defer_usage=True)))
+    assert not later.usage_read
+    assert every_usage_field(later) == every_usage_field(parse_script(text))
     read = pickle.loads(pickle.dumps(later))  # read already: the pickle holds what was read
-    assert read.variables_read
-    assert every_variable_field(read) == every_variable_field(later)
+    assert read.usage_read
+    assert every_usage_field(read) == every_usage_field(later)
 
 
 def test_reading_variables_later_keeps_to_the_time_limit() -> None:
     # No command, comment or function: reading the rest sees no node, the variables 3,000.
     text = "$a = " + " + ".join(f"$v{n}" for n in range(3000))
-    info = parse_script(text, file="Slow.ps1", limits=Limits(max_parse_seconds=1e-9), defer_variables=True)
+    info = parse_script(text, file="Slow.ps1", limits=Limits(max_parse_seconds=1e-9), defer_usage=True)
     assert info.functions == ()
     with pytest.raises(ScriptError, match="max_parse_seconds") as raised:
         _ = info.variables
@@ -292,15 +321,15 @@ def test_a_script_and_its_functions_copy_pickle_and_convert_with_their_variables
     text = textwrap.dedent(STATEFUL)
     read = parse_script(text)
     for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
-        for info in (parse_script(text, defer_variables=True), read):
+        for info in (parse_script(text, defer_usage=True), read):
             again = pickle.loads(pickle.dumps(info, protocol=protocol))
-            assert every_variable_field(again) == every_variable_field(read)
+            assert every_usage_field(again) == every_usage_field(read)
             function = pickle.loads(pickle.dumps(info.functions[0], protocol=protocol))
             assert function == read.functions[0]
-    assert copy.deepcopy(parse_script(text, defer_variables=True)) == read
-    later = dataclasses.replace(parse_script(text, defer_variables=True), file="Renamed.ps1")
-    assert (later.file, every_variable_field(later)) == ("Renamed.ps1", every_variable_field(read))
-    fields = dataclasses.asdict(parse_script(text, defer_variables=True))
+    assert copy.deepcopy(parse_script(text, defer_usage=True)) == read
+    later = dataclasses.replace(parse_script(text, defer_usage=True), file="Renamed.ps1")
+    assert (later.file, every_usage_field(later)) == ("Renamed.ps1", every_usage_field(read))
+    fields = dataclasses.asdict(parse_script(text, defer_usage=True))
     assert fields["variables"] == tuple(dataclasses.asdict(use) for use in read.variables)
     free = read.functions[1].free_variables
     assert fields["functions"][1]["free_variables"] == tuple(dataclasses.asdict(use) for use in free)
@@ -328,8 +357,8 @@ def test_variables_given_by_hand_are_kept() -> None:
     made = FunctionInfo("F", "function", 1, 1, 1, variables=(use,), free_variables=(use,))
     assert (made.variables, made.free_variables, made.scope_writes) == ((use,), (use,), ())
     script = ScriptInfo(file="F.ps1", functions=(made,), variables=(use,))
-    assert (script.variables, script.script_assignments, script.variables_read) == ((use,), (), True)
-    read = parse_script("function F { $x }", defer_variables=True)
+    assert (script.variables, script.script_assignments, script.usage_read) == ((use,), (), True)
+    read = parse_script("function F { $x }", defer_usage=True)
     assert dataclasses.replace(read, variables=(use,)).variables == read.variables  # a read script's come from it
     assert dataclasses.replace(read.functions[0], variables=(use,)).variables == (
         VariableUse("x", None, "read", 1, 14, "F"),
@@ -338,7 +367,7 @@ def test_variables_given_by_hand_are_kept() -> None:
 
 def test_a_reading_that_ran_out_of_time_is_refused_again_and_tried_again_where_unpickled() -> None:
     text = "$a = " + " + ".join(f"$v{n}" for n in range(3000))
-    info = parse_script(text, file="Slow.ps1", limits=Limits(max_parse_seconds=1e-9), defer_variables=True)
+    info = parse_script(text, file="Slow.ps1", limits=Limits(max_parse_seconds=1e-9), defer_usage=True)
     for _ in range(2):
         with pytest.raises(ScriptError, match="max_parse_seconds"):
             _ = info.scope_writes

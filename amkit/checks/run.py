@@ -56,7 +56,7 @@ def check(
     if runtime is not None and runtime_line(runtime) not in RUNTIMES:
         raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)} (or a version of one: 7.2.5), not {runtime!r}")
     if isinstance(path_or_package, ModulePackage):
-        path_or_package.parse_scripts(executor, variables=True)
+        path_or_package.parse_scripts(executor, usage=True)
         context = CheckContext(path_or_package.location, path_or_package, account=account, runtime=runtime)
         return _report(context)
     location = Path(path_or_package)
@@ -67,7 +67,7 @@ def check(
     # The rules read everything they need before the report exists, so the package is closed
     # here rather than left holding the zip open until garbage collection.
     with package:
-        package.parse_scripts(variables=True)
+        package.parse_scripts(usage=True)
         return _report(CheckContext(location, package, account=account, runtime=runtime))
 
 

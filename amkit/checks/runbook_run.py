@@ -62,7 +62,7 @@ def check_runbook(
         runtime, where = environment.version, f"{environment.name}"
     else:
         inventory, where = as_inventory(account_or_inventory), "the inventory"
-    parsed = parse_script(text_or_error, defer_variables=True)  # no runbook rule reads them
+    parsed = parse_script(text_or_error)  # with what it uses: its requirements are the commands it calls
     scanned = scan_runbook(text_or_error, file=location.name)
     context = RunbookContext(location, text_or_error, parsed, scanned, inventory)
     context.runtime, context.environment = runtime, where

@@ -163,7 +163,7 @@ def runbook_requirements(
     script = (
         script_text_or_path
         if isinstance(script_text_or_path, ScriptInfo)
-        else parse_script(script_text_or_path, strict=strict, defer_variables=True)  # what it calls, not its state
+        else parse_script(script_text_or_path, strict=strict)
     )
     available = as_inventory(inventory)
     exporters = _exporters(available)

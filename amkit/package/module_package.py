@@ -87,7 +87,7 @@ class ModulePackage:
     def __init__(self, source: PackageSource, executor: Executor | None = None) -> None:
         self.source = source
         self.executor = executor
-        self.reads_variables = False  # whether scripts are parsed with their variables (parse_scripts)
+        self.reads_usage = False  # whether scripts are parsed with what they use (parse_scripts)
         self.kind: str = source.kind
         self.location = Path(source.location)
         self.nuspec: NuspecInfo | None = None
@@ -126,16 +126,16 @@ class ModulePackage:
             )
         return read_nuspec(self.read(nuspecs[0]), file=f"{self.location}!{nuspecs[0]}")
 
-    def parse_scripts(self, executor: Executor | None = None, *, variables: bool = False) -> None:
+    def parse_scripts(self, executor: Executor | None = None, *, usage: bool = False) -> None:
         """Parse every script of every version now: on ``executor`` or :attr:`executor`, or a pool when they are large.
 
         A full inspection or a check reads them all: parsed side by side, on every core, they are there when asked
-        for, exactly as parsed one by one (:func:`amkit.package.parallel.parse_scripts`). With ``variables`` (the
-        checks of module state read them), they are read with their variables from now on (:func:`amkit.parse_script`).
+        for, exactly as parsed one by one (:func:`amkit.package.parallel.parse_scripts`). With ``usage`` (the checks
+        read the commands and variables scripts use), they are read with it from now on (:func:`amkit.parse_script`).
         """
-        if variables and not self.reads_variables:
-            self.reads_variables = True
-            for version in self.versions:  # what was listed without variables is parsed again, with them
+        if usage and not self.reads_usage:
+            self.reads_usage = True
+            for version in self.versions:  # what was listed without its usage is parsed again, with it
                 version.__dict__.pop("scripts", None)
         parse_scripts(self, executor or self.executor)
 
@@ -366,9 +366,9 @@ class ModuleVersion:
         return not self.folder or path.startswith(f"{self.folder}/")
 
     def has_script(self, path: str) -> bool:
-        """Whether the script at ``path`` is parsed already (with its variables, when the package reads them)."""
+        """Whether the script at ``path`` is parsed already (with what it uses, when the package reads that)."""
         info = self._parsed.get(path)
-        return info is not None and (info.variables_read or not self.package.reads_variables)
+        return info is not None and (info.usage_read or not self.package.reads_usage)
 
     def keep_script(self, path: str, info: ScriptInfo) -> None:
         """Keep ``info`` as what :meth:`script` gives for ``path`` (parsed here or by :mod:`amkit.package.parallel`)."""
@@ -376,13 +376,13 @@ class ModuleVersion:
         self.__dict__.pop("scripts", None)  # listed before, it would hold the parse this one replaces
 
     def script(self, path: str) -> ScriptInfo:
-        """The script or script module at ``path``: parsed once, again with variables when the package reads them."""
+        """The script or script module at ``path``: parsed once, again with what it uses when the package reads that."""
         if not self.has_script(path):
             from amkit.powershell.script import parse_script
 
             data, member, limits = self.package.read(path), self.package.member_name(path), self.package.source.limits
-            defer = not self.package.reads_variables
-            self.keep_script(path, parse_script(data, file=member, limits=limits, defer_variables=defer))
+            defer = not self.package.reads_usage
+            self.keep_script(path, parse_script(data, file=member, limits=limits, defer_usage=defer))
         return self._parsed[path]
 
     @property

@@ -5,8 +5,8 @@ version of a package at once, on an executor, and keeps each result where
 :meth:`amkit.package.module_package.ModuleVersion.script` finds it, so what
 reads them afterwards (commands, help, the checks) parses nothing. Each
 script is parsed exactly as it would be alone (same bytes, name and limits,
-and its variables read with it only when the package reads them: a script
-parsed without them is parsed again then); a script that cannot be read is
+and what it uses read with it only when the package reads that: a script
+parsed without it is parsed again then); a script that cannot be read is
 left for ``script()`` to refuse again.
 """
 
@@ -33,10 +33,10 @@ POOL_BYTES = 2 * 1024 * 1024
 _SCRIPTS = (".ps1", ".psm1")
 
 
-def _parse(script: tuple[bytes, str], limits: Limits, defer_variables: bool) -> ScriptInfo | None:
+def _parse(script: tuple[bytes, str], limits: Limits, defer_usage: bool) -> ScriptInfo | None:
     """One script (bytes, name) parsed as ``ModuleVersion.script`` parses it; ``None`` when it cannot be."""
     try:
-        return parse_script(script[0], file=script[1], limits=limits, defer_variables=defer_variables)
+        return parse_script(script[0], file=script[1], limits=limits, defer_usage=defer_usage)
     except AmkitError:
         return None
 
@@ -72,7 +72,7 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
             handed.append((version, entry.path))
             yield data, package.member_name(entry.path)
 
-    parse = functools.partial(_parse, limits=package.source.limits, defer_variables=not package.reads_variables)
+    parse = functools.partial(_parse, limits=package.source.limits, defer_usage=not package.reads_usage)
     # The n-th result comes after the n-th script was read, which is all ``handed`` needs.
     for number, info in enumerate(mapped(parse, read_scripts(), executor, workers, len(wanted))):
         if info is not None:

@@ -7,8 +7,9 @@ writes to ``$script:``/``$global:`` variables, the variables each one uses and
 which of them it takes from the script's scope (see
 :mod:`amkit.powershell.variables`), the modules the file imports or requires,
 and what it exports. Syntax errors are collected, not raised, so a
-file with one bad line is still listed. What the variables do can be read
-when first asked for instead (:mod:`amkit.powershell.script_variables`).
+file with one bad line is still listed. What the code uses (the commands
+called, the variables) can be read when first asked for instead
+(:mod:`amkit.powershell.script_usage`).
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from amkit.powershell.calls import ExportInfo, ModuleReference, RequiresInfo
 from amkit.powershell.comment_help import CommentHelp, CommentIndex
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.param_block import CmdletBinding, ParameterInfo, ParameterReader, read_param_block
-from amkit.powershell.script_variables import (
+from amkit.powershell.script_usage import (
     DeferredFunction,
-    DeferredVariables,
+    DeferredUsage,
     NodeReader,
     ReadLater,
     ScopeWrite,
-    VariableReader,
+    UsageReader,
+    bare_name,
     called_name,
     function_name,
     read_nodes,
@@ -59,6 +61,8 @@ __all__ = [
     "parse_script",
 ]
 
+#: The commands whose calls the reader reads: what a script imports, exports and aliases.
+_READ_CALLS = frozenset({"import-module", "ipmo", "export-modulemember", "set-alias", "new-alias", "sal", "nal"})
 _EXPORTS = (("function", "functions"), ("cmdlet", "cmdlets"), ("variable", "variables"), ("alias", "aliases"))
 
 
@@ -117,19 +121,19 @@ class FunctionInfo(ReadLater):
     output_types: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     parameters: tuple[ParameterInfo, ...] = ()
-    commands: tuple[str, ...] = ()
+    commands: tuple[str, ...] = field(default_factory=tuple, hash=False)
     scope_writes: tuple[ScopeWrite, ...] = field(default_factory=tuple, hash=False)
     variables: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
     free_variables: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
     is_advanced: bool = False
-    _variables: DeferredFunction | None = field(default=None, repr=False, compare=False)
-    VARIABLE_FIELDS: ClassVar[tuple[str, ...]] = ("scope_writes", "variables", "free_variables")
+    _usage: DeferredFunction | None = field(default=None, repr=False, compare=False)
+    LATER_FIELDS: ClassVar[tuple[str, ...]] = ("commands", "scope_writes", "variables", "free_variables")
 
     def __getstate__(self) -> dict[str, Any]:
-        # Its variables read, a function pickled alone holds its own, not its script's (or the script's text).
+        # Its usage read, a function pickled alone holds its own, not its script's (or the script's text).
         state = dict(self.__dict__)
-        if self._variables is not None and self._variables.script.is_read:
-            state.update({name: getattr(self, name) for name in self.VARIABLE_FIELDS}, _variables=None)
+        if self._usage is not None and self._usage.script.is_read:
+            state.update({name: getattr(self, name) for name in self.LATER_FIELDS}, _usage=None)
         return state
 
     def parameter(self, name: str) -> ParameterInfo | None:
@@ -185,7 +189,7 @@ class ScriptInfo(ReadLater):
     module_references: tuple[ModuleReference, ...] = ()
     requires: RequiresInfo = field(default_factory=RequiresInfo)
     scope_writes: tuple[ScopeWrite, ...] = field(default_factory=tuple, hash=False)
-    commands: tuple[str, ...] = ()
+    commands: tuple[str, ...] = field(default_factory=tuple, hash=False)
     variables: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
     script_assignments: tuple[VariableUse, ...] = field(default_factory=tuple, hash=False)
     exports: ExportInfo | None = None
@@ -195,13 +199,13 @@ class ScriptInfo(ReadLater):
     cmdlet_binding: CmdletBinding | None = None
     output_types: tuple[str, ...] = ()
     errors: tuple[ScriptError, ...] = ()
-    _variables: DeferredVariables | None = field(default=None, repr=False, compare=False)
-    VARIABLE_FIELDS: ClassVar[tuple[str, ...]] = ("variables", "script_assignments", "scope_writes")
+    _usage: DeferredUsage | None = field(default=None, repr=False, compare=False)
+    LATER_FIELDS: ClassVar[tuple[str, ...]] = ("commands", "variables", "script_assignments", "scope_writes")
 
     @property
-    def variables_read(self) -> bool:
-        """Whether what the script does with variables is read yet (see ``defer_variables`` of :func:`parse_script`)."""
-        return self._variables is None or self._variables.is_read
+    def usage_read(self) -> bool:
+        """Whether what the script uses is read yet (see ``defer_usage`` of :func:`parse_script`)."""
+        return self._usage is None or self._usage.is_read
 
     def function(self, name: str) -> FunctionInfo | None:
         """Return the last function called ``name`` (any case): the one PowerShell would call."""
@@ -215,7 +219,7 @@ def parse_script(
     file: str | None = None,
     strict: bool = False,
     limits: Limits | None = None,
-    defer_variables: bool = False,
+    defer_usage: bool = False,
 ) -> ScriptInfo:
     """Read a PowerShell script or script module without running it.
 
@@ -232,13 +236,13 @@ def parse_script(
     limits
         The bounds on its size and on the time reading it may take
         (:attr:`Limits.max_script_size`, :attr:`Limits.max_parse_seconds`).
-    defer_variables
-        Read what the script and its functions do with variables
-        (``variables``, ``script_assignments``, ``scope_writes``,
+    defer_usage
+        Read what the script and its functions use (``commands``,
+        ``variables``, ``script_assignments``, ``scope_writes``,
         ``free_variables``) when first asked for, by parsing the text again,
-        instead of now: a third less time for a reader that wants only
-        functions, help, parameters and commands. The results are the same
-        (each reading has the whole of ``max_parse_seconds``).
+        instead of now: over a third less time for a reader that wants only
+        functions, help, parameters, imports and exports. The results are
+        the same (each reading has the whole of ``max_parse_seconds``).
 
     Returns
     -------
@@ -255,13 +259,13 @@ def parse_script(
     with collector_paused():
         clock = Clock(limits, file, ScriptError)  # parsing (and repairing) counts too
         reader = _ScriptReader(text, file)
-        variables = None if defer_variables else VariableReader(reader.source)
-        readers: list[NodeReader] = [reader] if variables is None else [reader, variables]
+        usage = None if defer_usage else UsageReader(reader.source)
+        readers: list[NodeReader] = [reader] if usage is None else [reader, usage]
         read_nodes(reader.source, readers, clock)
-        if variables is None:
-            info = reader.result(DeferredVariables(text=text, file=file, limits=limits))
+        if usage is None:
+            info = reader.result(DeferredUsage(text=text, file=file, limits=limits))
         else:
-            info = reader.result(DeferredVariables(variables.result()))
+            info = reader.result(DeferredUsage(usage.result()))
     if strict and info.errors:
         raise info.errors[0]
     return info
@@ -269,7 +273,7 @@ def parse_script(
 
 @dataclass
 class _Function:
-    """A function being read: where it is, and what its body calls."""
+    """A function being read: where it is."""
 
     node: Node
     kind: str
@@ -280,7 +284,6 @@ class _Function:
     braces: tuple[Node | None, Node | None]
     script_block: Node | None
     declared: Node | None = None
-    commands: dict[str, str] = field(default_factory=dict)
 
 
 class _ScriptReader:
@@ -297,8 +300,6 @@ class _ScriptReader:
         self.errors += [recovery.syntax_error(self.source, node) for node in remaining]
         self.references: list[ModuleReference] = []
         self.parameters = ParameterReader(self.source)
-        self.commands: dict[str, str] = {}
-        self.every_command: dict[str, str] = {}
         self.exports: dict[str, list[str]] | None = None
         self.aliases = PSHashtable()
 
@@ -315,8 +316,8 @@ class _ScriptReader:
             call = calls.Call(node, {"name": [module] if module is not None else []})
             self.references += self.modules(call, "using-module", function)
 
-    def result(self, variables: DeferredVariables) -> ScriptInfo:
-        """What was read, with what the script does with variables (read, or to be read)."""
+    def result(self, usage: DeferredUsage) -> ScriptInfo:
+        """What was read, with what the script uses (read, or to be read)."""
         index = CommentIndex(self.source, self.comments)
         requires = self.requires()
         help_ = index.script_help(self.first_function())
@@ -326,12 +327,11 @@ class _ScriptReader:
         return ScriptInfo(
             file=self.file,
             functions=tuple(
-                self.function_info(function, index, variables.function(number))
+                self.function_info(function, index, usage.function(number))
                 for number, function in enumerate(self.functions)
             ),
             module_references=tuple(sorted(self.references, key=lambda r: (r.line, r.column))),
             requires=requires,
-            commands=tuple(self.every_command.values()),
             exports=None if exports is None else ExportInfo(**{k: tuple(v) for k, v in exports.items()}),
             aliases=self.aliases,
             help=help_,
@@ -339,7 +339,7 @@ class _ScriptReader:
             cmdlet_binding=declared.cmdlet_binding,
             output_types=declared.output_types,
             errors=tuple(sorted(self.errors, key=lambda e: (e.line or 0, e.column or 0))),
-            _variables=variables,
+            _usage=usage,
         )
 
     # -- functions -----------------------------------------------------------------------
@@ -369,7 +369,7 @@ class _ScriptReader:
                 return statement if statement.type == "function_statement" else None
         return None
 
-    def function_info(self, function: _Function, index: CommentIndex, variables: DeferredFunction) -> FunctionInfo:
+    def function_info(self, function: _Function, index: CommentIndex, usage: DeferredFunction) -> FunctionInfo:
         help_ = index.function_help(function.keyword, *function.braces)
         block = function.script_block
         param_block = next((c for c in block.named_children if c.type == "param_block"), None) if block else None
@@ -390,21 +390,18 @@ class _ScriptReader:
             output_types=declared.output_types,
             aliases=declared.aliases,
             parameters=declared.parameters,
-            commands=tuple(function.commands.values()),
             is_advanced=declared.cmdlet_binding is not None or any(p.parameter_sets for p in declared.parameters),
-            _variables=variables,
+            _usage=usage,
         )
 
     # -- commands ------------------------------------------------------------------------
 
     def command(self, node: Node, current: _Function | None) -> None:
-        """Record a command call, and what it imports, exports or aliases."""
-        name = called_name(self.source, node)
+        """Read what a call imports, exports or aliases (the calls themselves are the script's usage)."""
+        name = called_name(self.source, node, _READ_CALLS)
         if name is None:
             return
-        folded = name.casefold().rpartition("\\")[2]  # Microsoft.PowerShell.Core\Import-Module
-        (current.commands if current else self.commands).setdefault(name.casefold(), name)
-        self.every_command.setdefault(name.casefold(), name)
+        folded = bare_name(name)
         if folded in ("import-module", "ipmo"):
             call = calls.bind(self.source, node, calls.IMPORT_MODULE)
             self.references += self.modules(call, "import-module", current)

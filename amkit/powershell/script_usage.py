@@ -1,13 +1,14 @@
-"""The variables a script and its functions use, and the ``$script:``/``$global:`` variables they write.
+"""What a script and its functions use: the commands they call, the variables they use and write.
 
-:func:`amkit.parse_script` reads a file's functions, help and commands; what
-its variables do is a second look at the same syntax tree
-(:class:`VariableReader`), which the checks of module state want and the
-commands table, help and a package's inspection do not. So it is read either
-in the same pass as the rest (one walk of the tree), or when first asked for
-(:class:`DeferredVariables`: the file is parsed again then), and a reader
-that never asks saves a third of the time. :class:`ReadLater` gives
-``ScriptInfo`` and ``FunctionInfo`` their variable fields from it.
+:func:`amkit.parse_script` reads a file's functions, help, parameters and
+what it imports and exports; what its code uses is a second look at the same
+syntax tree (:class:`UsageReader`), which the checks of module state and of
+authoring, and a runbook's requirements, want and the commands table, help
+and a package's inspection do not. So it is read either in the same pass as
+the rest (one walk of the tree), or when first asked for
+(:class:`DeferredUsage`: the file is parsed again then), and a reader that
+never asks saves over a third of the time. :class:`ReadLater` gives
+``ScriptInfo`` and ``FunctionInfo`` those fields from it.
 
 :class:`FunctionScopes` says which function each node is in, for both
 readers: functions are numbered in source order, which is how the script's
@@ -36,14 +37,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DeferredFunction",
-    "DeferredVariables",
+    "DeferredUsage",
     "FunctionScopes",
-    "FunctionVariables",
+    "FunctionUsage",
     "NodeReader",
     "ReadLater",
     "ScopeWrite",
-    "ScriptVariables",
-    "VariableReader",
+    "ScriptUsage",
+    "UsageReader",
+    "bare_name",
     "called_name",
     "function_name",
     "read_nodes",
@@ -51,7 +53,7 @@ __all__ = [
 
 _WRITTEN_SCOPES = frozenset({"global", "script"})
 _SET_VARIABLE = frozenset({"set-variable", "new-variable", "set", "sv", "nv"})
-#: Held while a script's variables are read later: two threads asking at once read them once.
+#: Held while a script's usage is read later: two threads asking at once read them once.
 _READING_LATER = threading.Lock()
 
 
@@ -82,22 +84,24 @@ class ScopeWrite:
 
 
 @dataclass(frozen=True)
-class FunctionVariables:
-    """What one function does with variables (see :class:`amkit.powershell.script.FunctionInfo`)."""
+class FunctionUsage:
+    """What one function uses (see :class:`amkit.powershell.script.FunctionInfo`)."""
 
+    commands: tuple[str, ...] = ()
     scope_writes: tuple[ScopeWrite, ...] = ()
     variables: tuple[VariableUse, ...] = ()
     free_variables: tuple[VariableUse, ...] = ()
 
 
 @dataclass(frozen=True)
-class ScriptVariables:
-    """What a script does with variables (see :class:`amkit.powershell.script.ScriptInfo`), and each function."""
+class ScriptUsage:
+    """What a script uses (see :class:`amkit.powershell.script.ScriptInfo`), and each of its functions."""
 
+    commands: tuple[str, ...] = ()
     variables: tuple[VariableUse, ...] = ()
     script_assignments: tuple[VariableUse, ...] = ()
     scope_writes: tuple[ScopeWrite, ...] = ()
-    functions: tuple[FunctionVariables, ...] = ()
+    functions: tuple[FunctionUsage, ...] = ()
 
 
 class NodeReader(Protocol):
@@ -154,17 +158,26 @@ def function_name(source: SourceText, node: Node) -> tuple[str, str | None]:
     return (bare, scope) if scope else (written, None)
 
 
-def called_name(source: SourceText, node: Node) -> str | None:
+def called_name(source: SourceText, node: Node, among: frozenset[str] | None = None) -> str | None:
     """The name a ``command`` node calls, as written; ``None`` when it is no call of a named command.
 
     Not a call: a computed name (``& $block``), a number or range the grammar
     took for a command (``1..10``), a DSC resource's property (``Ensure = 'Present'``).
+    With ``among`` (lower-case names), also ``None`` for a call of any other
+    command: a reader that wants a few commands skips the rest early.
     """
     name = calls.command_name(source, node)
-    if name is None or number_value(name.partition("..")[0]) is not None:
+    if name is None or (among is not None and bare_name(name) not in among):
+        return None
+    if number_value(name.partition("..")[0]) is not None:
         return None
     first = _first_argument(node)
     return None if first is not None and source.node_text(first) == "=" else name
+
+
+def bare_name(name: str) -> str:
+    r"""A command's name in lower case, without a module's (``Microsoft.PowerShell.Core\Import-Module``)."""
+    return name.casefold().rpartition("\\")[2]
 
 
 def _first_argument(command: Node) -> Node | None:
@@ -185,10 +198,11 @@ class _Function:
     parent: _Function | None
     uses: list[RecordedUse] = field(default_factory=list)
     writes: list[ScopeWrite] = field(default_factory=list)
+    calls: dict[str, str] = field(default_factory=dict)  # lower-case name: as first written
 
 
-class VariableReader:
-    """Read a script's variable uses and scope writes as :func:`read_nodes` walks it (see :mod:`variables`)."""
+class UsageReader:
+    """Read a script's calls, variable uses and scope writes as :func:`read_nodes` walks it (see :mod:`variables`)."""
 
     KINDS = VariableRecorder.KINDS | {"function_statement", "command"}
 
@@ -198,9 +212,10 @@ class VariableReader:
         self.functions: list[_Function] = []
         self.uses: list[RecordedUse] = []
         self.writes: list[ScopeWrite] = []
+        self.calls: dict[str, str] = {}
 
     def visit(self, node: Node, kind: str, current: int | None) -> None:
-        """Record what ``node`` does with variables (see :class:`NodeReader`)."""
+        """Record what ``node`` calls or does with variables (see :class:`NodeReader`)."""
         function = self.functions[current] if current is not None else None
         if kind == "variable":
             self._use(self.recorder.use(node, function.name if function else None), function)
@@ -215,17 +230,24 @@ class VariableReader:
             self.functions.append(_Function(function_name(self.source, node)[0], function))
         elif kind == "command":
             name = called_name(self.source, node)
-            if name is not None and name.casefold().rpartition("\\")[2] in _SET_VARIABLE:
+            if name is None:
+                return
+            self.calls.setdefault(name.casefold(), name)
+            if function is not None:
+                function.calls.setdefault(name.casefold(), name)
+            if bare_name(name) in _SET_VARIABLE:
                 self._set_variable(calls.bind(self.source, node, calls.SET_VARIABLE), name, function)
 
-    def result(self) -> ScriptVariables:
-        """What the script read so far does with variables."""
-        return ScriptVariables(
+    def result(self) -> ScriptUsage:
+        """What the script read so far uses."""
+        return ScriptUsage(
+            commands=tuple(self.calls.values()),
             variables=tuple(item.use for item in self.uses),
             script_assignments=variables.script_assignments(self.uses),
             scope_writes=tuple(sorted(self.writes, key=lambda w: (w.line, w.column))),
             functions=tuple(
-                FunctionVariables(
+                FunctionUsage(
+                    commands=tuple(function.calls.values()),
                     scope_writes=tuple(function.writes),
                     variables=tuple(item.use for item in function.uses),
                     free_variables=variables.free_uses(function.uses, _enclosing_owned(function)),
@@ -281,8 +303,8 @@ def _enclosing_owned(function: _Function) -> set[str]:
     return names
 
 
-class DeferredVariables:
-    """A script's :class:`ScriptVariables`: read with the script, or from its text when first asked for.
+class DeferredUsage:
+    """A script's :class:`ScriptUsage`: read with the script, or from its text when first asked for.
 
     Equal when what they hold (or read) is equal. A pickle holds what was
     read, or the text to read it from: never a syntax tree.
@@ -292,7 +314,7 @@ class DeferredVariables:
 
     def __init__(
         self,
-        read: ScriptVariables | None = None,
+        read: ScriptUsage | None = None,
         *,
         text: str = "",
         file: str | None = None,
@@ -303,8 +325,8 @@ class DeferredVariables:
         self._text, self._file, self._limits = text, file, limits
         self._failure: ScriptError | None = None
 
-    def get(self) -> ScriptVariables:
-        """What the script does with variables, read now if it was not.
+    def get(self) -> ScriptUsage:
+        """What the script uses, read now if it was not.
 
         Raises
         ------
@@ -321,7 +343,7 @@ class DeferredVariables:
                     clock = Clock(self._limits or Limits(), self._file, ScriptError)  # parsing counts too
                     try:
                         source = recovery.parse_source(self._text, self._file)[0]
-                        reader = VariableReader(source)
+                        reader = UsageReader(source)
                         read_nodes(source, [reader], clock)
                     except ScriptError as error:
                         self._failure = error
@@ -331,19 +353,19 @@ class DeferredVariables:
 
     @property
     def is_read(self) -> bool:
-        """Whether what the script does with variables is read yet."""
+        """Whether what the script uses is read yet."""
         return self._read is not None
 
     def function(self, index: int) -> DeferredFunction:
-        """What the script's function numbered ``index`` (in source order) does with variables."""
+        """What the script's function numbered ``index`` (in source order) uses."""
         return DeferredFunction(self, index)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, DeferredVariables) and (self is other or self.get() == other.get())
+        return isinstance(other, DeferredUsage) and (self is other or self.get() == other.get())
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __getstate__(self) -> tuple[ScriptVariables | None, str, str | None, Limits | None]:
+    def __getstate__(self) -> tuple[ScriptUsage | None, str, str | None, Limits | None]:
         return self._read, self._text, self._file, self._limits
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
@@ -352,15 +374,15 @@ class DeferredVariables:
 
 
 class DeferredFunction:
-    """One function's part of :class:`DeferredVariables`: equal when what the two functions do is."""
+    """One function's part of :class:`DeferredUsage`: equal when what the two functions use is."""
 
     __slots__ = ("index", "script")
 
-    def __init__(self, script: DeferredVariables, index: int) -> None:
+    def __init__(self, script: DeferredUsage, index: int) -> None:
         self.script, self.index = script, index
 
-    def get(self) -> FunctionVariables:
-        """What the function does with variables, read now if its script's were not (:meth:`DeferredVariables.get`)."""
+    def get(self) -> FunctionUsage:
+        """What the function uses, read now if its script's usage was not (:meth:`DeferredUsage.get`)."""
         return self.script.get().functions[self.index]
 
     def __eq__(self, other: object) -> bool:
@@ -368,35 +390,35 @@ class DeferredFunction:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __getstate__(self) -> tuple[DeferredVariables, int]:
+    def __getstate__(self) -> tuple[DeferredUsage, int]:
         return self.script, self.index
 
-    def __setstate__(self, state: tuple[DeferredVariables, int]) -> None:
+    def __setstate__(self, state: tuple[DeferredUsage, int]) -> None:
         self.script, self.index = state
 
 
 class ReadLater:
-    """A script's or function's variable fields, read from its ``_variables`` when first asked for, then kept.
+    """A script's or function's usage fields, read from its ``_usage`` when first asked for, then kept.
 
     For the dataclasses :func:`amkit.parse_script` makes: their fields named in
-    :attr:`VARIABLE_FIELDS` are dropped when made with ``_variables`` (a
-    :class:`DeferredVariables` or :class:`DeferredFunction`) and read from it
+    :attr:`LATER_FIELDS` are dropped when made with ``_usage`` (a
+    :class:`DeferredUsage` or :class:`DeferredFunction`) and read from it
     on first access. Made by hand, without it, they keep the values given.
     """
 
-    VARIABLE_FIELDS: ClassVar[tuple[str, ...]] = ()
+    LATER_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
-        if self.__dict__.get("_variables") is not None:
-            for name in self.VARIABLE_FIELDS:
+        if self.__dict__.get("_usage") is not None:
+            for name in self.LATER_FIELDS:
                 object.__delattr__(self, name)
 
     if not TYPE_CHECKING:  # to a type checker, the fields are the only attributes
 
         def __getattr__(self, name: str) -> Any:
-            if name not in self.VARIABLE_FIELDS:  # nothing is read for other names (notebooks probe many)
+            if name not in self.LATER_FIELDS:  # nothing is read for other names (notebooks probe many)
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            variables = self.__dict__.get("_variables")
-            value = getattr(variables.get(), name) if variables is not None else ()
-            object.__setattr__(self, name, value)  # may raise ScriptError past a limit (DeferredVariables.get)
+            usage = self.__dict__.get("_usage")
+            value = getattr(usage.get(), name) if usage is not None else ()
+            object.__setattr__(self, name, value)  # may raise ScriptError past a limit (DeferredUsage.get)
             return value
