@@ -170,21 +170,26 @@ class ModulePackage:
         the path the file gets in Automation (``<Name>/...``), the one its
         path-length limit applies to.
         """
-        owners = {version.folder: str(version.version) for version in self.versions}
+        names = {version.folder: str(version.version) for version in self.versions}
         rows = []
         for entry in self.source.entries:
-            owner = None if self.kind == "nupkg" and is_nupkg_metadata(entry.path) else self._owner(entry.path, owners)
-            rows.append((entry.path, owner, entry.size, entry.compressed_size, len(self.imported_path(entry.path))))
+            owner = None if self.kind == "nupkg" and is_nupkg_metadata(entry.path) else self.version_of(entry.path)
+            name = names[owner.folder] if owner is not None else None
+            rows.append((entry.path, name, entry.size, entry.compressed_size, len(self.imported_path(entry.path))))
         frame = pd.DataFrame(rows, columns=["path", "version", "size", "compressed_size", "path_length"])
         return frame.astype({"size": "int64", "compressed_size": "int64", "path_length": "int64"})
 
-    def _owner(self, path: str, owners: dict[str, str]) -> str | None:
+    def version_of(self, path: str) -> ModuleVersion | None:
         """The version whose folder holds ``path``: a version folder sits right below the module root."""
         prefix = f"{self.root}/" if self.root else ""
         if not path.startswith(prefix):
             return None
-        first = path[len(prefix) :].split("/", 1)[0]
-        return owners.get(f"{prefix}{first}", owners.get(self.root))
+        owners = self._by_folder
+        return owners.get(f"{prefix}{path[len(prefix) :].split('/', 1)[0]}", owners.get(self.root))
+
+    @functools.cached_property
+    def _by_folder(self) -> dict[str, ModuleVersion]:
+        return {version.folder: version for version in self.versions}
 
     @property
     def size(self) -> int:
@@ -360,10 +365,6 @@ class ModuleVersion:
             return read_maml(self.package.read(path), file=member)
 
         return _once(self._help, path, read)
-
-    def holds(self, path: str) -> bool:
-        """Whether the package path ``path`` is inside this version's folder."""
-        return not self.folder or path.startswith(f"{self.folder}/")
 
     def has_script(self, path: str) -> bool:
         """Whether the script at ``path`` is parsed already (with what it uses, when the package reads that)."""

@@ -48,12 +48,12 @@ def parse_scripts(package: ModulePackage, executor: Executor | None = None) -> N
     where :func:`amkit.bulk.pool_workers` says no pool may start) are left
     to be parsed when asked for.
     """
-    scripts = [entry for entry in package.source.entries if entry.path.casefold().endswith(_SCRIPTS)]
     wanted = [
         (version, entry)
-        for version in package.versions
-        for entry in scripts
-        if version.holds(entry.path) and not version.has_script(entry.path)
+        for entry in package.source.entries
+        if entry.path.casefold().endswith(_SCRIPTS)
+        and (version := package.version_of(entry.path)) is not None
+        and not version.has_script(entry.path)
     ]
     workers = pool_workers(len(wanted)) if sum(entry.size for _, entry in wanted) >= POOL_BYTES else 0
     if not wanted or (executor is None and not workers):
