@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from amkit.errors import AmkitError
+    from amkit.powershell.syntax import SourceText
 
 __all__ = ["Clock", "Limits"]
 
@@ -111,11 +112,11 @@ class Clock:
         self.deadline = time.monotonic() + limits.max_parse_seconds
         self.count = 0
 
-    def tick(self, node: Node) -> None:
-        """Count one node; raise ``error`` when the reading has run out of time."""
+    def tick(self, node: Node, source: SourceText) -> None:
+        """Count one node of ``source``; raise ``error`` when the reading has run out of time."""
         self.count += 1
         if self.count % self._EVERY == 0 and time.monotonic() > self.deadline:
             seconds = self.limits.max_parse_seconds
             problem = self.limits.refusal("max_parse_seconds", f"reading it took over {seconds:g} s")
-            row, column = node.start_point
-            raise self.error(problem, file=self.file, line=row + 1, column=column + 1)
+            line, column = source.position(node)  # PowerShell's lines: a lone CR ends one too
+            raise self.error(problem, file=self.file, line=line, column=column)

@@ -58,6 +58,18 @@ def test_reading_that_takes_too_long_is_stopped_with_the_line_reached() -> None:
         read_psd1(f"@{{ A = @({items}) }}", skip_limit_check=True, limits=amkit.Limits(max_parse_seconds=1e-6))
 
 
+def test_the_line_reached_is_powershell_s_whatever_the_line_endings() -> None:
+    # tree-sitter counts only LF as a line end: with lone CR endings its rows put every node on the first line.
+    reached = []
+    for ending in ("\n", "\r\n", "\r"):
+        text = ending.join(f"Write-Output {n}" for n in range(3000))
+        with pytest.raises(amkit.ScriptError, match=r"Limits\.max_parse_seconds") as raised:
+            parse_script(text, file="Slow.ps1", limits=amkit.Limits(max_parse_seconds=1e-6))
+        reached.append((raised.value.line, raised.value.column))
+    assert reached[0][0] is not None and reached[0][0] > 1
+    assert reached == [reached[0]] * 3
+
+
 def test_a_package_is_read_within_its_own_limits(tmp_path: Path) -> None:
     members = {**module("Big", "1.0.0", functions=("Get-Big",))}
     members["Big/Big.psm1"] += "\n" + "# filler\n" * 200

@@ -236,7 +236,7 @@ class _DataFileReader:
 
     def value(self, node: Node) -> Any:
         """The constant ``node`` stands for, its nesting in arrays and hashtables bounded."""
-        self.clock.tick(node)
+        self.clock.tick(node, self.source)
         if self.depth >= self.bounds.max_nesting_depth:
             depth = f"it nests arrays and hashtables over {self.bounds.max_nesting_depth} levels deep"
             raise self.fail(node, self.bounds.refusal("max_nesting_depth", depth), "nesting")

@@ -139,7 +139,7 @@ def read_nodes(source: SourceText, readers: Iterable[NodeReader], clock: Clock) 
     scopes = FunctionScopes()
     tick, current_of = clock.tick, scopes.current  # bound once: this loop runs for every node read
     for node in nodes_of(source.root, kinds):  # most nodes are none of these: skipped in C
-        tick(node)
+        tick(node, source)
         current = current_of(node)
         kind = node.type
         for wanted, visit in visits:
