@@ -9,9 +9,7 @@ Rows (the goals of the speed issue in the last column):
 - full inspect (every manifest, command, help and parameter, as ``amkit inspect
   --json``) of 30 modules zipped together, made of the real scripts of
   ``../shared/corpus`` (generated ones without it); floor: decompressing every
-  member and parsing every PowerShell file with tree-sitter, on one core. The
-  one-core inspect is also given in CPU time, which leaves out the spells when
-  this virtual machine gave its core to others;
+  member and parsing every PowerShell file with tree-sitter, on one core;
 - a rescan of 1,000 unchanged packages with ``cache=``, against the first scan;
 - building an inventory of 10,000 modules, 50,000 versions and 200,000
   requirements from its records; ``dependencies`` of it (floor: a DataFrame
@@ -38,7 +36,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -134,8 +131,6 @@ def packages(folder: Path) -> None:
             package_summary(package)
 
     row("full inspect of 30 modules (one core)", *paired(inspect, lambda: decompress_and_parse(bundle)), "<= 2x")
-    cpu = paired(inspect, lambda: decompress_and_parse(bundle), repeat=9, clock=time.process_time)
-    row("  the same in CPU time", *cpu, "<= 2x")
     shelf = bench_deps.az_like(folder / "mirror", 1_000)
     cache = folder / "mirror.parquet"
 

@@ -35,26 +35,18 @@ def measure(action: Callable[[], Any], *, repeat: int = 3) -> tuple[float, int]:
     return min(seconds), peak
 
 
-def paired(
-    action: Callable[[], Any],
-    floor: Callable[[], Any],
-    *,
-    repeat: int = 5,
-    clock: Callable[[], float] = time.perf_counter,
-) -> tuple[float, float]:
-    """Best-of-``repeat`` seconds of ``action`` and of its ``floor``, run in turns, by ``clock``.
+def paired(action: Callable[[], Any], floor: Callable[[], Any], *, repeat: int = 5) -> tuple[float, float]:
+    """Best-of-``repeat`` seconds of ``action`` and of its ``floor``, run in turns.
 
     This machine's speed drifts by up to a third over seconds: timed one after
     the other, a slow spell can fall on either and move their ratio by as
-    much. In turns, each spell slows both. With ``time.process_time`` as the
-    clock, work on one core is timed without the time the machine gave to
-    others.
+    much. In turns, each spell slows both.
     """
     seconds: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
         for timed, call in zip(seconds, (action, floor), strict=True):
             gc.collect()
-            started = clock()
+            started = time.perf_counter()
             call()
-            timed.append(clock() - started)
+            timed.append(time.perf_counter() - started)
     return min(seconds[0]), min(seconds[1])
