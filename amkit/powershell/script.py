@@ -61,8 +61,11 @@ __all__ = [
     "parse_script",
 ]
 
+_IMPORT_MODULE = frozenset({"import-module", "ipmo"})
+_EXPORT_MODULE_MEMBER = "export-modulemember"
+_SET_ALIAS = frozenset({"set-alias", "new-alias", "sal", "nal"})
 #: The commands whose calls the reader reads: what a script imports, exports and aliases.
-_READ_CALLS = frozenset({"import-module", "ipmo", "export-modulemember", "set-alias", "new-alias", "sal", "nal"})
+_READ_CALLS = _IMPORT_MODULE | _SET_ALIAS | {_EXPORT_MODULE_MEMBER}
 _EXPORTS = (("function", "functions"), ("cmdlet", "cmdlets"), ("variable", "variables"), ("alias", "aliases"))
 
 
@@ -287,7 +290,7 @@ class _Function:
 
 
 class _ScriptReader:
-    """Read one parsed file's functions, help, commands and module references as :func:`read_nodes` walks it."""
+    """Read one parsed file's functions, help, imports, exports and aliases as :func:`read_nodes` walks it."""
 
     #: The node types :meth:`visit` does anything with.
     KINDS = frozenset({"comment", "function_statement", "command", "using_statement"})
@@ -402,12 +405,12 @@ class _ScriptReader:
         if name is None:
             return
         folded = bare_name(name)
-        if folded in ("import-module", "ipmo"):
+        if folded in _IMPORT_MODULE:
             call = calls.bind(self.source, node, calls.IMPORT_MODULE)
             self.references += self.modules(call, "import-module", current)
-        elif current is None and folded == "export-modulemember":
+        elif current is None and folded == _EXPORT_MODULE_MEMBER:
             self.export(calls.bind(self.source, node, calls.EXPORT_MODULE_MEMBER))
-        elif current is None and folded in ("set-alias", "new-alias", "sal", "nal"):
+        elif current is None and folded in _SET_ALIAS:
             call = calls.bind(self.source, node, calls.SET_ALIAS)
             alias, target = (calls.words(self.source, call.named.get(key)) for key in ("name", "value"))
             if len(alias) == 1 and len(target) == 1 and alias[0] and target[0]:
