@@ -5,7 +5,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import os
 import re
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -529,6 +533,44 @@ def test_each_upload_starts_a_clean_slate(
     assert dashboard.import_button.disabled
     assert dashboard.states_view.value == "" and dashboard.import_states == ()
     assert dashboard.progress.value == 0 and dashboard.progress.bar_style == ""
+
+
+def test_a_dashboard_keeps_its_upload_in_a_folder_it_removes(
+    account: amkit.AutomationAccount, samples: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    dashboard = AccountDashboard(account)
+    assert list(temporary.iterdir()) == []  # nothing is made before an upload
+    upload(dashboard.upload, samples["ContosoCore"])
+    upload(dashboard.upload, samples["ContosoNotify"])
+    assert dashboard.uploaded is not None and dashboard.uploaded.is_file()
+    assert [path.name for path in dashboard.uploaded.parent.iterdir()] == ["ContosoNotify.zip"]
+    assert list(temporary.iterdir()) == [dashboard.uploaded.parent]
+    dashboard.close()
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_dashboard_never_closed_leaves_no_upload_behind(samples: dict[str, Path], tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    package = samples["ContosoCore"]
+    script = f"""
+import datetime
+import amkit
+from amkit.widgets import AccountDashboard
+dashboard = AccountDashboard(amkit.AutomationAccount.open())
+content = open({str(package)!r}, "rb").read()
+dashboard.upload.value = ({{"name": {package.name!r}, "type": "application/zip", "size": len(content),
+    "content": memoryview(content), "last_modified": datetime.datetime.now(datetime.UTC)}},)
+assert dashboard.uploaded.is_file()
+print(dashboard.uploaded)
+"""
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    done = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True)
+    assert Path(done.stdout.strip()).parent.parent == temporary
+    assert list(temporary.iterdir()) == []
 
 
 def test_tables_fit_their_box(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,9 @@ class AccountDashboard(ExplorerBase):
     """
 
     def __init__(self, account: AutomationAccount, **kwargs: Any) -> None:
+        # Set before the widget exists, so that a close() while it is being made finds them.
+        self._uploads: Path | None = None  # made on the first upload, see _upload_folder
+        self._remove_uploads: weakref.finalize | None = None
         super().__init__(**kwargs)
         self.account = account
         self.environment_picker = widgets.Dropdown(description="Environment")
@@ -85,7 +89,6 @@ class AccountDashboard(ExplorerBase):
         self.last_import: ImportRecord | None = None
         self._states: list[str] = []
         self._confirming: tuple[str, str] | None = None  # the module the shown confirmation asks about, and where
-        self._folder = Path(tempfile.mkdtemp(prefix="amkit-upload-"))
         self.tabs = widgets.Tab(
             children=(
                 widgets.VBox([self.kind_filter, self.modules_view]),
@@ -207,9 +210,10 @@ class AccountDashboard(ExplorerBase):
                 f"{name} is {int(item['size']):,} bytes; Automation refuses packages over 100 MB (AM104)"
             )
             return
-        shutil.rmtree(self._folder, ignore_errors=True)
-        self._folder.mkdir(parents=True, exist_ok=True)
-        target = self._folder / name
+        folder = self._upload_folder()
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        target = folder / name
         target.write_bytes(bytes(item["content"]))
         self.uploaded = target
         self._check_upload()
@@ -286,7 +290,20 @@ class AccountDashboard(ExplorerBase):
         # A confirmation is for the module it names: picking another withdraws it.
         self._on_cancel(self.cancel_button)
 
+    def _upload_folder(self) -> Path:
+        """The dashboard's own folder for the package uploaded last, made on the first upload.
+
+        It is removed when the dashboard is closed, or else when it is collected or Python exits:
+        a dashboard that never closes leaves nothing behind in the temporary folder.
+        """
+        if self._uploads is None:
+            self._uploads = Path(tempfile.mkdtemp(prefix="amkit-upload-"))
+            self._remove_uploads = weakref.finalize(self, shutil.rmtree, self._uploads, ignore_errors=True)
+        return self._uploads
+
     def close(self) -> None:
         """Close the widget and remove its uploads; the account stays open."""
-        shutil.rmtree(self._folder, ignore_errors=True)
+        if self._remove_uploads is not None:
+            self._remove_uploads()
+        self._uploads = self._remove_uploads = None
         super().close()
