@@ -96,9 +96,11 @@ def import_timeline(history: pd.DataFrame, *, ax: Axes | None = None, top: int =
     for outcome in OUTCOMES:
         part = imports[imports["outcome"] == outcome]
         if not part.empty:
+            # Arrays, not Series: matplotlib iterates a Series to see what its first value is,
+            # and a Series of times makes ten thousand Timestamps to give that one.
             ax.scatter(
-                part["start"].dt.tz_convert(None),
-                part["lane"],
+                part["start"].dt.tz_convert(None).to_numpy(),
+                part["lane"].to_numpy(),
                 c=OUTCOME_COLORS[outcome],
                 marker=OUTCOME_MARKERS[outcome],
                 s=36 if outcome == "Failed" else 24,
@@ -234,7 +236,7 @@ def version_history(history: pd.DataFrame, module: str, *, ax: Axes | None = Non
         ax.xaxis_date()
     if not failed.empty:
         ax.scatter(
-            failed["start"].dt.tz_convert(None),
+            failed["start"].dt.tz_convert(None).to_numpy(),  # an array, as in import_timeline
             [level.get(str(version), 0) for version in failed["version"]],
             marker=OUTCOME_MARKERS["Failed"],
             c=OUTCOME_COLORS["Failed"],
