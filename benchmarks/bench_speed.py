@@ -159,7 +159,7 @@ def dependency_rows() -> None:
     made = amkit.dependencies(inventory)
     rows = list(made.astype(object).where(made.notna(), None).itertuples(index=False, name=None))  # the same rows
     floor = best(lambda: pd.DataFrame(rows, columns=DEPENDENCY_COLUMNS), repeat=1)
-    targets = inventory.names[-GALLERY // 100 :]
+    targets = bench_deps.targets(inventory)
     plan = best(lambda: amkit.plan_imports(targets, inventory), repeat=1)
     row(f"inventory from {len(records):,} records", build, None, "< 2 s")
     row(f"dependencies ({len(rows):,} requirements)", table, floor, "")
