@@ -548,6 +548,7 @@ def test_a_dashboard_keeps_its_upload_in_a_folder_it_removes(
     assert dashboard.uploaded is not None and dashboard.uploaded.is_file()
     assert [path.name for path in dashboard.uploaded.parent.iterdir()] == ["ContosoNotify.zip"]
     assert list(temporary.iterdir()) == [dashboard.uploaded.parent]
+    assert dashboard.uploaded.parent.stat().st_mode & 0o777 == 0o700  # no other user reads what was uploaded
     dashboard.close()
     assert list(temporary.iterdir()) == []
 

@@ -211,8 +211,8 @@ class AccountDashboard(ExplorerBase):
             )
             return
         folder = self._upload_folder()
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+        for earlier in folder.iterdir():  # the folder itself stays: mkdtemp made it readable by its owner alone
+            earlier.unlink()
         target = folder / name
         target.write_bytes(bytes(item["content"]))
         self.uploaded = target
