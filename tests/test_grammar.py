@@ -199,6 +199,34 @@ VALID = [
         "param_block",
         id="statements-after-param-on-its-line",
     ),
+    pytest.param(
+        'Write-Host\t"x"\nGet-Item -Path\t\tC:\\a -Force\nGet-X -Name\u00a0a\n',
+        "command_argument_sep",
+        id="tab-separates-arguments",
+    ),
+    pytest.param(
+        "Process-Item $a\n$x = ForEach-Object -Process { 1 }\nDo-Work\nBegin-Process\nEnd-Job\nParam-X\n"
+        "Data-Y\nSequence-Z\nDynamicParam-Q\nConfiguration-R\nInlineScript-S\n",
+        "command_name",
+        id="keyword-dash-command-names",
+    ),
+    pytest.param("Using-Object ($a) { }\nClean-Up\n", "command_name", id="using-and-clean-dash-command-names"),
+    pytest.param(
+        "[DscLocalConfigurationManager()]\nConfiguration Lcm { Settings { RefreshMode = 'Push' } }\n",
+        "attribute_list",
+        id="attributed-configuration",
+    ),
+    pytest.param(
+        "workflow W { foreach -parallel -throttlelimit 5 ($i in $a) { $i } }\n",
+        "foreach_parameter",
+        id="throttle-limit",
+    ),
+    pytest.param(
+        "workflow W {\n InlineScript { 1 } -PSComputerName $c\n"
+        " $r = InlineScript { 2 } -PSComputerName 'a', 'b' -PSAuthentication Default -PSPersist\n Get-Date\n}\n",
+        "inlinescript_parameter",
+        id="inlinescript-parameters",
+    ),
 ]
 
 

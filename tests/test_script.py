@@ -508,6 +508,25 @@ def test_function_kinds_scopes_and_nesting() -> None:
     assert info.function("Missing") is None
 
 
+def test_a_meta_configuration_keeps_its_kind_place_and_help() -> None:
+    info = ps(
+        """
+        <#
+        .SYNOPSIS
+        Pushes settings to the Local Configuration Manager.
+        #>
+        [DscLocalConfigurationManager()]
+        Configuration Lcm {
+            Settings { RefreshMode = 'Push' }
+        }
+        """
+    )
+    assert info.errors == ()
+    (lcm,) = info.functions
+    assert (lcm.name, lcm.kind, lcm.line, lcm.column, lcm.end_line) == ("Lcm", "configuration", 6, 1, 8)
+    assert lcm.help is not None and lcm.help.synopsis == "Pushes settings to the Local Configuration Manager."
+
+
 def test_commands_called() -> None:
     info = ps(
         """

@@ -304,9 +304,12 @@ class CommentIndex:
         """Read ``block`` as comment help, or return ``None`` when it is not help."""
         return parse_help([self.source.node_text(comment) for comment in block]) if block else None
 
-    def function_help(self, keyword: Node, open_brace: Node | None, close_brace: Node | None) -> CommentHelp | None:
-        """Return a function's help: before its keyword, else first in its body, else last in it."""
-        found = self.help_of(self.preceding(keyword.start_byte, self.source.start_line(keyword), PROXIMITY))
+    def function_help(self, statement: Node, open_brace: Node | None, close_brace: Node | None) -> CommentHelp | None:
+        """Return a function's help: before its ``statement``, else first in its body, else last in it.
+
+        Before the statement is before its keyword, or before the attributes a configuration may have.
+        """
+        found = self.help_of(self.preceding(statement.start_byte, self.source.start_line(statement), PROXIMITY))
         if found is not None or open_brace is None or close_brace is None:
             return found
         for block in self.following(open_brace.end_byte):

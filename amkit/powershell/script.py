@@ -348,7 +348,8 @@ class _ScriptReader:
     # -- functions -----------------------------------------------------------------------
 
     def function(self, node: Node, parent: _Function | None) -> None:
-        keyword = node.children[0]
+        # The keyword comes first, but for a configuration's attributes: [DscLocalConfigurationManager()]
+        keyword = next(child for child in node.children if child.type != "attribute_list")
         name, scope = function_name(self.source, node)
         braces = [c for c in node.children if c.type in ("{", "}")]
         function = _Function(
@@ -373,7 +374,7 @@ class _ScriptReader:
         return None
 
     def function_info(self, function: _Function, index: CommentIndex, usage: DeferredFunction) -> FunctionInfo:
-        help_ = index.function_help(function.keyword, *function.braces)
+        help_ = index.function_help(function.node, *function.braces)
         block = function.script_block
         param_block = next((c for c in block.named_children if c.type == "param_block"), None) if block else None
         declared = read_param_block(

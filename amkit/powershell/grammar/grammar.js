@@ -541,7 +541,9 @@ export default grammar({
         $.statement_block,
       ),
 
-    foreach_parameter: ($) => choice(reservedWord('-parallel')),
+    // In a workflow: foreach -parallel -throttlelimit 5 ($item in $items)
+    foreach_parameter: ($) =>
+      seq(reservedWord('-parallel'), optional(seq(reservedWord('-throttlelimit'), $._primary_expression))),
 
     for_statement: ($) =>
       seq(
@@ -617,7 +619,8 @@ export default grammar({
           reservedWord('function'),
           reservedWord('filter'),
           reservedWord('workflow'),
-          reservedWord('configuration'),
+          // [DscLocalConfigurationManager()] Configuration Name { }: a meta-configuration
+          seq(optional($.attribute_list), reservedWord('configuration')),
         ),
         $.function_name,
         optional($.function_parameter_declaration),
@@ -690,8 +693,21 @@ export default grammar({
 
     data_command: ($) => $.command_name_expr,
 
+    // InlineScript { ... } -PSComputerName $computer: the workflow common parameters may follow
     inlinescript_statement: ($) =>
-      seq(reservedWord('inlinescript'), $.statement_block),
+      prec.right(seq(reservedWord('inlinescript'), $.statement_block, repeat($.inlinescript_parameter))),
+
+    // -PSComputerName $computer, 'name', -PSAuthentication Default, -PSPersist: a parameter and its values.
+    // Not command_elements: after a statement, those would make a comma ambiguous in a method's arguments.
+    inlinescript_parameter: ($) =>
+      prec.right(
+        seq(
+          $.command_parameter,
+          optional(seq($.command_argument_sep, $._inlinescript_value, repeat(seq(',', $._inlinescript_value)))),
+        ),
+      ),
+
+    _inlinescript_value: ($) => choice($.unary_expression, $.generic_token),
 
     parallel_statement: ($) => seq(reservedWord('parallel'), $.statement_block),
 
@@ -782,26 +798,10 @@ export default grammar({
           // ./build.ps1 and /usr/bin/env are command names too
           // no command name starts with a quote or a dash, typographic ones included
           /[^\{\}\(\);,\|\&`"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\s\r\n\[\]\+\-\u2013\u2014\u2015\*\$@<\!]+/,
-          // tree-sitter does not allow to control lexer
-          // each start keyword into _statement rule must be present here
+          // A keyword with a dash after it is a command name (Process-Item, ForEach-Object, Do-Work):
+          // keywords win over longer words, so each is spelled out
           // https://github.com/airbus-cert/tree-sitter-powershell/issues/24
-          new RegExp(caseInsensitive('break-')),
-          new RegExp(caseInsensitive('continue-')),
-          new RegExp(caseInsensitive('throw-')),
-          new RegExp(caseInsensitive('return-')),
-          new RegExp(caseInsensitive('exit-')),
-          new RegExp(caseInsensitive('try-')),
-          new RegExp(caseInsensitive('trap-')),
-          new RegExp(caseInsensitive('if-')),
-          new RegExp(caseInsensitive('function-')),
-          new RegExp(caseInsensitive('filter-')),
-          new RegExp(caseInsensitive('workflow-')),
-          new RegExp(caseInsensitive('class-')),
-          new RegExp(caseInsensitive('enum-')),
-          new RegExp(caseInsensitive('switch-')),
-          new RegExp(caseInsensitive('for-')),
-          new RegExp(caseInsensitive('while-')),
-          new RegExp(caseInsensitive('parallel-')),
+          ...[...STATEMENT_KEYWORDS, 'clean', 'using'].map((keyword) => new RegExp(caseInsensitive(`${keyword}-`))),
         ),
         repeat(
           choice(
@@ -840,7 +840,8 @@ export default grammar({
 
     // Generic token is hard to manage
     // So a definition is that a generic token must have to begin by one or more space char
-    command_argument_sep: ($) => prec.right(choice(repeat1(' '), ':')),
+    // Any blank PowerShell's tokenizer skips separates arguments: spaces, tabs, form feeds, no-break spaces.
+    command_argument_sep: ($) => prec.right(choice(repeat1(choice(' ', '\t', '\f', '\v', '\u00a0')), ':')),
 
     // Adapt the grammar to have same behavior
 
