@@ -227,6 +227,31 @@ VALID = [
         "inlinescript_parameter",
         id="inlinescript-parameters",
     ),
+    pytest.param(
+        "Remove-Item -Path C:\\Users\\$($_.Name)\\AppData -Recurse\nGet-X a${b}c cost$ a$%b\n",
+        "sub_expression",
+        id="expansions-inside-a-bare-word",
+    ),
+    pytest.param(
+        "docker ps --format='{{.Names}}'\nmsbuild /p:Define=\"(DEBUG)\"\n",
+        "verbatim_string_characters",
+        id="quoted-part-of-a-word",
+    ),
+    pytest.param(
+        'Start-Process -FilePath `"$exe`" -Wait\nGet-X a`$b `#c\n', "composite_argument", id="escape-starts-a-word"
+    ),
+    pytest.param("$r | Should -BeOfType [$type]\n", "generic_token", id="bracketed-word-with-a-variable"),
+    pytest.param(
+        "git checkout -- $file\ngit checkout -- .\ndotnet run -- a b\n", "command_parameter", id="end-of-parameters"
+    ),
+    pytest.param(
+        "class ByPriority : System.Collections.Generic.IComparer[Job], IDisposable { }\n",
+        "generic_type_arguments",
+        id="generic-base-class",
+    ),
+    pytest.param(
+        "$t = [Collections.Generic.List``1].MakeGenericType($x)\n", "type_literal", id="escaped-generic-arity"
+    ),
 ]
 
 

@@ -186,16 +186,20 @@ def bind(source: SourceText, command: Node, signature: Signature) -> Call:
     current: str | None = None
     takes_value = False
     last: list[Node] | None = None
+    ended = False  # after --, every argument is positional, -Name ones too
     for element in elements.named_children:
         kind = element.type
         text = source.node_text(element)
+        if kind == "command_parameter" and not ended and not text.strip("-\u2013\u2014\u2015 \t"):
+            ended, current, takes_value, last = True, None, False, None
+            continue
         if kind == "command_argument_sep":
             # -Name:value binds the value even to a switch.
             takes_value = takes_value or (text == ":" and current is not None and last is None)
             continue
         if kind in ("comment", "redirection", "stop_parsing"):
             continue
-        if kind == "command_parameter":
+        if kind == "command_parameter" and not ended:
             current = signature.resolve(text.lstrip("-\u2013\u2014\u2015").rstrip(":"))
             call.named.setdefault(current, [])
             takes_value = current not in signature.switches or text.endswith(":")

@@ -213,7 +213,8 @@ export default grammar({
     simple_name: ($) => /[\p{L}_][\p{L}\p{N}_]*/,
 
     // Type names
-    type_identifier: ($) => /[\p{L}\p{N}_]+(`[0-9]+)?/,
+    // List`1, or with the backtick escaped as a double-quoted string would need it: List``1
+    type_identifier: ($) => /[\p{L}\p{N}_]+(`{1,2}[0-9]+)?/,
 
     type_name: ($) =>
       choice(
@@ -326,10 +327,16 @@ export default grammar({
       // As about_Parsing says, in argument mode only $ @ ' " ( start an expression:
       // [string] and [$type] are bare words.
       // A word after two dashes is a bare word too (git init --initial-branch=main).
+      // Within a word, $ " ' and ` start the parts of a composite_argument: C:\Users\$($u)\Documents,
+      // --format='{{.Names}}', a`$b.
       token(
         choice(
-          /[^\(\)\$\"\'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\-\u2013\u2014\u2015\{\}@\|`\&\s][^\&\s\(\)\}\|;,]*/,
-          /--[^\(\)\{\}\|`\&\s%;,][^\&\s\(\)\}\|;,]*/,
+          /[^\(\)\$\"\'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\-\u2013\u2014\u2015\{\}@\|`\&\s][^\&\s\(\)\}\|;,\$"'`]*/,
+          /--[^\(\)\{\}\|`\&\s%;,\$"'][^\&\s\(\)\}\|;,\$"'`]*/,
+          // A word in brackets is one, variables and all (-BeOfType [$type]): the bracket alone would open a type.
+          /\[[^\&\s\(\)\}\|;,]*/,
+          // A word may start with an escaped character: `"$path`"
+          /`[^\s][^\&\s\(\)\}\|;,\$"'`]*/,
         ),
       ),
 
@@ -338,14 +345,11 @@ export default grammar({
 
     // Parameters
     // One dash (or a typographic one, as PowerShell allows) and a letter: -Name, \u2013Force, -?
-    command_parameter: ($) =>
-      token(
-        choice(
-          /[-\u2013\u2014\u2015][\p{L}_?`][\p{L}\p{N}_?\-`]*/,
-          // -- ends the parameters; with the blank after it, it is not a pre-decrement
-          /--[ \t]/,
-        ),
-      ),
+    command_parameter: ($) => token(/[-\u2013\u2014\u2015][\p{L}_?`][\p{L}\p{N}_?\-`]*/),
+
+    // -- ends the parameters; with the blanks after it, it is not a pre-decrement. They are its own,
+    // so an argument may follow at once: git checkout -- $file
+    _end_of_parameters: ($) => token(/--[ \t]+/),
 
     _verbatim_command_argument_chars: ($) =>
       repeat1(choice(/"[^"]*"/, /&[^&]*/, /[^\|\r\n]+/)),
@@ -832,6 +836,7 @@ export default grammar({
           $._command_argument,
           $.redirection,
           $.stop_parsing,
+          seq(alias($._end_of_parameters, $.command_parameter), optional($._argument_value)),
         ),
       ),
 
@@ -849,21 +854,19 @@ export default grammar({
       prec.right(
         PREC.PARAM,
         choice(
-          seq(
-            $.command_argument_sep,
-            optional(
-              choice(
-                $.generic_token,
-                // a dash alone is a bare word too (src/scanner.c): -Path -
-                alias($._bare_dash, $.generic_token),
-                $.composite_argument,
-                alias($.argument_array, $.array_literal_expression),
-              ),
-            ),
-          ),
+          seq($.command_argument_sep, optional($._argument_value)),
           $.parenthesized_expression,
           $.script_block_expression,
         ),
+      ),
+
+    _argument_value: ($) =>
+      choice(
+        $.generic_token,
+        // a dash alone is a bare word too (src/scanner.c): -Path -
+        alias($._bare_dash, $.generic_token),
+        $.composite_argument,
+        alias($.argument_array, $.array_literal_expression),
       ),
 
     // In argument mode a list may mix bare words and expressions: -Tag Foo, 'Bar', $baz
@@ -907,6 +910,9 @@ export default grammar({
     _immediate_argument_part: ($) =>
       choice(
         $._immediate_variable,
+        // a $ that starts no variable is itself (cost$, a$%b), and a backtick escapes what follows (a`$b)
+        alias(token.immediate('$'), $.generic_token),
+        alias(token.immediate(/`[^\s]/), $.generic_token),
         alias($._immediate_sub_expression, $.sub_expression),
         alias(
           token.immediate(/'([^']|'')*'/),
@@ -970,7 +976,8 @@ export default grammar({
         optional($.attribute_list),
         token(reservedWord('class')),
         $.simple_name,
-        optional(seq(':', $.type_name, repeat(seq(',', $.type_name)))),
+        // bases may be generic: class ByPriority : System.Collections.Generic.IComparer[Job]
+        optional(seq(':', $._class_base, repeat(seq(',', $._class_base)))),
         '{',
         repeat(
           choice(
@@ -984,6 +991,8 @@ export default grammar({
         ),
         '}',
       ),
+
+    _class_base: ($) => choice($.type_name, seq($.generic_type_name, $.generic_type_arguments, ']')),
 
     // Enums
     // [Flags()] enum Name : byte { ... }
