@@ -76,7 +76,9 @@ def read_psd1(
     ----------
     source
         A path (``pathlib.Path``, or a one-line ``str`` naming an existing
-        file), the file's bytes (any BOM honoured), or its text.
+        file, or one word ending in ``.ps1``, ``.psm1`` or ``.psd1``, which is
+        a path even when missing: such a word is more likely a mistyped path
+        than a script), the file's bytes (any BOM honoured), or its text.
     manifest
         Also accept what module manifests may use in restricted language
         mode (``$PSScriptRoot``, ``$PSEdition``, ``Join-Path`` ...), returned
