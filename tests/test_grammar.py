@@ -211,6 +211,7 @@ VALID = [
         id="keyword-dash-command-names",
     ),
     pytest.param("Using-Object ($a) { }\nClean-Up\n", "command_name", id="using-and-clean-dash-command-names"),
+    pytest.param("Classify $item\nEnumerate-Disks\nclasses\n", "command_name", id="class-and-enum-prefixed-commands"),
     pytest.param(
         "[DscLocalConfigurationManager()]\nConfiguration Lcm { Settings { RefreshMode = 'Push' } }\n",
         "attribute_list",

@@ -527,6 +527,23 @@ def test_a_meta_configuration_keeps_its_kind_place_and_help() -> None:
     assert lcm.help is not None and lcm.help.synopsis == "Pushes settings to the Local Configuration Manager."
 
 
+def test_inlinescript_parameters_are_no_commands() -> None:
+    info = ps(
+        """
+        workflow Invoke-Dump {
+            inlinescript
+            {
+                Get-Process
+            } -PSComputerName $ComputerName -PSAuthentication CredSSP
+            $result = InlineScript { Get-Service } -PSComputerName $ComputerName -PSAuthentication Default
+            Write-Output $result
+        }
+        """
+    )
+    assert info.errors == ()
+    assert info.functions[0].commands == ("Get-Process", "Get-Service", "Write-Output")
+
+
 def test_commands_called() -> None:
     info = ps(
         """

@@ -974,7 +974,7 @@ export default grammar({
     class_statement: ($) =>
       seq(
         optional($.attribute_list),
-        token(reservedWord('class')),
+        reservedWord('class'),
         $.simple_name,
         // bases may be generic: class ByPriority : System.Collections.Generic.IComparer[Job]
         optional(seq(':', $._class_base, repeat(seq(',', $._class_base)))),
@@ -999,7 +999,7 @@ export default grammar({
     enum_statement: ($) =>
       seq(
         optional($.attribute_list),
-        token(reservedWord('enum')),
+        reservedWord('enum'),
         $.simple_name,
         optional(seq(':', $.type_name)),
         '{',
