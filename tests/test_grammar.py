@@ -27,6 +27,11 @@ def test_the_committed_parser_was_generated_from_the_committed_grammar() -> None
     assert set(recorded) == {"grammar.js", "src/scanner.c"}
 
 
+def test_the_committed_parser_is_compiled_with_the_optimiser_on() -> None:
+    # `make grammar` removes the block with which tree-sitter turns it off for large parsers.
+    assert "optimize" not in (GRAMMAR / "src" / "parser.c").read_text(encoding="utf-8")
+
+
 def _tree(code: str) -> Node:
     return _parser().parse(code.encode("utf-8")).root_node
 
