@@ -258,6 +258,17 @@ VALID = [
     pytest.param(
         "$t = [Collections.Generic.List``1].MakeGenericType($x)\n", "type_literal", id="escaped-generic-arity"
     ),
+    pytest.param("Invoke-Command { $using:env:COMPUTERNAME; $global:env:PATH }\n", "variable", id="scope-and-drive"),
+    pytest.param(
+        "cmake -DCMAKE_BUILD_TYPE=Release ..\nWrite-Host $a -> $b\n",
+        "command_parameter",
+        id="parameter-with-punctuation",
+    ),
+    pytest.param(
+        '& $candle -dWIN64="$($x[$i])" -arch x64\ngo test ./... -coverprofile=$env:TEMP\\cover.out\n',
+        "composite_argument",
+        id="parameter-like-argument",
+    ),
 ]
 
 

@@ -345,7 +345,11 @@ export default grammar({
 
     // Parameters
     // One dash (or a typographic one, as PowerShell allows) and a letter: -Name, \u2013Force, -?
-    command_parameter: ($) => token(/[-\u2013\u2014\u2015][\p{L}_?`][\p{L}\p{N}_?\-`]*/),
+    // As PowerShell's tokenizer reads one: after the dash and a letter, anything up to a blank, a colon or
+    // ( ) { } [ ] ; , | & . (-DCMAKE_BUILD_TYPE=Release); a quote or $ makes it an argument instead. Here
+    // < and > end it too, for -Verbose>log.txt; and -> is one, as PowerShell reads it (Write-Host $a -> $b).
+    command_parameter: ($) =>
+      token(/[-\u2013\u2014\u2015]([\p{L}_?`][^\s(){}\[\];,|&.:"'$@<>\u2018\u2019\u201a\u201b\u201c\u201d\u201e]*|>)/),
 
     // -- ends the parameters; with the blanks after it, it is not a pre-decrement. They are its own,
     // so an argument may follow at once: git checkout -- $file
@@ -837,6 +841,16 @@ export default grammar({
           $.redirection,
           $.stop_parsing,
           seq(alias($._end_of_parameters, $.command_parameter), optional($._argument_value)),
+          // what looks like a parameter but goes on with a string, a variable, a dot or a bracket is an
+          // argument: -dX="$y", -Dmaven.test.skip=true
+          alias(
+            seq(
+              $.command_parameter,
+              choice($._immediate_argument_part, alias(token.immediate(/[.\[][^\s(){}|;,&"'$`]*/), $.generic_token)),
+              repeat($._argument_part),
+            ),
+            $.composite_argument,
+          ),
         ),
       ),
 
@@ -898,14 +912,12 @@ export default grammar({
             ),
             $._immediate_argument_part,
           ),
-          repeat(
-            choice(
-              alias(token.immediate(/[^\s(){}|;,&"'$`]+/), $.generic_token),
-              $._immediate_argument_part,
-            ),
-          ),
+          repeat($._argument_part),
         ),
       ),
+
+    _argument_part: ($) =>
+      choice(alias(token.immediate(/[^\s(){}|;,&"'$`]+/), $.generic_token), $._immediate_argument_part),
 
     _immediate_argument_part: ($) =>
       choice(
@@ -1467,7 +1479,7 @@ export default grammar({
 });
 
 /**
- * The characters of a variable: $name, $scope:name, $env:Path (or @name when splatted).
+ * The characters of a variable: $name, $scope:name, $env:Path, $using:env:Path (or @name when splatted).
  *
  * @param {string} sigil
  */
@@ -1486,6 +1498,8 @@ function variableToken(sigil) {
           /[\p{L}\p{N}_]+/,
         ),
         ':',
+        // a scope, then a drive: $using:env:COMPUTERNAME
+        optional(seq(/[\p{L}\p{N}_]+/, ':')),
       ),
     ),
     /[\p{L}\p{N}_]+|\?/,
