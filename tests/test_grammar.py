@@ -269,6 +269,17 @@ VALID = [
         "composite_argument",
         id="parameter-like-argument",
     ),
+    pytest.param(
+        "Set-Location C:\\Program` Files\\App\nWrite-Host [a]\"b c\" [a]'b c'\n",
+        "composite_argument",
+        id="escaped-blank-in-a-word",
+    ),
+    pytest.param(
+        "workflow W {\n InlineScript { Get-Process } | Select-Object Name\n"
+        " $r = InlineScript { 2 } -PSComputerName a, b | Sort-Object\n}\n",
+        "inlinescript_statement",
+        id="inlinescript-piped",
+    ),
 ]
 
 

@@ -516,6 +516,7 @@ def test_a_meta_configuration_keeps_its_kind_place_and_help() -> None:
         Pushes settings to the Local Configuration Manager.
         #>
         [DscLocalConfigurationManager()]
+        # the meta-configuration
         Configuration Lcm {
             Settings { RefreshMode = 'Push' }
         }
@@ -523,7 +524,7 @@ def test_a_meta_configuration_keeps_its_kind_place_and_help() -> None:
     )
     assert info.errors == ()
     (lcm,) = info.functions
-    assert (lcm.name, lcm.kind, lcm.line, lcm.column, lcm.end_line) == ("Lcm", "configuration", 6, 1, 8)
+    assert (lcm.name, lcm.kind, lcm.line, lcm.column, lcm.end_line) == ("Lcm", "configuration", 7, 1, 9)
     assert lcm.help is not None and lcm.help.synopsis == "Pushes settings to the Local Configuration Manager."
 
 
@@ -536,12 +537,17 @@ def test_inlinescript_parameters_are_no_commands() -> None:
                 Get-Process
             } -PSComputerName $ComputerName -PSAuthentication CredSSP
             $result = InlineScript { Get-Service } -PSComputerName $ComputerName -PSAuthentication Default
+            InlineScript { Get-Date } -PSPersist
+            Get-Item -Path x
+            InlineScript { Get-Date } -PSPersist # a comment
+            Get-WindowsFeature -Name Hyper-V
             Write-Output $result
         }
         """
     )
     assert info.errors == ()
-    assert info.functions[0].commands == ("Get-Process", "Get-Service", "Write-Output")
+    commands = ("Get-Process", "Get-Service", "Get-Date", "Get-Item", "Get-WindowsFeature", "Write-Output")
+    assert info.functions[0].commands == commands
 
 
 def test_commands_called() -> None:
@@ -665,6 +671,7 @@ REFERENCES = {
     "Import-Module $name -RequiredVersion 1.0": [(None, None, "1.0", None, None)],
     "Import-Module @splat": [(None, None, None, None, None)],
     "Import-Module -Force -- Pester": [("Pester", None, None, None, None)],
+    "Import-Module C:\\Program` Files\\Modules\\Foo -Force": [(None, None, None, None, None)],
     "Import-Module\tTabbed\t-Force": [("Tabbed", None, None, None, None)],
     "Import-Module C:\\Modules\\$($name)\\Tools.psm1": [(None, None, None, None, None)],
     "using module Az.Storage": [("Az.Storage", None, None, None, None)],

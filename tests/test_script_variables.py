@@ -152,6 +152,17 @@ def test_a_nested_function_gets_the_variables_of_the_functions_around_it() -> No
     assert uses(inner.free_variables) == [("$s", "read", 5)]
 
 
+def test_two_dashes_before_a_variable_in_an_argument_are_no_decrement() -> None:
+    info = ps(
+        """
+        git commit --$option
+        function Invoke-Test { npm test -- --$mode }
+        """
+    )
+    assert info.errors == ()
+    assert info.script_assignments == () and info.functions[0].free_variables == ()
+
+
 def test_script_assignments_are_what_the_script_sets_in_its_own_scope() -> None:
     info = ps(
         """

@@ -350,8 +350,9 @@ class _ScriptReader:
     # -- functions -----------------------------------------------------------------------
 
     def function(self, node: Node, parent: _Function | None) -> None:
-        # The keyword comes first, but for a configuration's attributes: [DscLocalConfigurationManager()]
-        keyword = next(child for child in node.children if child.type != "attribute_list")
+        # The keyword comes first, but for a configuration's attributes (and comments after them):
+        # [DscLocalConfigurationManager()]
+        keyword = next(child for child in node.children if child.type not in ("attribute_list", "comment"))
         name, scope = function_name(self.source, node)
         braces = [c for c in node.children if c.type in ("{", "}")]
         function = _Function(

@@ -332,9 +332,10 @@ export default grammar({
       token(
         choice(
           /[^\(\)\$\"\'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\-\u2013\u2014\u2015\{\}@\|`\&\s][^\&\s\(\)\}\|;,\$"'`]*/,
-          /--[^\(\)\{\}\|`\&\s%;,\$"'][^\&\s\(\)\}\|;,\$"'`]*/,
+          // after two dashes, a $ or a quote stays in the word: --$option is no pre-decrement
+          /--[^\(\)\{\}\|`\&\s%;,][^\&\s\(\)\}\|;,\$"'`]*/,
           // A word in brackets is one, variables and all (-BeOfType [$type]): the bracket alone would open a type.
-          /\[[^\&\s\(\)\}\|;,]*/,
+          /\[[^\&\s\(\)\}\|;,"'`]*/,
           // A word may start with an escaped character: `"$path`"
           /`[^\s][^\&\s\(\)\}\|;,\$"'`]*/,
         ),
@@ -701,9 +702,22 @@ export default grammar({
 
     data_command: ($) => $.command_name_expr,
 
-    // InlineScript { ... } -PSComputerName $computer: the workflow common parameters may follow
+    // InlineScript { ... } -PSComputerName $computer | Select-Object Name: the workflow common parameters and a
+    // pipe may follow
     inlinescript_statement: ($) =>
-      prec.right(seq(reservedWord('inlinescript'), $.statement_block, repeat($.inlinescript_parameter))),
+      prec.right(
+        seq(
+          reservedWord('inlinescript'),
+          $.statement_block,
+          // with parameters or a pipe after it, it is a command: the end of the line ends it
+          optional(
+            seq(
+              choice(seq(repeat1($.inlinescript_parameter), optional($._pipeline_tail)), $._pipeline_tail),
+              $._statement_terminator,
+            ),
+          ),
+        ),
+      ),
 
     // -PSComputerName $computer, 'name', -PSAuthentication Default, -PSPersist: a parameter and its values.
     // Not command_elements: after a statement, those would make a comma ambiguous in a method's arguments.
@@ -711,7 +725,10 @@ export default grammar({
       prec.right(
         seq(
           $.command_parameter,
-          optional(seq($.command_argument_sep, $._inlinescript_value, repeat(seq(',', $._inlinescript_value)))),
+          // a blank may come before no value (-PSPersist # comment), as after a command's arguments
+          optional(
+            seq($.command_argument_sep, optional(seq($._inlinescript_value, repeat(seq(',', $._inlinescript_value))))),
+          ),
         ),
       ),
 
@@ -922,9 +939,9 @@ export default grammar({
     _immediate_argument_part: ($) =>
       choice(
         $._immediate_variable,
-        // a $ that starts no variable is itself (cost$, a$%b), and a backtick escapes what follows (a`$b)
+        // a $ that starts no variable is itself (cost$, a$%b), and a backtick escapes what follows (a`$b, Program` Files)
         alias(token.immediate('$'), $.generic_token),
-        alias(token.immediate(/`[^\s]/), $.generic_token),
+        alias(token.immediate(/`[^\r\n]/), $.generic_token),
         alias($._immediate_sub_expression, $.sub_expression),
         alias(
           token.immediate(/'([^']|'')*'/),
