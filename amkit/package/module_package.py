@@ -170,11 +170,10 @@ class ModulePackage:
         the path the file gets in Automation (``<Name>/...``), the one its
         path-length limit applies to.
         """
-        names = {version.folder: str(version.version) for version in self.versions}
         rows = []
         for entry in self.source.entries:
             owner = None if self.kind == "nupkg" and is_nupkg_metadata(entry.path) else self.version_of(entry.path)
-            name = names[owner.folder] if owner is not None else None
+            name = str(owner.version) if owner is not None else None
             rows.append((entry.path, name, entry.size, entry.compressed_size, len(self.imported_path(entry.path))))
         frame = pd.DataFrame(rows, columns=["path", "version", "size", "compressed_size", "path_length"])
         return frame.astype({"size": "int64", "compressed_size": "int64", "path_length": "int64"})

@@ -173,8 +173,8 @@ class SourceText:
         return self._line_starts[self.line_at(offset) - 1]
 
     def _position(self, offset: int) -> tuple[int, int]:
-        row = bisect.bisect_right(self._line_starts, offset) - 1
-        return row + 1, len(_decode(self.data[self._line_starts[row] : offset])) + 1
+        line = self.line_at(offset)
+        return line, len(_decode(self.data[self._line_starts[line - 1] : offset])) + 1
 
     def node_text(self, node: Node) -> str:
         """Return the source text of ``node``."""
