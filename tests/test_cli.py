@@ -291,7 +291,7 @@ def test_usage_errors_return_2(capsys: pytest.CaptureFixture[str], argv: list[st
 def test_help_goes_to_out_and_returns_0(capsys: pytest.CaptureFixture[str]) -> None:
     status, out = run("inspect", "--help")
     assert status == 0
-    assert out.startswith("usage: amkit inspect [-h] [--json] PATH")
+    assert out.startswith("usage: amkit inspect [-h] [--json] [--edition {Desktop,Core}] PATH")
     assert capsys.readouterr().out == ""
 
 

@@ -571,7 +571,6 @@ DISALLOWED = {
     "pre-increment": ("++$x", 1, "increment"),
     "post-decrement": ("$x--", 1, "decrement"),
     "assignment": ("$x = 1", 1, "assignment"),
-    "if statement": ("if ($true) { 1 }", 1, "if statement"),
     "variable in a double-quoted string": ('"x$x"', 3, "variable $x"),
     "environment variable in a string": ('"$env:TEMP\\x"', 2, "variable $env:TEMP"),
     "sub-expression in a string": ('"x$(Get-Date)"', 3, "sub-expression $(...)"),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from amkit.checks.catalogue import all_rules
-from amkit.checks.context import RUNTIMES, CheckContext, runtime_line
+from amkit.checks.context import RUNTIMES, CheckContext, runtime_edition, runtime_line
 from amkit.checks.registry import Hit, Rule
 from amkit.checks.report import Finding, Report
 from amkit.errors import AmkitError
@@ -39,7 +39,9 @@ def check(
         An Automation account; enables the rules about what it already holds (AM111).
     runtime
         ``"5.1"`` or a ``"7.x"`` runtime, or its exact version (``"7.2.5"``); enables the runtime
-        rule (AM112), which compares every component of PowerShellVersion with it.
+        rule (AM112), which compares every component of PowerShellVersion with it. Its edition
+        (``Desktop`` for 5.1, else ``Core``) decides a manifest's ``if ($PSEdition ...)``; without
+        a runtime, and for a package opened already, the edition it was opened for.
     limits
         Reading limits passed to :func:`amkit.open_package`.
     executor
@@ -61,7 +63,8 @@ def check(
         return _report(context)
     location = Path(path_or_package)
     try:
-        package = open_package(location, limits=limits, executor=executor)
+        edition = runtime_edition(runtime) if runtime is not None else "Desktop"
+        package = open_package(location, limits=limits, executor=executor, edition=edition)
     except AmkitError as error:
         return _report(CheckContext(location, None, error, account=account, runtime=runtime))
     # The rules read everything they need before the report exists, so the package is closed

@@ -12,6 +12,7 @@ from amkit.cli.text import table
 from amkit.deps.finding import find_packages, is_module_folder
 from amkit.package.module_package import open_package
 from amkit.package.summary import package_summary
+from amkit.powershell.restricted import EDITIONS
 
 __all__ = ["add_parser"]
 
@@ -84,7 +85,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                 file=sys.stderr,
             )
             return 2
-    with open_package(args.path) as package:
+    with open_package(args.path, edition=args.edition) as package:
         summary = package_summary(package)
     if args.json:
         json.dump(summary, out, indent=2, default=str)
@@ -105,4 +106,10 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("path", metavar="PATH", help="a module .zip, .nupkg or folder")
     parser.add_argument("--json", action="store_true", help="write JSON instead of a readable table")
+    parser.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="Desktop",
+        help="the $PSEdition a manifest's if statements see: Desktop (5.1, the default) or Core (7.x)",
+    )
     parser.set_defaults(run=_run)

@@ -150,10 +150,19 @@ class Manifest:
 
     @classmethod
     def read(
-        cls, source: str | bytes | os.PathLike[str], *, file: str | None = None, limits: Limits | None = None
+        cls,
+        source: str | bytes | os.PathLike[str],
+        *,
+        file: str | None = None,
+        limits: Limits | None = None,
+        edition: str | None = None,
     ) -> Manifest:
-        """Read a manifest from a path, bytes or text (see :func:`amkit.read_psd1`), within ``limits``."""
-        data = read_psd1(source, file=file, limits=limits)
+        """Read a manifest from a path, bytes or text (see :func:`amkit.read_psd1`), within ``limits``.
+
+        ``edition`` (``"Desktop"`` or ``"Core"``) decides the ``if`` statements
+        on ``$PSEdition``; without one they stay :class:`~amkit.Symbolic`.
+        """
+        data = read_psd1(source, file=file, limits=limits, edition=edition)
         return cls(data, file=file or (os.fspath(source) if isinstance(source, os.PathLike) else None))
 
     def __getitem__(self, key: str) -> Any:

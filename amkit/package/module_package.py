@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
-from amkit.errors import AmkitError, PackageError
+from amkit.errors import AmkitError
 from amkit.limits import Limits
 from amkit.package.archive import PackageSource, open_source
 from amkit.package.connection import ConnectionType, connection_type_file, read_connection_type
@@ -26,8 +26,9 @@ from amkit.package.html import package_html, version_html
 from amkit.package.layout import LayoutProblem, VersionFolder, find_layout, is_nupkg_metadata, top_level_folder
 from amkit.package.maml import MamlCommand, check_help_size, read_maml
 from amkit.package.manifest import Manifest, module_type_of
-from amkit.package.nuspec import NuspecInfo, read_nuspec
+from amkit.package.nuspec import NuspecInfo, package_nuspec
 from amkit.package.parallel import parse_scripts
+from amkit.powershell.restricted import EDITIONS
 from amkit.powershell.version import PSVersion
 
 if TYPE_CHECKING:
@@ -45,7 +46,11 @@ _T = TypeVar("_T")
 
 
 def open_package(
-    path: str | os.PathLike[str], *, limits: Limits | None = None, executor: Executor | None = None
+    path: str | os.PathLike[str],
+    *,
+    limits: Limits | None = None,
+    executor: Executor | None = None,
+    edition: str = "Desktop",
 ) -> ModulePackage:
     """Open a module package: an Automation ``.zip``, a module folder, or a ``.nupkg``.
 
@@ -61,6 +66,10 @@ def open_package(
         Any :class:`concurrent.futures.Executor` (a process pool, dask's
         ``Client.get_executor()``) to parse the package's scripts on when
         they are all wanted at once (:meth:`ModulePackage.parse_scripts`).
+    edition
+        The ``$PSEdition`` a manifest's ``if`` statements see (see
+        :func:`amkit.read_psd1`): ``"Desktop"``, Windows PowerShell 5.1,
+        Automation's first runtime; ``"Core"`` for PowerShell 7.
 
     Raises
     ------
@@ -68,9 +77,11 @@ def open_package(
         When the file is not a readable package, holds unsafe entries, or
         has no module folder (or more than one).
     """
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}")
     source = open_source(path, limits=limits)
     try:
-        return ModulePackage(source, executor)
+        return ModulePackage(source, executor, edition)
     except BaseException:
         source.close()
         raise
@@ -84,9 +95,10 @@ class ModulePackage:
     version Automation shows for the module.
     """
 
-    def __init__(self, source: PackageSource, executor: Executor | None = None) -> None:
+    def __init__(self, source: PackageSource, executor: Executor | None = None, edition: str = "Desktop") -> None:
         self.source = source
         self.executor = executor
+        self.edition = edition  # the $PSEdition manifests are read for
         self.reads_usage = False  # whether scripts are parsed with what they use (parse_scripts)
         self.kind: str = source.kind
         self.location = Path(source.location)
@@ -100,7 +112,7 @@ class ModulePackage:
                 problems.append(LayoutProblem("files-beside", message, beside))
             self.name = root
         elif self.kind == "nupkg":
-            self.nuspec = self._read_nuspec(paths)
+            self.nuspec = package_nuspec(paths, self.read, str(self.location))
             self.name = self.nuspec.id
             root = ""
             paths = [path for path in paths if not is_nupkg_metadata(path)]
@@ -115,16 +127,6 @@ class ModulePackage:
         # ranks a version below the same base, and folder names are distinct
         # bases, so no manifest has to be read to order them.
         self.versions: tuple[ModuleVersion, ...] = tuple(ModuleVersion(self, folder) for folder in layout.folders)
-
-    def _read_nuspec(self, paths: list[str]) -> NuspecInfo:
-        nuspecs = [path for path in paths if "/" not in path and path.casefold().endswith(".nuspec")]
-        if len(nuspecs) != 1:
-            found = ", ".join(nuspecs) or "none"
-            raise PackageError(
-                f"a .nupkg holds exactly one <Name>.nuspec at its root; found {found}",
-                file=str(self.location),
-            )
-        return read_nuspec(self.read(nuspecs[0]), file=f"{self.location}!{nuspecs[0]}")
 
     def parse_scripts(self, executor: Executor | None = None, *, usage: bool = False) -> None:
         """Parse every script of every version now: on ``executor`` or :attr:`executor`, or a pool when they are large.
@@ -263,9 +265,8 @@ class ModuleVersion:
     def _manifest_or_error(self) -> tuple[Manifest | None, AmkitError | None]:
         if self.manifest_path is None:
             return None, None
-        member = self.package.member_name(self.manifest_path)
         try:
-            return Manifest.read(self.package.read(self.manifest_path), file=member), None
+            return self.read_manifest(self.manifest_path), None
         except AmkitError as error:
             return None, error
 
@@ -343,13 +344,14 @@ class ModuleVersion:
         return next((hit for hit in hits if hit is not None and hit.casefold() != skip), None)
 
     def read_manifest(self, path: str) -> Manifest:
-        """The manifest at package path ``path`` (a nested module's ``.psd1``, say), read once.
+        """The manifest at package path ``path`` (a nested module's ``.psd1``, say), read once (for the edition).
 
         Raises the :class:`DataFileError` that reading it gives.
         """
-        member = self.package.member_name(path)
-        limits = self.package.source.limits
-        return _once(self._manifests, path, lambda: Manifest.read(self.package.read(path), file=member, limits=limits))
+        package = self.package
+        member, limits, edition = package.member_name(path), package.source.limits, package.edition
+        read = functools.partial(Manifest.read, file=member, limits=limits, edition=edition)
+        return _once(self._manifests, path, lambda: read(package.read(path)))
 
     def read_help(self, path: str) -> Mapping[str, MamlCommand]:
         """The MAML help file at package path ``path``, by command name, read once (see :func:`.read_maml`).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "NuspecDependency",
     "NuspecInfo",
     "nuget_version_key",
+    "package_nuspec",
     "parse_nuget_range",
     "read_nuspec",
 ]
@@ -216,3 +218,18 @@ def read_nuspec(data: bytes, *, file: str | None = None) -> NuspecInfo:
         dependencies=dependencies,
         file=file,
     )
+
+
+def package_nuspec(paths: list[str], read: Callable[[str], bytes], package: str) -> NuspecInfo:
+    """The ``<Name>.nuspec`` at the root of a ``.nupkg`` holding ``paths``, read with ``read``.
+
+    Raises
+    ------
+    PackageError
+        When the package holds none at its root, or more than one.
+    """
+    nuspecs = [path for path in paths if "/" not in path and path.casefold().endswith(".nuspec")]
+    if len(nuspecs) != 1:
+        found = ", ".join(nuspecs) or "none"
+        raise PackageError(f"a .nupkg holds exactly one <Name>.nuspec at its root; found {found}", file=package)
+    return read_nuspec(read(nuspecs[0]), file=f"{package}!{nuspecs[0]}")

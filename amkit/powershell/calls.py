@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from amkit.errors import DataFileError, ScriptError
 from amkit.powershell.hashtable import PSHashtable
+from amkit.powershell.literals import DASHES
 from amkit.powershell.psd1 import constant_value
 from amkit.powershell.recovery import parse_source, syntax_error
 from amkit.powershell.syntax import NUMBER_LITERALS, SourceText, children, string_value, unwrap, walk
@@ -190,7 +191,7 @@ def bind(source: SourceText, command: Node, signature: Signature) -> Call:
     for element in elements.named_children:
         kind = element.type
         text = source.node_text(element)
-        if kind == "command_parameter" and not ended and not text.strip("-\u2013\u2014\u2015 \t"):
+        if kind == "command_parameter" and not ended and not text.strip(DASHES + " \t"):
             ended, current, takes_value, last = True, None, False, None
             continue
         if kind == "command_argument_sep":
@@ -200,7 +201,7 @@ def bind(source: SourceText, command: Node, signature: Signature) -> Call:
         if kind in ("comment", "redirection", "stop_parsing"):
             continue
         if kind == "command_parameter" and not ended:
-            current = signature.resolve(text.lstrip("-\u2013\u2014\u2015").rstrip(":"))
+            current = signature.resolve(text.lstrip(DASHES).rstrip(":"))
             call.named.setdefault(current, [])
             takes_value = current not in signature.switches or text.endswith(":")
             last = None

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, localcontext
 
 __all__ = [
+    "DASHES",
     "DOUBLE_QUOTES",
     "SINGLE_QUOTES",
     "expandable_value",
@@ -19,6 +20,8 @@ __all__ = [
 ]
 
 # PowerShell takes typographic quotes for quotes (its tokenizer's IsSingleQuote and IsDoubleQuote).
+#: The dashes PowerShell reads as the dash of a parameter or operator, and as a minus sign.
+DASHES = "-\u2013\u2014\u2015"
 SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 DOUBLE_QUOTES = '"\u201c\u201d\u201e'
 _ESCAPES = {

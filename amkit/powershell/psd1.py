@@ -5,22 +5,26 @@ numbers, ``$true``/``$false``/``$null``, arrays and nested hashtables, and it
 refuses anything that would run code. This reader walks the
 tree-sitter-powershell syntax tree and applies the same rule, node by node;
 nothing is evaluated. Module manifests are read by PowerShell in restricted
-language mode, which also allows ``$PSScriptRoot``, ``$PSEdition`` and
-``Join-Path``: those values are returned as :class:`Symbolic`, never resolved
-by running anything.
+language mode, which also allows ``$PSScriptRoot``, ``$PSEdition``,
+``Join-Path`` and ``if`` statements (:mod:`amkit.powershell.restricted`): an
+``if`` takes the branch of the edition given, and other computed values are
+returned as :class:`Symbolic`, never resolved by running anything.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from amkit.errors import DataFileError
 from amkit.limits import Clock, Limits
 from amkit.powershell.hashtable import PSHashtable
-from amkit.powershell.literals import number_value
-from amkit.powershell.symbolic import Symbolic, normalise, script_root_path
+from amkit.powershell.literals import DASHES, number_value
+from amkit.powershell.restricted import EDITIONS, MANIFEST_COMMANDS, MANIFEST_VARIABLES, if_outputs, join_path
+from amkit.powershell.symbolic import Symbolic, script_root_path
 from amkit.powershell.syntax import NUMBER_LITERALS, SourceText, children, first_error, string_value, unwrap
 from amkit.powershell.textfile import load_source
 
@@ -36,14 +40,6 @@ MAX_KEYS = 500
 MAX_NODES = 5000
 
 _CONSTANT_VARIABLES = {"true": True, "false": False, "null": None}
-_DASHES = "-\u2013\u2014\u2015"  # PowerShell reads typographic dashes as minus signs
-# Restricted language mode, as used for module manifests: its variables and cmdlets.
-_MANIFEST_VARIABLES = frozenset(
-    {"psscriptroot", "psedition", "enabledexperimentalfeatures", "psculture", "psuiculture"}
-)
-_MANIFEST_COMMANDS = frozenset(
-    {"join-path", "import-localizeddata", "convertfrom-stringdata", "write-host", "out-host"}
-)
 
 # Syntax a data file may not hold: node type -> the construct as PowerShell users name it.
 _CONSTRUCTS = {
@@ -69,6 +65,7 @@ def read_psd1(
     skip_limit_check: bool = False,
     file: str | None = None,
     limits: Limits | None = None,
+    edition: str | None = None,
 ) -> PSHashtable:
     """Read a PowerShell data file as ``Import-PowerShellDataFile`` does, without running it.
 
@@ -95,6 +92,10 @@ def read_psd1(
         nesting (:attr:`Limits.max_nesting_depth`) and the time reading it
         may take (:attr:`Limits.max_parse_seconds`); ``skip_limit_check``
         does not lift them.
+    edition
+        ``"Desktop"`` (Windows PowerShell 5.1) or ``"Core"`` (PowerShell 7):
+        the ``$PSEdition`` a manifest's ``if`` statements are decided for.
+        ``None`` keeps an ``if`` on it as :class:`Symbolic`.
 
     Returns
     -------
@@ -109,6 +110,8 @@ def read_psd1(
         anything that is not a constant (commands, sub-expressions, script
         blocks, operators, method calls, other variables).
     """
+    if edition is not None and edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {', '.join(EDITIONS)} or None, not {edition!r}")
     limits = limits or Limits()
     size_limit = "max_manifest_size" if manifest else "max_data_file_size"
     text, file = load_source(
@@ -121,6 +124,7 @@ def read_psd1(
         limits=not skip_limit_check,
         import_data_file=not manifest,
         bounds=limits,
+        edition=edition,
     )
     try:
         return reader.read()
@@ -155,9 +159,17 @@ class _DataFileReader:
     """Evaluate the constant subset of one parsed data file."""
 
     def __init__(
-        self, source: SourceText, *, manifest: bool, limits: bool, import_data_file: bool, bounds: Limits
+        self,
+        source: SourceText,
+        *,
+        manifest: bool,
+        limits: bool,
+        import_data_file: bool,
+        bounds: Limits,
+        edition: str | None = None,
     ) -> None:
         self.source = source
+        self.edition = edition
         self.manifest = manifest
         self.limits = limits
         self.bounds = bounds
@@ -238,15 +250,31 @@ class _DataFileReader:
 
     def value(self, node: Node) -> Any:
         """The constant ``node`` stands for, its nesting in arrays and hashtables bounded."""
+        with self.nesting(node):
+            return self.constant(node)
+
+    @contextlib.contextmanager
+    def nesting(self, node: Node) -> Iterator[None]:
+        """Read ``node`` one level deeper, within :attr:`Limits.max_nesting_depth` and the time allowed."""
         self.clock.tick(node, self.source)
         if self.depth >= self.bounds.max_nesting_depth:
-            depth = f"it nests arrays and hashtables over {self.bounds.max_nesting_depth} levels deep"
+            depth = f"it nests arrays, hashtables or expressions over {self.bounds.max_nesting_depth} levels deep"
             raise self.fail(node, self.bounds.refusal("max_nesting_depth", depth), "nesting")
         self.depth += 1
         try:
-            return self.constant(node)
+            yield
         finally:
             self.depth -= 1
+
+    def statement_outputs(self, statement: Node) -> list[Any]:
+        """What a statement outputs, arrays enumerated: what ``@( )`` and a branch of ``if`` collect."""
+        self.count(statement)
+        inner = unwrap(statement)
+        if inner.type == "if_statement" and self.manifest:
+            outputs = if_outputs(self, inner)
+            return [outputs] if isinstance(outputs, Symbolic) else outputs
+        value = self.value(statement)
+        return value if isinstance(value, list) else [value]
 
     def constant(self, node: Node) -> Any:
         node = unwrap(node)
@@ -275,7 +303,12 @@ class _DataFileReader:
             return number
         if kind == "variable":
             return self.variable(node)
-        if kind == "command" and self.manifest and self.command_name(node) in _MANIFEST_COMMANDS:
+        if kind == "if_statement" and self.manifest:
+            self.count(node)
+            outputs = if_outputs(self, node)
+            # What a statement outputs, as a value: nothing is $null, one item that item.
+            return outputs if isinstance(outputs, Symbolic) or len(outputs) > 1 else next(iter(outputs), None)
+        if kind == "command" and self.manifest and self.command_name(node) in MANIFEST_COMMANDS:
             return self.symbolic_command(node)
         raise self.disallowed(node)
 
@@ -360,13 +393,7 @@ class _DataFileReader:
         items: list[Any] = []
         for statement_list in node.named_children:
             for statement in _statements(statement_list):
-                self.count(statement)
-                value = self.value(statement)
-                # @( ) collects what each statement outputs, enumerating arrays.
-                if isinstance(value, list):
-                    items.extend(value)
-                else:
-                    items.append(value)
+                items.extend(self.statement_outputs(statement))
         return items
 
     def unary(self, node: Node) -> Any:
@@ -379,7 +406,7 @@ class _DataFileReader:
         if operator == "," and not self.import_data_file:
             self.count(node)
             return [self.value(operands[0])]
-        if operator in _DASHES or operator == "+":
+        if operator in DASHES or operator == "+":
             self.count(node)
             value = self.value(operands[0])
             if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -395,7 +422,7 @@ class _DataFileReader:
         parts = [child for child in inner.named_children]
         # PowerShell counts each expression inside the string twice (the string's, the variable's).
         self.count(inner, 2 * len(parts))
-        allowed = _MANIFEST_VARIABLES if self.manifest else frozenset()
+        allowed = MANIFEST_VARIABLES if self.manifest else frozenset()
         bad = next((part for part in parts if part.type != "variable" or self.variable_name(part) not in allowed), None)
         if bad is None:
             raw = self.source.node_text(inner)
@@ -416,7 +443,7 @@ class _DataFileReader:
         name = self.variable_name(node)
         if name in _CONSTANT_VARIABLES:
             return _CONSTANT_VARIABLES[name]
-        if self.manifest and name in _MANIFEST_VARIABLES:
+        if self.manifest and name in MANIFEST_VARIABLES:
             text = self.source.node_text(node)
             return Symbolic(text, "" if name == "psscriptroot" else None)
         allowed = "$true, $false, $null" + (", $PSScriptRoot, $PSEdition" if self.manifest else "")
@@ -450,33 +477,7 @@ class _DataFileReader:
         text = self.source.node_text(node)
         if self.command_name(node) != "join-path":
             return Symbolic(text)
-        return Symbolic(text, self.join_path(arguments))
-
-    def join_path(self, elements: list[Node]) -> str | None:
-        """The relative path of ``Join-Path $PSScriptRoot 'a' 'b'`` (named or positional)."""
-        named: dict[str, Node] = {}
-        positional: list[Node] = []
-        pending: str | None = None
-        for element in elements:
-            if element.type == "command_parameter":
-                pending = self.source.node_text(element).lstrip("-").rstrip(":").casefold()
-                continue
-            if pending is not None:
-                named[pending], pending = element, None
-            else:
-                positional.append(element)
-        base = named.get("path") or (positional.pop(0) if positional else None)
-        parts = [named[key] for key in ("childpath",) if key in named] + positional
-        parts += [named[key] for key in ("additionalchildpath",) if key in named]
-        if base is None or unwrap(base).type != "variable" or self.variable_name(unwrap(base)) != "psscriptroot":
-            return None
-        texts = [
-            self.source.node_text(part) if part.type == "generic_token" else string_value(part, self.source)
-            for part in parts
-        ]
-        if not texts or any(text is None for text in texts):
-            return None
-        return normalise("/".join(text for text in texts if text is not None))
+        return Symbolic(text, join_path(self, arguments))
 
 
 def _key_text(key: Any) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from amkit.errors import ScriptError
 from amkit.powershell import calls
+from amkit.powershell.literals import DASHES
 from amkit.powershell.syntax import SourceText, walk
 from amkit.powershell.textfile import load_source
 
@@ -115,7 +116,7 @@ def _parameters(source: SourceText, command: Node) -> tuple[str, ...]:
     if elements is None:
         return ()
     return tuple(
-        source.node_text(element).lstrip("-\u2013\u2014\u2015").rstrip(":")
+        source.node_text(element).lstrip(DASHES).rstrip(":")
         for element in elements.named_children
         if element.type == "command_parameter"
     )

@@ -1,7 +1,8 @@
 """PowerShell wildcard patterns, as export lists and ``-Name`` parameters use them.
 
-``WildcardPattern`` in PowerShell matches case-insensitively with ``*``, ``?``
-and ``[abc]``/``[a-z]`` sets; a backtick escapes the next character.
+``WildcardPattern`` in PowerShell matches case-insensitively (``-clike``:
+with case) with ``*``, ``?`` and ``[abc]``/``[a-z]`` sets; a backtick escapes
+the next character.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def has_wildcard(pattern: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _compile(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
     out: list[str] = []
     index = 0
     while index < len(pattern):
@@ -50,12 +51,12 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
         index += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+    return re.compile("".join(out), re.DOTALL if case_sensitive else re.IGNORECASE | re.DOTALL)
 
 
-def wildcard_match(pattern: str, name: str) -> bool:
-    """Whether ``name`` matches the PowerShell wildcard ``pattern`` (case-insensitive)."""
+def wildcard_match(pattern: str, name: str, *, case_sensitive: bool = False) -> bool:
+    """Whether ``name`` matches the PowerShell wildcard ``pattern`` (ignoring case, unless ``case_sensitive``)."""
     try:
-        return _compile(pattern).fullmatch(name) is not None
+        return _compile(pattern, case_sensitive).fullmatch(name) is not None
     except re.error:
-        return pattern.casefold() == name.casefold()
+        return pattern == name if case_sensitive else pattern.casefold() == name.casefold()
