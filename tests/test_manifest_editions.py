@@ -194,3 +194,13 @@ def test_inspect_takes_an_edition(exchange):
         assert main(["inspect", str(exchange), "--json", "--edition", edition], out=out) == 0
         (version,) = json.loads(out.getvalue())["versions"]
         assert version["commands"][0]["synopsis"] == f"Connects, from {folder}."
+
+
+def test_an_account_imports_a_package_as_its_environments_powershell_reads_it(exchange, tmp_path):
+    with amkit.AutomationAccount.open(tmp_path / "account.db") as account:
+        for environment, folder in (("PowerShell-5.1", "netFramework"), ("PowerShell-7.2", "netCore")):
+            record = account.import_package(exchange, runtime_environment=environment)
+            assert record.succeeded
+            assert {item.file for item in record.report.items} == {
+                f"ExchangeOnlineManagement/{folder}/ExchangeOnlineManagement.psm1"
+            }

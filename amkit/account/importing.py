@@ -26,6 +26,7 @@ from amkit.account.provisioning import IMPORT_STATES, STATE_DURATIONS, Failure, 
 from amkit.account.runtimes import RuntimeEnvironment
 from amkit.account.store import Store, moment
 from amkit.checks import Report, check
+from amkit.checks.context import runtime_edition
 from amkit.defaults import module_family
 from amkit.deps.inventory import Inventory, ModuleRecord, records_of
 from amkit.deps.plan import IMPORT_LIMIT, IMPORT_WINDOW_SECONDS, plan_imports
@@ -166,8 +167,8 @@ class Importer:
         if isinstance(source, ModulePackage):
             return self._run(source, source, start, environment, operation, on_state)
         path = Path(os.fspath(source))
-        try:
-            package = open_package(path)
+        try:  # read as the environment's PowerShell reads it: its edition decides a manifest's if ($PSEdition)
+            package = open_package(path, edition=runtime_edition(environment.version))
         except AmkitError:
             return self._run(None, path, start, environment, operation, on_state)
         with package:
