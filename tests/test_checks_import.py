@@ -383,7 +383,7 @@ def test_am104_folder_counts_its_files(tmp_path: Path) -> None:
             14,
             "command Get-Content is not allowed in a data file",
         ),
-        ("@{\n    ModuleVersion = '1.0.0'\n    Tags = @('a', $env:USERNAME)\n}\n", 3, 19, "variable"),
+        ("@{\n    ModuleVersion = '1.0.0'\n    Tags = @('a', $HOME)\n}\n", 3, 19, "variable"),
         ("@{\n    ModuleVersion = '1.0.0'\n", 1, 1, "syntax error"),
         ("", None, None, "the file is empty"),
     ],

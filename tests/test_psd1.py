@@ -546,7 +546,6 @@ DISALLOWED = {
     "type cast": ("[int]'1'", 1, "type conversion"),
     "type literal": ("[datetime]", 1, "type literal"),
     "variable": ("$x", 1, "variable"),
-    "environment variable": ("$env:X", 1, "variable"),
     "global scope variable": ("$global:true", 1, "variable"),
     "script scope variable": ("$script:null", 1, "variable"),
     "braced variable": ("${x}", 1, "variable"),
@@ -572,7 +571,6 @@ DISALLOWED = {
     "post-decrement": ("$x--", 1, "decrement"),
     "assignment": ("$x = 1", 1, "assignment"),
     "variable in a double-quoted string": ('"x$x"', 3, "variable $x"),
-    "environment variable in a string": ('"$env:TEMP\\x"', 2, "variable $env:TEMP"),
     "sub-expression in a string": ('"x$(Get-Date)"', 3, "sub-expression $(...)"),
     "sub-expression in a here-string": ('@"\n$(1)\n"@', None, "sub-expression $(...)"),
 }
@@ -589,6 +587,16 @@ def test_disallowed_constructs_name_line_column_and_construct(expression, offset
     assert error.construct == construct
     assert str(error) == f"{error.line}:{error.column}: {error.message}"
     assert "not allowed in a data file" in error.message
+
+
+@pytest.mark.parametrize(
+    ("expression", "construct"),
+    [("$env:X", "variable"), ('"$env:TEMP\\x"', "variable $env:TEMP"), ("$PSScriptRoot", "variable")],
+)
+def test_a_plain_data_file_refuses_what_a_manifest_may_read(expression, construct):
+    """Import-PowerShellDataFile allows no variable but $true, $false and $null; manifests allow environment ones."""
+    assert refused(f"@{{ Value = {expression} }}", manifest=False).construct == construct
+    assert isinstance(value(expression), Symbolic)
 
 
 def test_disallowed_constructs_inside_arrays_and_nested_hashtables():
@@ -764,6 +772,10 @@ SYMBOLIC = {
     "Join-Path, in parentheses": ("(Join-Path $PSScriptRoot 'x')", Symbolic("(Join-Path $PSScriptRoot 'x')", "x")),
     "Join-Path on another base": ("Join-Path $PSEdition 'x'", Symbolic("Join-Path $PSEdition 'x'")),
     "Join-Path, case-insensitive": ("join-path $psscriptroot 'x'", Symbolic("join-path $psscriptroot 'x'", "x")),
+    "environment variable": ("$env:ProgramFiles", Symbolic("$env:ProgramFiles")),
+    "braced environment variable": ("${env:ProgramFiles(x86)}", Symbolic("${env:ProgramFiles(x86)}")),
+    "Join-Path on an environment variable": ("Join-Path $env:TEMP 'x'", Symbolic("Join-Path $env:TEMP 'x'")),
+    "environment variable in a string": ('"$env:TEMP\\x.dll"', Symbolic('"$env:TEMP\\x.dll"')),
     "Import-LocalizedData": (
         "Import-LocalizedData -FileName 'strings'",
         Symbolic("Import-LocalizedData -FileName 'strings'"),
@@ -813,7 +825,7 @@ def test_import_powershelldatafile_mode_refuses_restricted_language(expression, 
 @pytest.mark.parametrize(
     ("expression", "construct"),
     [
-        ("Join-Path $env:TEMP 'x'", "variable"),
+        ("Join-Path $HOME 'x'", "variable"),
         ("Join-Path $PSScriptRoot (Get-Item 'x')", "command Get-Item"),
         ("Join-Path $PSScriptRoot $(Get-Date)", "sub-expression $(...)"),
         ("Remove-Item $PSScriptRoot", "command Remove-Item"),

@@ -152,9 +152,11 @@ def package_size(context: CheckContext) -> Iterator[Hit]:
     "AM105",
     "error",
     "A manifest cannot be read as a data file",
-    rationale="Automation reads the manifest without running it; anything but constants, or a syntax error, "
-    "fails the import.",
-    help="Keep the .psd1 to constants: strings, numbers, $true/$false/$null, @() arrays and @{} hashtables.",
+    rationale="Automation loads the manifest as PowerShell does, in restricted language mode: constants, "
+    "$PSScriptRoot, $PSEdition, environment variables, Join-Path and if statements, and nothing else; anything "
+    "more, or a syntax error, fails the import.",
+    help="Keep the .psd1 to constants: strings, numbers, $true/$false/$null, @() arrays and @{} hashtables "
+    "(an if on $PSEdition to choose a file per edition).",
     source="PowerShell: How to write a module manifest",
     help_uri=MANIFEST_DOC,
 )

@@ -23,7 +23,7 @@ from amkit.errors import DataFileError
 from amkit.limits import Clock, Limits
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.literals import DASHES, number_value
-from amkit.powershell.restricted import EDITIONS, MANIFEST_COMMANDS, MANIFEST_VARIABLES, if_outputs, join_path
+from amkit.powershell.restricted import EDITIONS, MANIFEST_COMMANDS, if_outputs, is_manifest_variable, join_path
 from amkit.powershell.symbolic import Symbolic, script_root_path
 from amkit.powershell.syntax import NUMBER_LITERALS, SourceText, children, first_error, string_value, unwrap
 from amkit.powershell.textfile import load_source
@@ -422,8 +422,7 @@ class _DataFileReader:
         parts = [child for child in inner.named_children]
         # PowerShell counts each expression inside the string twice (the string's, the variable's).
         self.count(inner, 2 * len(parts))
-        allowed = MANIFEST_VARIABLES if self.manifest else frozenset()
-        bad = next((part for part in parts if part.type != "variable" or self.variable_name(part) not in allowed), None)
+        bad = next((part for part in parts if part.type != "variable" or not self.manifest_variable(part)), None)
         if bad is None:
             raw = self.source.node_text(inner)
             return Symbolic(raw, script_root_path(raw[1:-1]))
@@ -438,15 +437,19 @@ class _DataFileReader:
         name = text[1:].removeprefix("{").removesuffix("}").casefold()
         return name.removeprefix("local:")
 
+    def manifest_variable(self, node: Node) -> bool:
+        """Whether ``node`` is a variable a manifest may read (none in a plain data file)."""
+        return self.manifest and is_manifest_variable(self.variable_name(node))
+
     def variable(self, node: Node) -> Any:
         self.count(node)
         name = self.variable_name(node)
         if name in _CONSTANT_VARIABLES:
             return _CONSTANT_VARIABLES[name]
-        if self.manifest and name in MANIFEST_VARIABLES:
+        if self.manifest_variable(node):
             text = self.source.node_text(node)
             return Symbolic(text, "" if name == "psscriptroot" else None)
-        allowed = "$true, $false, $null" + (", $PSScriptRoot, $PSEdition" if self.manifest else "")
+        allowed = "$true, $false, $null" + (", $PSScriptRoot, $PSEdition, $env:..." if self.manifest else "")
         raise self.fail(
             node,
             f"variable {self.source.node_text(node)} is not allowed in a data file; only {allowed} are",

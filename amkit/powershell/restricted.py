@@ -36,14 +36,25 @@ from amkit.powershell.wildcard import wildcard_match
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-__all__ = ["EDITIONS", "MANIFEST_COMMANDS", "MANIFEST_VARIABLES", "if_outputs", "join_path"]
+__all__ = ["EDITIONS", "MANIFEST_COMMANDS", "if_outputs", "is_manifest_variable", "join_path"]
 
 #: The editions ``$PSEdition`` names: Windows PowerShell 5.1's and PowerShell 7's.
 EDITIONS = ("Desktop", "Core")
 #: The variables and cmdlets restricted language mode allows in a module manifest (as PowerShell's
-#: ``ModuleCmdletBase`` lists them), besides ``$true``, ``$false`` and ``$null``.
-MANIFEST_VARIABLES = frozenset({"psscriptroot", "psedition", "enabledexperimentalfeatures", "psculture", "psuiculture"})
+#: ``ModuleCmdletBase`` lists them), besides ``$true``, ``$false``, ``$null`` and environment variables.
+_MANIFEST_VARIABLES = frozenset(
+    {"psscriptroot", "psedition", "enabledexperimentalfeatures", "psculture", "psuiculture"}
+)
 MANIFEST_COMMANDS = frozenset({"join-path", "import-localizeddata", "convertfrom-stringdata", "write-host", "out-host"})
+
+
+def is_manifest_variable(name: str) -> bool:
+    """Whether a manifest may read the variable ``name`` (lower case, no ``$``): PowerShell's few, and ``env:`` ones.
+
+    PowerShell loads a manifest allowing environment variables
+    (``CheckRestrictedLanguage(..., allowEnvironmentVariables: true)``).
+    """
+    return name in _MANIFEST_VARIABLES or (name.startswith("env:") and len(name) > 4)
 
 
 class _Undecided:
