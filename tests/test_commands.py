@@ -406,3 +406,81 @@ def test_module_without_manifest_exports_what_its_script_module_exports(tmp_path
     version = open_zip(tmp_path, members).latest
     assert version.manifest is None
     assert names(version) == ["Get-A", "Set-A"]
+
+
+# Modules a script module imports from its own folder (every Az module, PSScriptAnalyzer) ----------------
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        "(Join-Path -Path $PSScriptRoot -ChildPath bin\\ContosoBinary.dll)",  # as every Az module writes it
+        "(Join-Path $PSScriptRoot 'bin/ContosoBinary.dll')",
+        '"$PSScriptRoot\\bin\\ContosoBinary.dll"',
+        "$PSScriptRoot\\bin\\ContosoBinary.dll",
+        '-Name "${PSScriptRoot}/bin/ContosoBinary" -Force',  # no extension: found as PowerShell finds it
+    ],
+)
+def test_a_script_root_module_exports_the_cmdlets_of_an_assembly_it_imports(tmp_path: Path, argument: str) -> None:
+    members = {
+        "TestModule/TestModule.psd1": manifest(
+            "1.0.0", FunctionsToExport="@()", CmdletsToExport="'Get-ContosoWidget', 'Set-ContosoWidget'"
+        ),
+        "TestModule/TestModule.psm1": f"Set-StrictMode -Version Latest\nImport-Module {argument}\n",
+        "TestModule/bin/ContosoBinary.dll": DLL,
+    }
+    version = open_zip(tmp_path, members).latest
+    assert exported(version) == {
+        name: ("Cmdlet", "TestModule/bin/ContosoBinary.dll") for name in ("Get-ContosoWidget", "Set-ContosoWidget")
+    }
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        'function Initialize-Module { Import-Module "$PSScriptRoot\\bin\\ContosoBinary.dll" }\n',  # when called
+        "Import-Module .\\bin\\ContosoBinary.dll\n",  # the current location's, not the module's
+        "$path = Join-Path $PSScriptRoot 'bin\\ContosoBinary.dll'\nImport-Module $path\n",  # computed
+        'Import-Module "$PSScriptRoot\\bin\\Missing.dll"\n',
+    ],
+)
+def test_imports_powershell_would_not_run_at_load_or_cannot_find_add_nothing(tmp_path: Path, script: str) -> None:
+    members = {
+        "TestModule/TestModule.psd1": manifest("1.0.0", CmdletsToExport="'*'"),
+        "TestModule/TestModule.psm1": "function Get-Root { }\n" + script,
+        "TestModule/bin/ContosoBinary.dll": DLL,
+    }
+    assert names(open_zip(tmp_path, members).latest) == ["Get-Root"] + (
+        ["Initialize-Module"] if "function" in script else []
+    )
+
+
+def test_what_an_imported_script_module_exports_joins_the_importer_and_its_filters(tmp_path: Path) -> None:
+    members = {
+        "TestModule/TestModule.psd1": manifest("1.0.0", FunctionsToExport="'Get-*'"),
+        "TestModule/TestModule.psm1": 'Import-Module "$PSScriptRoot\\Parts\\Parts.psm1"\nfunction Get-Root { }\n',
+        "TestModule/Parts/Parts.psm1": (
+            'Import-Module "$PSScriptRoot\\..\\bin\\ContosoBinary.dll"\n'
+            "function Get-Part { }\nfunction Get-Hidden { }\n"
+            "Export-ModuleMember -Function Get-Part -Cmdlet Get-ContosoWidget\n"
+        ),
+        "TestModule/bin/ContosoBinary.dll": DLL,
+    }
+    version = open_zip(tmp_path, members).latest
+    assert exported(version) == {
+        "Get-ContosoWidget": ("Cmdlet", "TestModule/bin/ContosoBinary.dll"),
+        "Get-Part": ("Function", "TestModule/Parts/Parts.psm1"),
+        "Get-Root": ("Function", "TestModule/TestModule.psm1"),
+    }
+    assert list(version.scripts) == ["TestModule/TestModule.psm1", "TestModule/Parts/Parts.psm1"]
+
+
+def test_scripts_that_import_each_other_or_themselves_are_read_once(tmp_path: Path) -> None:
+    members = {
+        "TestModule/TestModule.psd1": manifest("1.0.0"),
+        "TestModule/TestModule.psm1": 'Import-Module "$PSScriptRoot\\TestModule.psm1"\n'
+        'Import-Module "$PSScriptRoot\\Other.psm1"\nfunction Get-Root { }\n',
+        "TestModule/Other.psm1": 'Import-Module "$PSScriptRoot\\TestModule.psm1"\nfunction Get-Other { }\n',
+    }
+    version = open_zip(tmp_path, members).latest
+    assert names(version) == ["Get-Other", "Get-Root"]

@@ -711,6 +711,30 @@ def test_module_reference_positions_text_and_function() -> None:
     assert (second.name, second.text, second.line, second.column) == ("Two", "Two", 3, 19)
 
 
+@pytest.mark.parametrize(
+    ("argument", "path"),
+    [
+        (
+            "(Join-Path -Path $PSScriptRoot -ChildPath Microsoft.Azure.PowerShell.Cmdlets.Accounts.dll)",
+            "Microsoft.Azure.PowerShell.Cmdlets.Accounts.dll",
+        ),
+        ("(Join-Path $PSScriptRoot 'bin' 'X.dll')", "bin/X.dll"),
+        ('"$PSScriptRoot\\Private\\.\\Helpers.psm1"', "Private/Helpers.psm1"),
+        ("$PSScriptRoot\\bin\\X.dll", "bin/X.dll"),
+        ("${PSScriptRoot}/Sub", "Sub"),
+        ("$PSScriptRoot", None),  # the module's own folder
+        ("$PSScriptRoot\\$name.dll", None),
+        ("(Join-Path $HOME 'X.dll')", None),
+        (".\\bin\\X.dll", None),  # the current location's
+        ("Az.Accounts", None),
+    ],
+)
+def test_a_module_reference_names_the_file_below_the_script_root(argument: str, path: str | None) -> None:
+    (reference,) = ps(f"Import-Module {argument} -Force\n").module_references
+    assert reference.path == path
+    assert reference.text == argument
+
+
 def test_requires() -> None:
     info = ps(
         """

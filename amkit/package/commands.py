@@ -154,9 +154,11 @@ class _Loader:
         if root is not None and root.casefold().endswith(_SCRIPT_EXTENSIONS):
             root_script = self.script(root)
             _define(functions, root, root_script)
+            self.imports(root, root_script, functions, cmdlets)
             if top:
                 for dotted in self.dot_sourced(manifest, functions, root_script):
                     _define(functions, dotted, self.script(dotted))
+                    self.imports(dotted, self.scripts[dotted], functions, cmdlets)
         elif root is not None:
             self.load(root, functions, cmdlets, nested=False)
         if root_script is not None:
@@ -176,11 +178,11 @@ class _Loader:
     def load(self, path: str, functions: _Commands, cmdlets: _Commands, *, nested: bool) -> None:
         """Add what the module file ``path`` exports into the loading module's session state."""
         extension = posixpath.splitext(path)[1].casefold()
-        if extension == ".psm1":
+        if extension in _SCRIPT_EXTENSIONS and path not in self.scripts:  # not one importing itself, in a circle
+            own_exports = nested and extension == ".psm1"
             script = self.script(path)
-            _define(functions, path, script, own_exports=nested)
-        elif extension == ".ps1":
-            _define(functions, path, self.script(path))
+            _define(functions, path, script, own_exports=own_exports)
+            self.imports(path, script, functions, cmdlets, own_exports=own_exports)
         elif extension in _ASSEMBLY_EXTENSIONS:
             package = self.version.package
             helps = help_files(self.version, path)
@@ -192,6 +194,29 @@ class _Loader:
             root = self.version.resolve(manifest.root_module, manifest=path) if manifest.root_module else None
             for key, command in self.module(manifest, path, root, top=False).items():
                 (cmdlets if command.kind == "Cmdlet" else functions)[key] = command
+
+    def imports(
+        self, path: str, script: ScriptInfo, functions: _Commands, cmdlets: _Commands, *, own_exports: bool = False
+    ) -> None:
+        r"""Load what the script at ``path`` imports from its own folder (``Import-Module "$PSScriptRoot\X.dll"``).
+
+        Such a module is a nested module of the one whose script imports it:
+        its commands enter that module's session state, as ``NestedModules``'
+        do (with ``own_exports``, only those the script's ``Export-ModuleMember``
+        lets out). Imports inside functions run only when called, and are left out.
+        """
+        found_functions: _Commands = {}
+        found_cmdlets: _Commands = {}
+        for reference in script.module_references:
+            if reference.kind != "import-module" or reference.function is not None or reference.path is None:
+                continue
+            target = self.version.resolve(reference.path, manifest=path)  # found from the script's folder
+            if target is not None:
+                self.load(target, found_functions, found_cmdlets, nested=True)
+        for found, into, kind in ((found_functions, functions, "functions"), (found_cmdlets, cmdlets, "cmdlets")):
+            for key, command in found.items():
+                if key not in into and (not own_exports or _lets_out(script, command.name, kind)):
+                    into[key] = command
 
     def dot_sourced(self, manifest: Manifest | None, functions: _Commands, root: ScriptInfo) -> list[str]:
         """The version's other ``.ps1`` files, when the root module must be dot-sourcing its functions."""

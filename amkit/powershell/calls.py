@@ -17,6 +17,7 @@ from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.literals import DASHES
 from amkit.powershell.psd1 import constant_value
 from amkit.powershell.recovery import parse_source, syntax_error
+from amkit.powershell.symbolic import Symbolic, script_root_path
 from amkit.powershell.syntax import NUMBER_LITERALS, SourceText, children, string_value, unwrap, walk
 
 if TYPE_CHECKING:
@@ -74,6 +75,11 @@ class ModuleReference:
         The innermost function the reference is in, ``None`` at script level.
     text
         The argument as written.
+    path
+        The file a module argument names below ``$PSScriptRoot``, the
+        script's own folder (``"$PSScriptRoot\\bin\\X.dll"``,
+        ``$PSScriptRoot\\X.psm1``, ``(Join-Path $PSScriptRoot 'X.dll')``), as a
+        relative path with ``/``; ``None`` for any other argument.
     """
 
     name: str | None
@@ -86,6 +92,7 @@ class ModuleReference:
     column: int = 0
     function: str | None = None
     text: str = ""
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -276,6 +283,21 @@ def words(source: SourceText, nodes: list[Node] | None) -> list[str | None]:
     return [word(source, node) for node in nodes or []]
 
 
+def script_root_file(source: SourceText, node: Node) -> str | None:
+    """The path below ``$PSScriptRoot`` an argument names, as :attr:`ModuleReference.path` says; else ``None``."""
+    inner = unwrap(node)
+    if inner.type == "composite_argument":  # $PSScriptRoot\bin\X.dll, a bare word
+        parts = children(inner)
+        if parts[1:] and all(part.type == "generic_token" for part in parts[1:]):
+            return script_root_path(source.node_text(inner))
+        return None
+    try:  # a string or Join-Path, as a manifest may write them
+        value = constant_value(node, source, manifest=True)
+    except DataFileError:
+        return None
+    return value.path or None if isinstance(value, Symbolic) else None
+
+
 def constant(source: SourceText, node: Node) -> Any:
     """Return the constant value of ``node`` (hashtable, string, number), ``None`` if computed."""
     try:
@@ -322,7 +344,8 @@ def module_references(
             name, found, guid = word(source, node), versions, None
         line, column = position(node)
         text = source.node_text(node)
-        references.append(ModuleReference(name, kind, *found, guid, line, column, function, text))
+        path = script_root_file(source, node) if name is None else None
+        references.append(ModuleReference(name, kind, *found, guid, line, column, function, text, path))
     if not references:
         line, column = position(call.node)
         text = source.node_text(call.node)
