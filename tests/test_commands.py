@@ -484,3 +484,41 @@ def test_scripts_that_import_each_other_or_themselves_are_read_once(tmp_path: Pa
     }
     version = open_zip(tmp_path, members).latest
     assert names(version) == ["Get-Other", "Get-Root"]
+
+
+PICKS_ITS_ASSEMBLY = """
+$root = $PSScriptRoot
+if ($PSVersionTable.PSVersion.Major -ge 7) { $root = Join-Path $PSScriptRoot 'PSv7' }
+$binaryModule = Import-Module -Name (Join-Path $root 'ContosoBinary.dll') -PassThru
+"""
+
+
+@pytest.mark.parametrize(
+    ("cmdlets_to_export", "expected"),
+    [
+        ("'Get-ContosoWidget', 'Set-ContosoWidget'", ["Get-ContosoWidget", "Set-ContosoWidget"]),
+        ("'*'", []),  # nothing named, nothing to look for
+    ],
+)
+def test_an_assembly_imported_by_a_computed_path_is_found_beside_the_root_module_for_the_cmdlets_listed(
+    tmp_path: Path, cmdlets_to_export: str, expected: list[str]
+) -> None:
+    # As PSScriptAnalyzer 1.x does: the assembly of the running PowerShell's version, by a path computed at load.
+    members = {
+        "TestModule/TestModule.psd1": manifest("1.0.0", FunctionsToExport="@()", CmdletsToExport=cmdlets_to_export),
+        "TestModule/TestModule.psm1": PICKS_ITS_ASSEMBLY,
+        "TestModule/ContosoBinary.dll": DLL,
+        "TestModule/PSv7/ContosoBinary.dll": DLL,
+        "TestModule/native.dll": b"MZ not a .NET assembly",
+    }
+    version = open_zip(tmp_path, members).latest
+    assert exported(version) == {name: ("Cmdlet", "TestModule/ContosoBinary.dll") for name in expected}
+
+
+def test_assemblies_are_not_searched_without_an_import_the_reader_cannot_follow(tmp_path: Path) -> None:
+    members = {
+        "TestModule/TestModule.psd1": manifest("1.0.0", CmdletsToExport="'Get-ContosoWidget'"),
+        "TestModule/TestModule.psm1": "function Get-Root { }\n",
+        "TestModule/ContosoBinary.dll": DLL,
+    }
+    assert names(open_zip(tmp_path, members).latest) == ["Get-Root"]

@@ -15,6 +15,13 @@ and exports:
   allow (absent and ``$null`` allow everything), renamed by its
   ``DefaultCommandPrefix`` (``Get-Widget`` -> ``Get-ContosoWidget``).
 
+A script module's own ``Import-Module`` of a file below ``$PSScriptRoot``
+(every Az module imports its cmdlet assembly so) loads that file as a nested
+module of the importer, as ``NestedModules`` are loaded. When the path is
+computed (PSScriptAnalyzer picks its assembly by PowerShell version) and the
+manifest names cmdlets nothing else defines, the assemblies beside the root
+module are read for them.
+
 Functions defined with ``function global:Name`` land in the global scope, and
 nested functions exist only while their parent runs, so neither is exported.
 
@@ -35,13 +42,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from amkit.errors import AmkitError
 from amkit.package.command_help import command_help, help_files
 from amkit.package.dotnet import BinaryCmdlet, read_cmdlets
 from amkit.powershell.script import FunctionInfo, ScriptInfo
 from amkit.powershell.wildcard import has_wildcard, wildcard_match
 
 if TYPE_CHECKING:
-    from amkit.package.manifest import Manifest
+    from amkit.package.manifest import ExportList, Manifest
     from amkit.package.module_package import ModuleVersion
 
 __all__ = [
@@ -159,6 +167,8 @@ class _Loader:
                 for dotted in self.dot_sourced(manifest, functions, root_script):
                     _define(functions, dotted, self.script(dotted))
                     self.imports(dotted, self.scripts[dotted], functions, cmdlets)
+                for assembly in self.computed_imports(manifest, cmdlets, root, root_script):
+                    self.load_readable(assembly, functions, cmdlets)
         elif root is not None:
             self.load(root, functions, cmdlets, nested=False)
         if root_script is not None:
@@ -218,14 +228,43 @@ class _Loader:
                 if key not in into and (not own_exports or _lets_out(script, command.name, kind)):
                     into[key] = command
 
+    def computed_imports(
+        self, manifest: Manifest | None, cmdlets: _Commands, root: str, script: ScriptInfo
+    ) -> list[str]:
+        """The assemblies beside the root module, when it must be importing one by a path it computes.
+
+        PSScriptAnalyzer picks its assembly by PowerShell version
+        (``Import-Module -Name $binaryModulePath``): when the root module
+        imports a computed path at load time and the manifest's
+        ``CmdletsToExport`` names cmdlets nothing loaded defines, the
+        assemblies in the root module's own folder are read for them.
+        """
+        computed = any(
+            reference.kind == "import-module"
+            and reference.function is None
+            and reference.name is None
+            and reference.path is None
+            for reference in script.module_references
+        )
+        if not computed or not _names_missing(manifest.cmdlets_to_export if manifest is not None else None, cmdlets):
+            return []
+        folder = posixpath.dirname(root)
+        return [
+            path
+            for path in self.version.files["path"]
+            if posixpath.dirname(path) == folder and path.casefold().endswith(_ASSEMBLY_EXTENSIONS)
+        ]
+
+    def load_readable(self, path: str, functions: _Commands, cmdlets: _Commands) -> None:
+        """:meth:`load` an assembly found by :meth:`computed_imports`; one that is no .NET assembly adds nothing."""
+        try:
+            self.load(path, functions, cmdlets, nested=True)
+        except AmkitError:
+            return  # a native library beside the module, say: PowerShell would not have imported it either
+
     def dot_sourced(self, manifest: Manifest | None, functions: _Commands, root: ScriptInfo) -> list[str]:
         """The version's other ``.ps1`` files, when the root module must be dot-sourcing its functions."""
-        listed = manifest.functions_to_export if manifest is not None else None
-        missing = (
-            listed is not None
-            and listed.restricts
-            and any(not has_wildcard(name) and name.casefold() not in functions for name in listed.patterns)
-        )
+        missing = _names_missing(manifest.functions_to_export if manifest is not None else None, functions)
         computed = root.exports is not None and bool(root.exports.unresolved)
         if not (missing or computed or not functions):
             return []
@@ -241,6 +280,15 @@ class _Loader:
             and not path.casefold().endswith(".tests.ps1")
             and path.casefold() not in skip
         ]
+
+
+def _names_missing(listed: ExportList | None, found: _Commands) -> bool:
+    """Whether an export list names, without wildcards, a command that nothing loaded defines."""
+    return (
+        listed is not None
+        and listed.restricts
+        and any(not has_wildcard(name) and name.casefold() not in found for name in listed.patterns)
+    )
 
 
 def _define(functions: _Commands, path: str, script: ScriptInfo, *, own_exports: bool = False) -> None:
