@@ -534,6 +534,25 @@ def test_am107_silent_for_module_and_assembly_names_and_present_files(tmp_path: 
     assert hits(check_zip(tmp_path, members), "AM107") == []
 
 
+def test_am107_finds_files_named_from_psscriptroot_and_leaves_other_computed_ones(tmp_path: Path) -> None:
+    # "$PSScriptRoot\x" is the manifest's folder, as a relative name is; $env:X only PowerShell can resolve.
+    keys = {
+        "RootModule": '"$PSScriptRoot/TestModule.psm1"',
+        "RequiredAssemblies": "@((Join-Path $PSScriptRoot 'lib\\Contoso.dll'), (Join-Path $env:ProgramFiles 'x.dll'))",
+        "TypesToProcess": '"$PSScriptRoot\\TestModule.types.ps1xml"',
+        "FormatsToProcess": '"$env:TEMP\\TestModule.format.ps1xml"',
+        "FileList": '@("${PSScriptRoot}\\data\\table.csv", "$PSScriptRoot\\gone.txt")',
+    }
+    members = {**flat(root_module=None, **keys)}
+    members.update({"TestModule/lib/Contoso.dll": b"MZ", "TestModule/testmodule.types.ps1xml": "<Types/>"})
+    members["TestModule/data/table.csv"] = "a,b"
+    report = check_zip(tmp_path, members)
+    assert [message for *_, message in hits(report, "AM107")] == [
+        "FileList names 'gone.txt', which is not in the package"
+    ]
+    assert report.importable is False and fired(report) == ["AM107"]
+
+
 # AM108 ----------------------------------------------------------------------------------
 
 

@@ -331,6 +331,19 @@ def test_binary_root_module_in_a_subfolder(tmp_path: Path) -> None:
     assert version.scripts == {}
 
 
+def test_binary_root_module_named_from_psscriptroot(tmp_path: Path) -> None:
+    # As PowerShellEditorServices.VSCode writes it: RootModule = "$PSScriptRoot/bin/....dll".
+    members = {
+        "TestModule/TestModule.psd1": manifest(
+            "1.0.0", root_module=None, RootModule='"$PSScriptRoot/bin/ContosoBinary.dll"', CmdletsToExport="'Get-*'"
+        ),
+        "TestModule/bin/ContosoBinary.dll": DLL,
+    }
+    version = open_zip(tmp_path, members).latest
+    assert (version.root_module_path, version.module_type) == ("TestModule/bin/ContosoBinary.dll", "Binary")
+    assert exported(version) == {"Get-ContosoWidget": ("Cmdlet", "TestModule/bin/ContosoBinary.dll")}
+
+
 @pytest.mark.parametrize(
     ("root", "module_type"),
     [

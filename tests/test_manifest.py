@@ -327,3 +327,18 @@ def test_connection_type_file_name_ignores_case(tmp_path: Path) -> None:
     }
     with amkit.open_package(write_zip(tmp_path / "TestModule.zip", members)) as package:
         assert package.connection_type.name == "TestConnection"
+
+
+def test_files_named_from_psscriptroot_are_paths_in_the_module_folder() -> None:
+    text = (
+        '@{ RootModule = "$PSScriptRoot/bin/Contoso.dll"; '
+        "RequiredAssemblies = @((Join-Path $PSScriptRoot 'lib' 'a.dll'), 'System.Web', \"$env:X\\b.dll\"); "
+        'FileList = "${PSScriptRoot}\\data\\.\\t.csv" }'
+    )
+    read = amkit.Manifest.read(text)
+    assert read.root_module == "bin/Contoso.dll"
+    assert read.module_type == "Binary"
+    assert read.required_assemblies == ("lib/a.dll", "System.Web", '"$env:X\\b.dll"')
+    assert read.computed_files("RequiredAssemblies") == ('"$env:X\\b.dll"',)
+    assert read.file_list == ("data/t.csv",)
+    assert read.computed_files("FileList") == ()

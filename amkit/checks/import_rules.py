@@ -198,20 +198,24 @@ def _named_files(manifest: Manifest) -> Iterator[tuple[str, str, str, str | None
 
     ``how`` is ``module`` for a module PowerShell looks up as a module file
     (extensions tried, ``Name/Name.psm1``), ``file`` for a plain file of the
-    module folder, ``None`` for a name PowerShell resolves outside the package.
+    module folder, ``None`` for a name PowerShell resolves outside the package
+    or computes where amkit cannot follow (``Join-Path $env:X 'a.dll'``).
     """
+    key = manifest.root_module_key or "RootModule"
     if manifest.root_module:
-        yield manifest.root_module_key or "RootModule", manifest.root_module, manifest.root_module, "module"
+        yield key, manifest.root_module, manifest.root_module, None if manifest.computed_files(key) else "module"
     for spec in manifest.nested_modules:
         # A bare name (no path, no module extension) may be a module PowerShell finds elsewhere.
         yield "NestedModules", spec.path or spec.name, spec.written, "module" if spec.path is not None else None
+    computed = set(manifest.computed_files("RequiredAssemblies"))
     for assembly in manifest.required_assemblies:
         # 'System.Web' is an assembly name the runtime resolves; only a .dll/.exe is a file of the package.
-        how = "file" if assembly.casefold().endswith((".dll", ".exe")) else None
+        how = "file" if assembly.casefold().endswith((".dll", ".exe")) and assembly not in computed else None
         yield "RequiredAssemblies", assembly, assembly, how
     for key in _MANIFEST_FILE_KEYS:
+        computed = set(manifest.computed_files(key))
         for name in manifest._strings(key):
-            yield key, name, name, "file"
+            yield key, name, name, None if name in computed else "file"
 
 
 def _find_file(version: ModuleVersion, name: str) -> str | None:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from amkit.limits import Limits
-from amkit.package.module_spec import ModuleSpec, as_text
+from amkit.package.module_spec import ModuleSpec, as_path, as_text
 from amkit.powershell.hashtable import PSHashtable
 from amkit.powershell.psd1 import read_psd1
+from amkit.powershell.symbolic import Symbolic
 from amkit.powershell.version import PSVersion
 from amkit.powershell.wildcard import has_wildcard, wildcard_match
 
@@ -179,19 +180,24 @@ class Manifest:
         """The raw value of ``key`` (any case), or ``default``."""
         return self.data.get(key, default)
 
-    def _strings(self, key: str) -> tuple[str, ...]:
+    def _items(self, key: str) -> list[Any]:
+        """The entries of ``key``: its list, or its one value; ``None`` and empty entries left out."""
         value = self.data.get(key)
-        if value is None:
-            return ()
-        items = value if isinstance(value, list) else [value]
-        return tuple(str(item) for item in items if item is not None and str(item) != "")
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        return [item for item in items if item is not None and str(item) != ""]
+
+    def _strings(self, key: str) -> tuple[str, ...]:
+        return tuple(str(as_path(item)) for item in self._items(key))
 
     def _specs(self, key: str) -> tuple[ModuleSpec, ...]:
-        value = self.data.get(key)
-        if value is None:
-            return ()
-        items = value if isinstance(value, list) else [value]
-        return tuple(ModuleSpec.from_value(item) for item in items if item is not None and item != "")
+        return tuple(ModuleSpec.from_value(item) for item in self._items(key))
+
+    def computed_files(self, key: str) -> tuple[str, ...]:
+        """The entries of ``key`` computed at load time from more than ``$PSScriptRoot`` (``$env:X``), as written.
+
+        amkit cannot tell which file they name, so it neither finds nor misses them.
+        """
+        return tuple(item.text for item in self._items(key) if isinstance(item, Symbolic) and not item.path)
 
     # Identity -------------------------------------------------------------
     @property
@@ -224,9 +230,9 @@ class Manifest:
 
     @property
     def root_module(self) -> str | None:
-        """The root module file (``RootModule``, else ``ModuleToProcess``)."""
+        r"""The root module file (``RootModule``, else ``ModuleToProcess``); ``"$PSScriptRoot\\x.dll"`` as ``x.dll``."""
         key = self.root_module_key
-        return as_text(self.data[key]) if key else None
+        return as_path(self.data[key]) if key else None
 
     @property
     def module_type(self) -> str:

@@ -19,7 +19,7 @@ from amkit.powershell.psd1 import Symbolic
 from amkit.powershell.version import PSVersion
 from amkit.slotted import restore_fields
 
-__all__ = ["ModuleSpec", "as_text"]
+__all__ = ["ModuleSpec", "as_path", "as_text"]
 
 _SPEC_KEYS = ("ModuleName", "GUID", "ModuleVersion", "RequiredVersion", "MaximumVersion")
 _MODULE_EXTENSIONS = (".psd1", ".psm1", ".dll", ".exe", ".cdxml", ".xaml", ".ps1")
@@ -30,6 +30,18 @@ def as_text(value: Any) -> str | None:
     if value is None:
         return None
     return str(value)
+
+
+def as_path(value: Any) -> str | None:
+    r"""A manifest value that names a file, as text: ``"$PSScriptRoot\bin\x.dll"`` as the path it names (``bin/x.dll``).
+
+    ``$PSScriptRoot`` is the manifest's own folder, where PowerShell looks for
+    a relative name too. A value computed otherwise keeps its text (see
+    :meth:`amkit.Manifest.computed_files`).
+    """
+    if isinstance(value, Symbolic) and value.path:
+        return value.path
+    return as_text(value)
 
 
 @functools.lru_cache(maxsize=65536)  # a gallery names the same modules' GUIDs over and over
